@@ -1,0 +1,26 @@
+using Orleans.Concurrency;
+
+namespace Autopilot.Contracts;
+
+/// <summary>
+/// A customer company of the workshop's Customers service, keyed by company name.
+/// The Customers side owns the location; which sales rep serves the company is the Sales side's truth.
+/// </summary>
+public interface ICustomerGrain : IGrainWithStringKey
+{
+    /// <summary>The joined row: location from here, the rep confirmed by the Sales side; null if the company does not exist.</summary>
+    Task<CustomerRecord?> Get();
+
+    /// <summary>Creates the company or moves it; the new state is stored before this returns.</summary>
+    Task<CustomerRecord> Put(string location);
+
+    /// <summary>What the Sales side reads of a customer. Never calls out, so it may interleave with other calls.</summary>
+    [AlwaysInterleave]
+    Task<CustomerFacts> Facts();
+
+    /// <summary>Records <paramref name="rep"/> as the company's rep and returns the one recorded before; stored before it returns.</summary>
+    Task<RepAssignment> AssignRep(string rep);
+
+    /// <summary>Forgets <paramref name="rep"/> as the company's rep, if it still is the one recorded.</summary>
+    Task ReleaseRep(string rep);
+}

@@ -1,0 +1,27 @@
+using Orleans.Concurrency;
+
+namespace Autopilot.Contracts;
+
+/// <summary>
+/// A sales rep of the workshop's Sales service, keyed by the rep's name. The rep owns its phone and
+/// which client it serves; the client's territory comes from the Customers side.
+/// </summary>
+public interface ISalesRepGrain : IGrainWithStringKey
+{
+    /// <summary>The joined row: phone and client from here, the territory from the client; null if the rep does not exist.</summary>
+    Task<SalesRepRecord?> Get();
+
+    /// <summary>
+    /// Creates or updates the rep. Taking a client moves it away from the rep that served it before.
+    /// Everything is stored before this returns. An unknown client changes nothing.
+    /// </summary>
+    Task<SalesRepPutResult> Put(string phone, string? client);
+
+    /// <summary>What the Customers side reads of a rep. Never calls out, so it may interleave with other calls.</summary>
+    [AlwaysInterleave]
+    Task<RepFacts> Facts();
+
+    /// <summary>Told by the rep that took <paramref name="client"/> over; drops the stale claim once the client confirms it.</summary>
+    [OneWay]
+    Task ClientTaken(string client);
+}

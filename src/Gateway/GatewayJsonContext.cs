@@ -1,0 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Autopilot.Contracts;
+
+namespace Autopilot.Gateway;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(CustomerPut))]
+[JsonSerializable(typeof(SalesRepPut))]
+[JsonSerializable(typeof(CustomerRecord))]
+[JsonSerializable(typeof(CustomerRecord[]))]
+[JsonSerializable(typeof(SalesRepRecord))]
+[JsonSerializable(typeof(SalesRepRecord[]))]
+[JsonSerializable(typeof(ClusterView))]
+public sealed partial class GatewayJsonContext : JsonSerializerContext;

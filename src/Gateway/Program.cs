@@ -1,0 +1,20 @@
+using Autopilot.Gateway;
+using Microsoft.Extensions.Options;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddAutopilotGateway();
+    var app = builder.Build();
+    app.MapAutopilotGateway();
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    await Console.Error.WriteLineAsync($"autopilot gateway: bad configuration: {e.Message}");
+    return 2;
+}
+
+/// <summary>Visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,104 @@
+using Autopilot.Contracts;
+
+namespace Autopilot.Grains;
+
+/// <remarks>
+/// A rep serves a client when both ends agree: the rep claims the client and the client records the rep.
+/// <see cref="Put"/> first makes the client record this rep (the point where the client changes hands),
+/// then stores its own claim, then releases its old client. A crash in between leaves ends that disagree,
+/// which every read treats as "no link", so a half-done move is never shown and a retried one completes.
+/// </remarks>
+public sealed class SalesRepGrain(
+    [PersistentState("salesrep", GrainStorage.Name)] IPersistentState<SalesRepState> state,
+    ILocalSiloDetails silo) : Grain, ISalesRepGrain
+{
+    private string Rep => this.GetPrimaryKeyString();
+
+    public async Task<SalesRepRecord?> Get()
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        string? client = null;
+        string? territory = null;
+        string? territorySource = null;
+        if (state.State.Client is { } candidate)
+        {
+            var facts = await GrainFactory.GetGrain<ICustomerGrain>(candidate).Facts();
+            territorySource = facts.Source;
+            if (facts.Exists && facts.Rep == Rep)
+            {
+                client = candidate;
+                territory = facts.Location;
+            }
+        }
+
+        return new SalesRepRecord(Rep, state.State.Phone, client, territory, silo.Name, territorySource);
+    }
+
+    public async Task<SalesRepPutResult> Put(string phone, string? client)
+    {
+        Validation.ThrowIf(Validation.NameError("rep", Rep), "rep");
+        Validation.ThrowIf(Validation.PhoneError("phone", phone), nameof(phone));
+        if (client is not null)
+        {
+            Validation.ThrowIf(Validation.NameError("client", client), nameof(client));
+        }
+
+        string? previousRep = null;
+        if (client is not null)
+        {
+            var assignment = await GrainFactory.GetGrain<ICustomerGrain>(client).AssignRep(Rep);
+            if (!assignment.CustomerExists)
+            {
+                return SalesRepPutResult.ClientNotFound(client);
+            }
+
+            previousRep = assignment.PreviousRep;
+        }
+
+        if (!state.RecordExists)
+        {
+            await GrainFactory.GetGrain<ICatalogGrain>(Catalogs.Sales).Add(Rep);
+        }
+
+        var oldClient = state.RecordExists ? state.State.Client : null;
+        state.State.Phone = phone;
+        state.State.Client = client;
+        await state.WriteStateAsync();
+
+        if (oldClient is not null && oldClient != client)
+        {
+            await GrainFactory.GetGrain<ICustomerGrain>(oldClient).ReleaseRep(Rep);
+        }
+
+        if (previousRep is not null && previousRep != Rep)
+        {
+            // One-way: awaiting another rep here could deadlock two reps swapping clients.
+            await GrainFactory.GetGrain<ISalesRepGrain>(previousRep).ClientTaken(client!);
+        }
+
+        return SalesRepPutResult.Stored((await Get())!);
+    }
+
+    public Task<RepFacts> Facts() =>
+        Task.FromResult(new RepFacts(state.RecordExists, state.RecordExists ? state.State.Client : null, silo.Name));
+
+    public async Task ClientTaken(string client)
+    {
+        if (!state.RecordExists || state.State.Client != client)
+        {
+            return;
+        }
+
+        // The message may be older than a later Put of this rep that took the client back: ask the client.
+        var facts = await GrainFactory.GetGrain<ICustomerGrain>(client).Facts();
+        if (facts.Rep != Rep)
+        {
+            state.State.Client = null;
+            await state.WriteStateAsync();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Autopilot.Grains;
+
+[GenerateSerializer]
+public sealed class SeedState
+{
+    [Id(0)] public bool Seeded { get; set; }
+}
