@@ -15,6 +15,3 @@ catch (OptionsValidationException e)
     await Console.Error.WriteLineAsync($"autopilot gateway: bad configuration: {e.Message}");
     return 2;
 }
-
-/// <summary>Visible to the tests' WebApplicationFactory.</summary>
-public partial class Program;

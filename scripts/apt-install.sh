@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs Debian packages that are missing, as root or through sudo. Usage: scripts/apt-install.sh PACKAGE...
+set -euo pipefail
+
+missing=()
+for package in "$@"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+((${#missing[@]})) || exit 0
+
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null; then
+  as_root=(sudo -n)
+else
+  echo "apt-install: ${missing[*]} must be installed, and this user is not root and has no sudo" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq >/dev/null ||
+  { echo "apt-install: apt-get update failed" >&2; exit 1; }
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+  { echo "apt-install: could not install ${missing[*]}" >&2; exit 1; }
+echo "apt-install: installed ${missing[*]}" >&2

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Autopilot.Gateway.Tests;
+
+[Collection(GatewayCollection.Name)]
+public sealed class ClusterAndPageTests(GatewayFixture fixture)
+{
+    private HttpClient Client => fixture.Client;
+
+    [Fact]
+    public async Task Cluster_lists_the_active_silo_with_its_activations_and_names_the_gateway()
+    {
+        await Client.GetOk<JsonElement>("/customers");
+
+        var cluster = await Client.GetOk<ClusterView>("/cluster");
+
+        Assert.StartsWith("gateway-", cluster.Gateway, StringComparison.Ordinal);
+        Assert.StartsWith("gateway-tests-", cluster.ClusterId, StringComparison.Ordinal);
+        var silo = Assert.Single(cluster.Silos);
+        Assert.Equal("Active", silo.Status);
+        Assert.StartsWith("silo-", silo.Name, StringComparison.Ordinal);
+        Assert.True(silo.Activations > 0, $"activations: {silo.Activations}");
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_endpoints_answer_healthy(string path)
+    {
+        var response = await Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_page_has_both_workshop_tables_and_the_cluster_panel()
+    {
+        var response = await Client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        foreach (var part in new[] { "<h2>Customers</h2>", "<h2>Sales reps</h2>", "<h2>Cluster</h2>", "fetch(path", "/cluster" })
+        {
+            Assert.Contains(part, html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_a_404_problem()
+    {
+        await (await Client.GetAsync("/nothing/here")).Problem(HttpStatusCode.NotFound);
+    }
+}

@@ -1,0 +1,63 @@
+using Autopilot.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Autopilot.Gateway.Tests;
+
+/// <summary>
+/// A real silo host (the Silo project's own wiring, embedded mode, free ports) and the gateway under
+/// WebApplicationFactory connected to it, shared by the HTTP tests.
+/// </summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    private readonly string clusterId = $"gateway-tests-{Guid.NewGuid():N}";
+    private readonly int gatewayPort = FreePort.Next();
+    private WebApplication? silo;
+
+    public WebApplicationFactory<GatewayIdentity> Factory { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder(
+        [
+            $"--Orleans:ClusterId={clusterId}",
+            $"--Orleans:SiloPort={FreePort.Next()}",
+            $"--Orleans:GatewayPort={gatewayPort}",
+            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+        ]);
+        builder.AddAutopilotSilo();
+        silo = builder.Build();
+        silo.MapSiloHealth();
+        await silo.StartAsync();
+
+        Factory = new WebApplicationFactory<GatewayIdentity>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Orleans:ClusterId", clusterId);
+            web.UseSetting("Orleans:GatewayPort", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+        Client = Factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (Factory is not null)
+        {
+            await Factory.DisposeAsync();
+        }
+
+        if (silo is not null)
+        {
+            await silo.StopAsync();
+            await silo.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
+{
+    public const string Name = "gateway";
+}
