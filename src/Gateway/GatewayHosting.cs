@@ -1,3 +1,5 @@
+using Autopilot.Consul.Client;
+using Autopilot.Consul.Registration;
 using Orleans.Configuration;
 
 namespace Autopilot.Gateway;
@@ -11,11 +13,7 @@ public static class GatewayHosting
     {
         var configuration = builder.Configuration;
         var orleans = ClusterClientOptions.Load(configuration);
-        if (!string.IsNullOrWhiteSpace(configuration["Consul:Address"]))
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException("Consul", typeof(ClusterClientOptions),
-                ["Consul:Address is set, but Consul clustering is not built yet (issue 4); unset it to run the embedded mode."]);
-        }
+        var consul = ConsulClientOptions.Load(configuration);
 
         if (string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey]))
         {
@@ -30,13 +28,27 @@ public static class GatewayHosting
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes * 4);
 
         builder.UseOrleansClient(client =>
         {
-            client.UseLocalhostClustering(orleans.GatewayPort, orleans.ServiceId, orleans.ClusterId);
+            if (consul is null)
+            {
+                client.UseLocalhostClustering(orleans.GatewayPort, orleans.ServiceId, orleans.ClusterId);
+            }
+            else
+            {
+                client.UseConsulClustering(consul.CopyTo);
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = orleans.ClusterId;
+                    o.ServiceId = orleans.ServiceId;
+                });
+            }
+
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
         });
@@ -44,6 +56,25 @@ public static class GatewayHosting
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterExceptionHandler>();
+        if (consul is not null)
+        {
+            builder.Services.AddConsulRegistration(consul.CopyTo, services =>
+            {
+                var url = ReachableUrl.Of(services);
+                return new ServiceRegistrationOptions
+                {
+                    Name = "gateway",
+                    Address = url.Host,
+                    Port = url.Port,
+                    CheckUrl = new Uri(url, "health/ready").ToString(),
+                    // Deregistered first; keep answering while the edge drops this gateway from its upstream.
+                    DrainDelay = TimeSpan.FromSeconds(1),
+                    Meta = { ["gateway_name"] = services.GetRequiredService<GatewayIdentity>().Name, ["cluster_id"] = orleans.ClusterId },
+                };
+            });
+        }
+
+        builder.Services.AddSingleton(new GatewayMode(consul is null ? "localhost (embedded)" : $"consul {consul.AddressUri}"));
         builder.Services.AddSingleton<GatewayIdentity>();
         builder.Services.AddHostedService<ReadyAnnouncer>();
         builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);

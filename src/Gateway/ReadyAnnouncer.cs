@@ -11,6 +11,7 @@ public sealed class ReadyAnnouncer(
     IServer server,
     GatewayIdentity gateway,
     IOptions<ClusterOptions> cluster,
+    GatewayMode mode,
     ILogger<ReadyAnnouncer> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -18,7 +19,7 @@ public sealed class ReadyAnnouncer(
         lifetime.ApplicationStarted.Register(() =>
         {
             var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            Log.Ready(logger, gateway.Name, string.Join(' ', urls), cluster.Value.ClusterId, "localhost (embedded)");
+            Log.Ready(logger, gateway.Name, string.Join(' ', urls), cluster.Value.ClusterId, mode.Clustering);
         });
         lifetime.ApplicationStopping.Register(() => Log.Stopping(logger, gateway.Name));
         return Task.CompletedTask;

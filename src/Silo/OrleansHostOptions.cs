@@ -1,6 +1,5 @@
 using System.Net;
-using System.Net.NetworkInformation;
-using System.Net.Sockets;
+using Autopilot.Consul.Registration;
 using Microsoft.Extensions.Options;
 
 namespace Autopilot.Silo;
@@ -84,12 +83,7 @@ public sealed class OrleansHostOptions
             return IPAddress.Loopback;
         }
 
-        var address = NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-            .Select(a => a.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
-        return address ?? IPAddress.Loopback;
+        return ReachableUrl.FirstNonLoopbackIPv4() ?? IPAddress.Loopback;
     }
 
     private static void CheckPort(List<string> errors, string key, int port)

@@ -1,4 +1,6 @@
 using System.Net;
+using Autopilot.Consul.Client;
+using Autopilot.Consul.Registration;
 using Autopilot.Contracts;
 using Autopilot.Grains;
 using Orleans.Configuration;
@@ -20,12 +22,8 @@ public static class SiloHosting
         var configuration = builder.Configuration;
         var orleans = OrleansHostOptions.Load(configuration);
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var embedded = string.IsNullOrWhiteSpace(configuration["Consul:Address"]);
-        if (!embedded)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException("Consul", typeof(StorageOptions),
-                ["Consul:Address is set, but Consul clustering is not built yet (issue 4); unset it to run the embedded mode."]);
-        }
+        var consul = ConsulClientOptions.Load(configuration);
+        var embedded = consul is null;
 
         if (string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey]))
         {
@@ -39,6 +37,7 @@ public static class SiloHosting
         });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
@@ -48,12 +47,21 @@ public static class SiloHosting
             orleans.ClusterId,
             new IPEndPoint(advertised, orleans.SiloPort),
             new IPEndPoint(advertised, orleans.GatewayPort),
-            Clustering: embedded ? "localhost (embedded)" : "consul",
+            Clustering: consul is null ? "localhost (embedded)" : $"consul {consul.AddressUri}",
             Storage: storage.Redis is { Length: > 0 } ? "redis" : "memory");
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, orleans.ServiceId, orleans.ClusterId);
+            if (consul is null)
+            {
+                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, orleans.ServiceId, orleans.ClusterId);
+            }
+            else
+            {
+                silo.UseConsulClustering(consul.CopyTo);
+                silo.ConfigureEndpoints(advertised, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            }
+
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = orleans.ClusterId;
@@ -95,6 +103,29 @@ public static class SiloHosting
                 }
             });
         });
+
+        if (consul is not null)
+        {
+            builder.Services.AddConsulRegistration(consul.CopyTo, services =>
+            {
+                var health = ReachableUrl.Of(services, advertised);
+                return new ServiceRegistrationOptions
+                {
+                    Name = "silo",
+                    Id = $"silo-{Environment.MachineName.ToLowerInvariant()}-{orleans.SiloPort}",
+                    Address = advertised.ToString(),
+                    Port = orleans.SiloPort,
+                    CheckUrl = new Uri(health, "health/ready").ToString(),
+                    Meta =
+                    {
+                        ["silo_name"] = description.Name,
+                        ["cluster_id"] = orleans.ClusterId,
+                        ["gateway_port"] = orleans.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["health"] = health.ToString(),
+                    },
+                };
+            });
+        }
 
         builder.Services.AddSingleton(description);
         builder.Services.AddHostedService<ReadyAnnouncer>();

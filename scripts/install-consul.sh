@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Puts a real Consul agent at .tools/consul/consul: Debian's consul 1.8.7 from the bullseye suite, the
+# one Consul that installs here. The machine's apt sources stay as they are: apt reads a private source
+# list (the machine's own Debian mirror, suite bullseye) with private state and cache under .tools/apt,
+# downloads the .deb and unpacks it with dpkg -x. Prints the binary's path. Idempotent.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+BIN="$TOOLS/consul/consul"
+WANT="1.8.7"
+
+if [[ -x "$BIN" ]] && "$BIN" version 2>/dev/null | grep -q "Consul v$WANT"; then
+  echo "$BIN"
+  exit 0
+fi
+
+fail() { echo "install-consul: $*" >&2; exit 1; }
+command -v apt-get >/dev/null || fail "apt-get is missing; this script needs a Debian-based machine"
+
+# The machine's Debian mirror, from deb822 or one-line sources; deb.debian.org if none is found.
+mirror="$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)"
+[[ -n "$mirror" ]] || mirror="$(grep -hsE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+  grep -v security | sed -E 's/^deb (\[[^]]*\] )?//' | awk '{print $1}' | grep -i debian | head -n1 || true)"
+[[ -n "$mirror" ]] || mirror="http://deb.debian.org/debian"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+[[ -f "$keyring" ]] || fail "$keyring is missing (package debian-archive-keyring)"
+
+APT="$TOOLS/apt"
+mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$TOOLS/consul"
+echo "deb [signed-by=$keyring] $mirror bullseye main" >"$APT/sources.list"
+opts=(
+  -o "Dir::Etc::SourceList=$APT/sources.list"
+  -o "Dir::Etc::SourceParts=/dev/null"
+  -o "Dir::State::Lists=$APT/lists"
+  -o "Dir::Cache=$APT/cache"
+  -o "APT::Sandbox::User=root"
+  -o "Debug::NoLocking=1"
+)
+
+echo "install-consul: fetching consul $WANT from $mirror (suite bullseye)" >&2
+apt-get "${opts[@]}" update -qq >"$APT/update.log" 2>&1 || { cat "$APT/update.log" >&2; fail "apt-get update of the private bullseye list failed"; }
+version="$(apt-cache "${opts[@]}" policy consul | awk '/Candidate:/ {print $2}')"
+[[ "$version" == "$WANT"* ]] || fail "bullseye offers consul '$version', not $WANT"
+(cd "$APT" && rm -f consul_*.deb && apt-get "${opts[@]}" download "consul=$version" >"$APT/download.log" 2>&1) ||
+  { cat "$APT/download.log" >&2; fail "downloading consul $version failed"; }
+
+rm -rf "$APT/root"
+dpkg -x "$APT"/consul_*.deb "$APT/root"
+install -m 0755 "$APT/root/usr/bin/consul" "$BIN"
+"$BIN" version | grep -q "Consul v$WANT" || fail "the unpacked binary does not report Consul v$WANT"
+echo "install-consul: installed $("$BIN" version | head -n1) at .tools/consul/consul" >&2
+echo "$BIN"

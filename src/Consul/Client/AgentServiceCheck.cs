@@ -1,0 +1,15 @@
+namespace Autopilot.Consul.Client;
+
+/// <summary>A check the agent runs itself; durations in Consul's notation (<c>2s</c>, <c>1m</c>).</summary>
+public sealed class AgentServiceCheck
+{
+    public string? HTTP { get; set; }
+
+    public string? Interval { get; set; }
+
+    public string? Timeout { get; set; }
+
+    public string? DeregisterCriticalServiceAfter { get; set; }
+
+    public bool? TLSSkipVerify { get; set; }
+}

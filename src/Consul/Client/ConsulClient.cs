@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace Autopilot.Consul.Client;
+
+/// <summary>
+/// A small typed client of Consul's HTTP API: KV with CAS, transactions, agent services and checks,
+/// health with blocking queries, status. Hand-written because neither the <c>Consul</c> client package nor
+/// Orleans' Consul provider can be restored from this project's package source (see DESIGN.md); its calls
+/// keep the names of Consul's endpoints so that a later swap is mechanical. Timeouts are applied here, per
+/// call; retries of transient failures come from the resilience handler of the named HttpClient.
+/// </summary>
+public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<ConsulClientOptions> options)
+{
+    public const string HttpClientName = "Autopilot.Consul";
+
+    private const int MaxErrorBodyLength = 500;
+
+    public Uri Address => options.Value.AddressUri;
+
+    public async Task<KvPair?> KvGet(string key, CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Get, $"v1/kv/{Escape(key)}", null, null, cancellationToken, HttpStatusCode.NotFound);
+        return response.StatusCode == HttpStatusCode.NotFound
+            ? null
+            : (await Read(response, ConsulJsonContext.Default.ListKvPair, cancellationToken)).FirstOrDefault();
+    }
+
+    /// <summary>Every key under <paramref name="prefix"/>; with <paramref name="index"/> &gt; 0, blocks until something under it changes or <paramref name="wait"/> passes.</summary>
+    public async Task<BlockingResult<IReadOnlyList<KvPair>>> KvList(string prefix, ulong index = 0, TimeSpan? wait = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Get, $"v1/kv/{Escape(prefix)}?recurse=true{Blocking(index, wait)}", null, wait, cancellationToken, HttpStatusCode.NotFound);
+        IReadOnlyList<KvPair> pairs = response.StatusCode == HttpStatusCode.NotFound ? [] : await Read(response, ConsulJsonContext.Default.ListKvPair, cancellationToken);
+        return new(pairs, IndexOf(response));
+    }
+
+    /// <summary>Writes a key; with <paramref name="cas"/>, only if its ModifyIndex still is that (0: only if absent). False when the CAS lost.</summary>
+    public async Task<bool> KvPut(string key, byte[] value, ulong? cas = null, CancellationToken cancellationToken = default)
+    {
+        var query = cas is { } index ? $"?cas={index}" : "";
+        using var response = await Send(HttpMethod.Put, $"v1/kv/{Escape(key)}{query}", new ByteArrayContent(value), null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.Boolean, cancellationToken);
+    }
+
+    /// <summary>Deletes a key, or a whole tree; with <paramref name="cas"/>, only if its ModifyIndex still is that.</summary>
+    public async Task<bool> KvDelete(string key, bool recurse = false, ulong? cas = null, CancellationToken cancellationToken = default)
+    {
+        var query = recurse ? "?recurse=true" : cas is { } index ? $"?cas={index}" : "";
+        using var response = await Send(HttpMethod.Delete, $"v1/kv/{Escape(key)}{query}", null, null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.Boolean, cancellationToken);
+    }
+
+    /// <summary>Runs the operations atomically: all apply, or none and <see cref="TxnResponse.Errors"/> says which failed.</summary>
+    public async Task<TxnResponse> Txn(IReadOnlyList<TxnOp> operations, CancellationToken cancellationToken = default)
+    {
+        var body = JsonContent(operations.ToList(), ConsulJsonContext.Default.ListTxnOp);
+        using var response = await Send(HttpMethod.Put, "v1/txn", body, null, cancellationToken, HttpStatusCode.Conflict);
+        return await Read(response, ConsulJsonContext.Default.TxnResponse, cancellationToken);
+    }
+
+    public async Task ServiceRegister(AgentServiceRegistration registration, CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Put, "v1/agent/service/register", JsonContent(registration, ConsulJsonContext.Default.AgentServiceRegistration), null, cancellationToken);
+    }
+
+    public async Task ServiceDeregister(string serviceId, CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Put, $"v1/agent/service/deregister/{Escape(serviceId)}", null, null, cancellationToken);
+    }
+
+    /// <summary>The service as the local agent holds it, or null if the agent does not know it (it restarted, or reaped it).</summary>
+    public async Task<AgentService?> AgentService(string serviceId, CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Get, $"v1/agent/service/{Escape(serviceId)}", null, null, cancellationToken, HttpStatusCode.NotFound);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await Read(response, ConsulJsonContext.Default.AgentService, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, AgentCheck>> AgentChecks(CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Get, "v1/agent/checks", null, null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.DictionaryStringAgentCheck, cancellationToken);
+    }
+
+    /// <summary>The instances of a service with their checks; with <paramref name="index"/> &gt; 0, blocks until they change or <paramref name="wait"/> passes.</summary>
+    public async Task<BlockingResult<IReadOnlyList<ServiceEntry>>> HealthService(
+        string service, bool passingOnly, ulong index = 0, TimeSpan? wait = null, CancellationToken cancellationToken = default)
+    {
+        var query = (passingOnly ? "?passing=true" : "?passing=false") + Blocking(index, wait);
+        using var response = await Send(HttpMethod.Get, $"v1/health/service/{Escape(service)}{query}", null, wait, cancellationToken);
+        return new(await Read(response, ConsulJsonContext.Default.ListServiceEntry, cancellationToken), IndexOf(response));
+    }
+
+    /// <summary>The Raft leader's address; empty while the cluster has none.</summary>
+    public async Task<string> StatusLeader(CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Get, "v1/status/leader", null, null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.String, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> Send(
+        HttpMethod method, string path, HttpContent? content, TimeSpan? blockingWait, CancellationToken cancellationToken, params HttpStatusCode[] alsoExpected)
+    {
+        var settings = options.Value;
+        // A blocking query may be held up to wait + wait/16 (Consul's jitter); allow that on top of the ordinary timeout.
+        var timeout = settings.RequestTimeout + (blockingWait is { } wait ? wait + (wait / 16) : TimeSpan.Zero);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+
+        using var request = new HttpRequestMessage(method, new Uri(settings.AddressUri, path)) { Content = content };
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseContentRead, timeoutSource.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Consul at {settings.AddressUri} did not answer {method} /{path} within {timeout.TotalSeconds:0.#} s.");
+        }
+
+        if (response.IsSuccessStatusCode || alsoExpected.Contains(response.StatusCode))
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (body.Length > MaxErrorBodyLength)
+            {
+                body = body[..MaxErrorBodyLength] + "…";
+            }
+
+            throw new ConsulException($"Consul answered {(int)response.StatusCode} to {method} /{path}: {body.Trim()}", (int)response.StatusCode);
+        }
+    }
+
+    private static async Task<T> Read<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken)
+            ?? throw new ConsulException($"Consul answered {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} with JSON null.", (int)response.StatusCode);
+    }
+
+    private static ByteArrayContent JsonContent<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private static ulong IndexOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Consul-Index", out var values) && ulong.TryParse(values.FirstOrDefault(), CultureInfo.InvariantCulture, out var index)
+            ? index
+            : 0;
+
+    private static string Blocking(ulong index, TimeSpan? wait) =>
+        index > 0 ? $"&index={index}&wait={(long)(wait ?? TimeSpan.FromSeconds(10)).TotalMilliseconds}ms" : "";
+
+    private static string Escape(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+}

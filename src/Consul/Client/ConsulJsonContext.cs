@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+
+namespace Autopilot.Consul.Client;
+
+/// <summary>Consul's JSON is PascalCase, as the property names here; nulls are left out of requests.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(List<KvPair>))]
+[JsonSerializable(typeof(List<TxnOp>))]
+[JsonSerializable(typeof(TxnResponse))]
+[JsonSerializable(typeof(AgentServiceRegistration))]
+[JsonSerializable(typeof(AgentService))]
+[JsonSerializable(typeof(Dictionary<string, AgentService>))]
+[JsonSerializable(typeof(Dictionary<string, AgentCheck>))]
+[JsonSerializable(typeof(List<ServiceEntry>))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class ConsulJsonContext : JsonSerializerContext;

@@ -1,0 +1,6 @@
+namespace Autopilot.Consul.Client;
+
+public sealed class TxnResult
+{
+    public KvPair? KV { get; set; }
+}

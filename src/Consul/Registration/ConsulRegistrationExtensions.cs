@@ -1,0 +1,20 @@
+using Autopilot.Consul.Client;
+using Autopilot.Consul.Registration;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class ConsulRegistrationExtensions
+{
+    /// <summary>
+    /// Registers this process in Consul once the host has started, with a check the agent runs itself, and
+    /// deregisters on shutdown. <paramref name="describe"/> runs after start-up, when listening addresses are known.
+    /// </summary>
+    public static IServiceCollection AddConsulRegistration(
+        this IServiceCollection services, Action<ConsulClientOptions> configureClient, Func<IServiceProvider, ServiceRegistrationOptions> describe)
+    {
+        services.AddConsulClient(configureClient);
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<ConsulServiceRegistration>(provider, describe));
+        services.AddHostedService(provider => provider.GetRequiredService<ConsulServiceRegistration>());
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+namespace Autopilot.Consul.Registration;
+
+/// <summary>What a process registers in the Consul catalog, and how its registration is kept alive.</summary>
+public sealed class ServiceRegistrationOptions
+{
+    /// <summary>The service name: <c>silo</c>, <c>gateway</c>, <c>edge</c>.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Unique per process; <c>{Name}-{host}-{Port}</c> when unset.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>The address others reach the service at.</summary>
+    public string Address { get; set; } = "";
+
+    public int Port { get; set; }
+
+    /// <summary>The URL the agent polls; the service is passing while it answers 2xx.</summary>
+    public string CheckUrl { get; set; } = "";
+
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A process that crashed is removed by Consul after its check stayed critical this long (Consul's minimum is one minute).</summary>
+    public TimeSpan DeregisterCriticalServiceAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the process checks that the agent still holds its registration (anti-entropy).</summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long to keep serving after deregistering, so that watchers (the edge) stop sending work first.</summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
+    public List<string> Tags { get; set; } = [];
+
+    public Dictionary<string, string> Meta { get; set; } = [];
+
+    public string EffectiveId => Id is { Length: > 0 } id ? id : $"{Name}-{Environment.MachineName.ToLowerInvariant()}-{Port}";
+}
