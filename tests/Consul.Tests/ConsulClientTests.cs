@@ -1,0 +1,115 @@
+using System.Text;
+using Autopilot.Consul.Client;
+using Autopilot.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Autopilot.Consul.Tests;
+
+[Collection(ConsulCollection.Name)]
+public sealed class ConsulClientTests(ConsulFixture fixture)
+{
+    private ConsulClient Client => fixture.Client;
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public async Task Kv_put_get_and_delete_round_trip_with_cas()
+    {
+        var key = $"tests/{Guid.NewGuid():N}/a";
+
+        Assert.True(await Client.KvPut(key, Bytes("one"), cas: 0));
+        Assert.False(await Client.KvPut(key, Bytes("two"), cas: 0));
+        var first = (await Client.KvGet(key))!;
+        Assert.Equal("one", Encoding.UTF8.GetString(first.Value!));
+        Assert.False(await Client.KvPut(key, Bytes("stale"), cas: first.ModifyIndex + 1000));
+        Assert.True(await Client.KvPut(key, Bytes("three"), cas: first.ModifyIndex));
+        Assert.Equal("three", Encoding.UTF8.GetString((await Client.KvGet(key))!.Value!));
+
+        Assert.True(await Client.KvDelete(key));
+        Assert.Null(await Client.KvGet(key));
+    }
+
+    [Fact]
+    public async Task A_txn_with_one_failing_cas_applies_nothing()
+    {
+        var folder = $"tests/{Guid.NewGuid():N}/";
+        Assert.True(await Client.KvPut(folder + "taken", Bytes("x")));
+
+        var response = await Client.Txn([TxnOp.Cas(folder + "new", Bytes("y"), 0), TxnOp.Cas(folder + "taken", Bytes("z"), 0)]);
+
+        Assert.False(response.Committed);
+        Assert.Equal(1, Assert.Single(response.Errors!).OpIndex);
+        Assert.Null(await Client.KvGet(folder + "new"));
+        Assert.Equal("x", Encoding.UTF8.GetString((await Client.KvGet(folder + "taken"))!.Value!));
+    }
+
+    [Fact]
+    public async Task A_blocking_health_query_waits_and_wakes_when_an_instance_registers()
+    {
+        var service = $"blocking-{Guid.NewGuid():N}";
+        var first = await Client.HealthService(service, passingOnly: false);
+        Assert.Empty(first.Value);
+        Assert.True(first.Index > 0);
+
+        var blocked = Client.HealthService(service, passingOnly: false, first.Index, TimeSpan.FromMinutes(2));
+        await Task.Delay(500);
+        Assert.False(blocked.IsCompleted, "the query returned without waiting for a change");
+
+        await Client.ServiceRegister(new AgentServiceRegistration { ID = service + "-1", Name = service, Address = "127.0.0.1", Port = 1 });
+
+        // Well under the two minutes the query may wait: only the change can have woken it.
+        var woken = await blocked.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(service + "-1", Assert.Single(woken.Value).Service.ID);
+        Assert.True(woken.Index > first.Index);
+        await Client.ServiceDeregister(service + "-1");
+    }
+
+    [Fact]
+    public async Task The_leader_is_known()
+    {
+        Assert.StartsWith("127.0.0.1:", await Client.StatusLeader(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_error_is_a_ConsulException_with_status_and_message()
+    {
+        var e = await Assert.ThrowsAsync<ConsulException>(() => Client.ServiceRegister(new AgentServiceRegistration { ID = "", Name = "" }));
+        Assert.Equal(400, e.StatusCode);
+        Assert.Contains("register", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_agent_that_does_not_answer_is_a_clear_error()
+    {
+        var client = fixture.NewClient(new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => client.StatusLeader());
+        Assert.Contains("Connection refused", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:8500")]
+    [InlineData("ftp://127.0.0.1:8500")]
+    [InlineData("not a url")]
+    public void A_bad_address_is_refused_naming_the_key(string address)
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => new ConsulClientOptions { Address = address }.Validate());
+        Assert.Contains($"Consul:Address '{address}'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_ACLs_on_the_configured_token_is_sent_and_without_it_Consul_refuses()
+    {
+        const string token = "5f0c2b8e-1d9a-4c55-9a57-autopilot000";
+        await using var agent = await ConsulAgent.StartAsync(
+            $"acl {{ enabled = true\n default_policy = \"deny\"\n tokens {{ master = \"{token}\" }} }}\n");
+        var key = $"tests/{Guid.NewGuid():N}";
+
+        Assert.True(await fixture.NewClient(agent.Address, token).KvPut(key, Bytes("secret")));
+
+        var refused = await Assert.ThrowsAsync<ConsulException>(() => fixture.NewClient(agent.Address).KvPut(key, Bytes("x")));
+        Assert.Equal(403, refused.StatusCode);
+        Assert.Equal(403, (await Assert.ThrowsAsync<ConsulException>(() => fixture.NewClient(agent.Address).KvGet(key))).StatusCode);
+        Assert.Equal("secret", Encoding.UTF8.GetString((await fixture.NewClient(agent.Address, token).KvGet(key))!.Value!));
+    }
+}

@@ -1,0 +1,73 @@
+using Autopilot.Consul.Client;
+using Autopilot.Consul.Membership;
+using Autopilot.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Autopilot.Consul.Tests;
+
+/// <summary>One real Consul agent for the contract tests; each test works under a cluster id of its own.</summary>
+public sealed class ConsulFixture : IAsyncLifetime
+{
+    private readonly List<ServiceProvider> providers = [];
+
+    public ConsulAgent Agent { get; private set; } = null!;
+
+    public ConsulClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Agent = await ConsulAgent.StartAsync();
+        Client = NewClient(Agent.Address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var provider in providers)
+        {
+            await provider.DisposeAsync();
+        }
+
+        await Agent.DisposeAsync();
+    }
+
+    public ConsulClient NewClient(Uri address, string? token = null) =>
+        Services(services => services.AddConsulClient(o =>
+        {
+            o.Address = address.ToString();
+            o.Token = token;
+        })).GetRequiredService<ConsulClient>();
+
+    public ConsulMembershipTable Table(string clusterId) => new(
+        Client,
+        Options.Create(new ConsulClusteringOptions()),
+        Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
+        Services(_ => { }).GetRequiredService<ILogger<ConsulMembershipTable>>());
+
+    public ConsulGatewayListProvider Gateways(string clusterId) => new(
+        Client,
+        Options.Create(new ConsulClusteringOptions()),
+        Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
+        Options.Create(new GatewayOptions()));
+
+    private ServiceProvider Services(Action<IServiceCollection> configure)
+    {
+        var services = new ServiceCollection().AddLogging();
+        configure(services);
+        var provider = services.BuildServiceProvider();
+        lock (providers)
+        {
+            providers.Add(provider);
+        }
+
+        return provider;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConsulCollection : ICollectionFixture<ConsulFixture>
+{
+    public const string Name = "consul";
+}

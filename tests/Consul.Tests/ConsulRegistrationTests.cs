@@ -1,0 +1,68 @@
+using Autopilot.Consul.Client;
+using Autopilot.Testing;
+
+namespace Autopilot.Consul.Tests;
+
+[Collection(ConsulCollection.Name)]
+public sealed class ConsulRegistrationTests(ConsulFixture fixture)
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+
+    private static Task<IReadOnlyList<ServiceEntry>> Instances(ConsulClient client, string service, bool passingOnly = true) =>
+        client.HealthService(service, passingOnly).ContinueWith(t => t.Result.Value, TaskScheduler.Default);
+
+    [Fact]
+    public async Task A_started_host_is_registered_and_passing_and_gone_after_a_clean_stop()
+    {
+        var service = $"svc-{Guid.NewGuid():N}";
+        var app = await RegisteredHost.StartAsync(fixture.Agent.Address, service);
+
+        var passing = await Eventually.Holds(() => Instances(fixture.Client, service), list => list.Count == 1, Generous, "the instance passes");
+        Assert.Equal(("127.0.0.1", $"{service}-{Environment.MachineName.ToLowerInvariant()}-{passing[0].Service.Port}"),
+            (passing[0].Service.Address, passing[0].Service.ID));
+
+        await app.StopAsync();
+        await app.DisposeAsync();
+
+        Assert.Empty(await Instances(fixture.Client, service, passingOnly: false));
+    }
+
+    [Fact]
+    public async Task A_crashed_host_goes_critical_and_Consul_removes_it_after_DeregisterCriticalServiceAfter()
+    {
+        var service = $"svc-{Guid.NewGuid():N}";
+        var app = await RegisteredHost.StartAsync(fixture.Agent.Address, service);
+        await Eventually.Holds(() => Instances(fixture.Client, service), list => list.Count == 1, Generous, "the instance passes");
+
+        // No StopAsync: nothing deregisters, the port closes, as when the process is killed.
+        await app.DisposeAsync();
+
+        await Eventually.Holds(() => Instances(fixture.Client, service, passingOnly: false),
+            list => list.Count == 1 && list[0].Checks.Any(c => c.Status == "critical"), Generous, "the check turns critical");
+        await Eventually.Holds(() => Instances(fixture.Client, service, passingOnly: false),
+            list => list.Count == 0, TimeSpan.FromMinutes(3), "Consul deregisters the critical instance");
+    }
+
+    [Fact]
+    public async Task After_the_agent_restarts_empty_the_registration_comes_back_by_itself()
+    {
+        await using var agent = await ConsulAgent.StartAsync();
+        var client = fixture.NewClient(agent.Address);
+        var service = $"svc-{Guid.NewGuid():N}";
+        var app = await RegisteredHost.StartAsync(agent.Address, service);
+        try
+        {
+            await Eventually.Holds(() => Instances(client, service), list => list.Count == 1, Generous, "the instance passes");
+
+            await agent.RestartAsync();
+            Assert.Empty(await Instances(client, service, passingOnly: false));
+
+            await Eventually.Holds(() => Instances(client, service), list => list.Count == 1, Generous, "the instance is registered again and passes");
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}

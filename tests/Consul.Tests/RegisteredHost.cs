@@ -1,0 +1,36 @@
+using Autopilot.Consul.Registration;
+using Autopilot.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Autopilot.Consul.Tests;
+
+/// <summary>A small web host on a free loopback port that registers itself in Consul the way the silo and gateway do.</summary>
+internal static class RegisteredHost
+{
+    public static async Task<WebApplication> StartAsync(Uri consul, string service)
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Services.AddConsulRegistration(o => o.Address = consul.ToString(), services =>
+        {
+            var url = ReachableUrl.Of(services);
+            return new ServiceRegistrationOptions
+            {
+                Name = service,
+                Address = url.Host,
+                Port = url.Port,
+                CheckUrl = new Uri(url, "health/ready").ToString(),
+                CheckInterval = TimeSpan.FromSeconds(1),
+                ResyncInterval = TimeSpan.FromSeconds(1),
+            };
+        });
+        var app = builder.Build();
+        app.MapGet("/health/ready", () => Results.Ok("ready"));
+        await app.StartAsync();
+        return app;
+    }
+}
