@@ -10,7 +10,17 @@ TOOLS="$ROOT/.tools"
 BIN="$TOOLS/consul/consul"
 WANT="1.8.7"
 
-if [[ -x "$BIN" ]] && "$BIN" version 2>/dev/null | grep -q "Consul v$WANT"; then
+installed() { [[ -x "$BIN" ]] && "$BIN" version 2>/dev/null | grep -q "Consul v$WANT"; }
+if installed; then
+  echo "$BIN"
+  exit 0
+fi
+
+# Test assemblies run in parallel and may all ask at once: one installs, the others wait for it.
+mkdir -p "$TOOLS"
+exec 9>"$TOOLS/.install-consul.lock"
+flock 9
+if installed; then
   echo "$BIN"
   exit 0
 fi

@@ -98,6 +98,22 @@ public sealed class ChildProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
+    /// <summary>Waits for the process to exit by itself; fails if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var source = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(source.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} still runs after {timeout.TotalSeconds} s.\n{Tail()}");
+        }
+
+        return process.ExitCode;
+    }
+
     /// <summary>SIGKILL: a crash, with no chance to deregister or drain.</summary>
     public void Kill()
     {

@@ -5,7 +5,8 @@ namespace Autopilot.Testing;
 /// <summary>Polls until a condition holds, failing with what was last seen after a generous bound. No fixed sleeps.</summary>
 public static class Eventually
 {
-    public static async Task<T> Holds<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout, string what)
+    /// <summary><paramref name="diagnostics"/> is asked only on failure, e.g. for the tails of the processes' logs.</summary>
+    public static async Task<T> Holds<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout, string what, Func<string>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         var last = "nothing read yet";
@@ -28,7 +29,7 @@ public static class Eventually
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"{what}: still not true after {timeout.TotalSeconds} s; last seen: {last}");
+                Assert.Fail($"{what}: still not true after {timeout.TotalSeconds} s; last seen: {last}{diagnostics?.Invoke()}");
             }
 
             await Task.Delay(200);

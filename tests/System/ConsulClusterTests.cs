@@ -1,0 +1,120 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Autopilot.Contracts;
+using Autopilot.Testing;
+
+namespace Autopilot.SystemTests;
+
+/// <summary>Silo and gateway processes that find each other through a real Consul agent and nothing else.</summary>
+public sealed class ConsulClusterTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly string clusterId = $"system-{Guid.NewGuid():N}";
+    private readonly List<ChildProcess> processes = [];
+    private ConsulAgent agent = null!;
+    private HttpClient consul = null!;
+
+    public async Task InitializeAsync()
+    {
+        agent = await ConsulAgent.StartAsync();
+        consul = new HttpClient { BaseAddress = agent.Address, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        consul.Dispose();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Three_silos_and_a_gateway_form_one_cluster_through_Consul_and_a_fourth_silo_joins_with_no_config_change()
+    {
+        var silos = Enumerable.Range(1, 3).Select(i => Track(SiloProcess.Start($"silo-{i}", agent.Address, clusterId))).ToList();
+        var httpPort = FreePort.Next();
+        var gateway = Track(Hosts.Start("gateway", "Gateway", [$"--Consul:Address={agent.Address}", $"--Orleans:ClusterId={clusterId}", $"--urls=http://127.0.0.1:{httpPort}"]));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
+
+        var cluster = await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Count() == 3, Generous,
+            "the gateway's /cluster lists three active silos", () => Tails(silos.Select(s => s.Process).Append(gateway)));
+        Assert.Equal(silos.Select(s => s.Name).Order(), cluster!.Active.Order());
+        var customers = await http.GetFromJsonAsync<CustomerRecord[]>("/customers", Json);
+        Assert.Equal(["ACME Corporation", "Hooli", "Initech", "Vandelay Industries"], customers!.Select(c => c.Company).Order());
+        Assert.All(customers!, c => Assert.NotNull(c.Rep));
+
+        var fourth = Track(SiloProcess.Start("silo-4", agent.Address, clusterId));
+        await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Contains(fourth.Name) && c.Active.Count() == 4, Generous,
+            "the fourth silo is listed active", () => Tails([fourth.Process]));
+
+        var passingSilos = await Eventually.Holds(() => Passing("silo"), ids => ids.Count == 4, Generous, "Consul lists four passing silos");
+        Assert.Contains(fourth.Name, passingSilos);
+        Assert.Single(await Eventually.Holds(() => Passing("gateway"), ids => ids.Count == 1, Generous, "Consul lists the gateway"));
+    }
+
+    [Fact]
+    public async Task A_stopped_silo_leaves_cleanly_and_a_killed_one_is_declared_dead_while_the_cluster_keeps_answering()
+    {
+        var silos = Enumerable.Range(1, 3).Select(i => Track(SiloProcess.Start($"silo-{i}", agent.Address, clusterId))).ToList();
+        var httpPort = FreePort.Next();
+        Track(Hosts.Start("gateway", "Gateway", [$"--Consul:Address={agent.Address}", $"--Orleans:ClusterId={clusterId}", $"--urls=http://127.0.0.1:{httpPort}"]));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
+        await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Count() == 3, Generous, "three active silos");
+        await Eventually.Holds(() => Passing("silo"), ids => ids.Count == 3, Generous, "three passing silos in Consul");
+
+        Assert.Equal(0, await silos[2].Process.StopAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(silos[2].Process.Printed($"Deregistered {silos[2].Name} from Consul"), silos[2].Process.Tail());
+        Assert.DoesNotContain(silos[2].Name, await Passing("silo", passingOnly: false));
+        await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Count() == 2, Generous, "the stopped silo left");
+
+        silos[1].Process.Kill();
+        await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!,
+            c => c!.Silos.Any(s => s.Name == silos[1].Name && s.Status == "Dead"), Generous, "the killed silo is declared dead");
+        // Grain state is in the silos' memory here (Redis comes with the local stack), so what the dead silos held is
+        // gone; what must hold is that the survivor takes new work at once.
+        var written = await Eventually.Holds(
+            async () => await (await http.PutAsJsonAsync("/customers/Survivor%20Inc", new { location = "Anywhere" })).Content.ReadFromJsonAsync<CustomerRecord>(Json),
+            c => c?.Location == "Anywhere", Generous, "the survivor accepts a write");
+        Assert.Equal(silos[0].Name, written!.Source);
+        await Eventually.Holds(() => Passing("silo"), ids => ids.SequenceEqual([silos[0].Name]), Generous, "only the survivor passes in Consul");
+    }
+
+    [Theory]
+    [InlineData("Silo", "--Orleans:SiloPort=eleven", "Orleans:SiloPort")]
+    [InlineData("Silo", "--Orleans:AdvertisedIP=localhost-ish", "Orleans:AdvertisedIP 'localhost-ish' is not an IP address.")]
+    [InlineData("Silo", "--Consul:Address=ftp://127.0.0.1:8500", "Consul:Address 'ftp://127.0.0.1:8500' is not an http or https URL.")]
+    [InlineData("Gateway", "--Orleans:GatewayPort=70000", "Orleans:GatewayPort must be a port between 1 and 65535; it is 70000.")]
+    [InlineData("Gateway", "--Consul:Address=nowhere", "Consul:Address 'nowhere' is not an http or https URL.")]
+    public async Task Bad_configuration_stops_the_process_with_exit_code_2_and_one_sentence_naming_the_key(string project, string argument, string expected)
+    {
+        var process = Track(Hosts.Start($"{project.ToLowerInvariant()}-bad-{Guid.NewGuid():N}", project, [argument, $"--urls=http://127.0.0.1:{FreePort.Next()}"]));
+
+        Assert.Equal(2, await process.ExitCodeAsync(Generous));
+        Assert.True(process.Printed(expected), process.Tail());
+        Assert.False(process.Printed("   at "), "a stack trace was printed\n" + process.Tail());
+    }
+
+    private T Track<T>(T started)
+    {
+        processes.Add(started switch
+        {
+            SiloProcess silo => silo.Process,
+            ChildProcess process => process,
+            _ => throw new ArgumentException("not a process", nameof(started)),
+        });
+        return started;
+    }
+
+    private async Task<List<string>> Passing(string service, bool passingOnly = true)
+    {
+        var entries = await consul.GetFromJsonAsync<JsonElement>($"/v1/health/service/{service}?passing={passingOnly.ToString().ToLowerInvariant()}");
+        return [.. entries.EnumerateArray().Select(e => e.GetProperty("Service").GetProperty("ID").GetString()!).Order()];
+    }
+
+    private static string Tails(IEnumerable<ChildProcess> processes) => "\n" + string.Join('\n', processes.Select(p => p.Tail()));
+}

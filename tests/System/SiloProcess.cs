@@ -1,0 +1,20 @@
+using Autopilot.Testing;
+
+namespace Autopilot.SystemTests;
+
+/// <summary>A silo process joined to a Consul agent; every port its own.</summary>
+internal sealed record SiloProcess(ChildProcess Process, int SiloPort, int GatewayPort, int HttpPort)
+{
+    public static SiloProcess Start(string name, Uri consul, string clusterId)
+    {
+        var (siloPort, gatewayPort, httpPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var process = Hosts.Start(name, "Silo",
+        [
+            $"--Consul:Address={consul}", $"--Orleans:ClusterId={clusterId}", "--Orleans:AdvertisedIP=127.0.0.1",
+            $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={gatewayPort}", $"--urls=http://127.0.0.1:{httpPort}",
+        ]);
+        return new SiloProcess(process, siloPort, gatewayPort, httpPort);
+    }
+
+    public string Name => $"silo-{Environment.MachineName.ToLowerInvariant()}-{SiloPort}";
+}
