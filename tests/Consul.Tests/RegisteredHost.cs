@@ -4,16 +4,22 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Autopilot.Consul.Tests;
 
 /// <summary>A small web host on a free loopback port that registers itself in Consul the way the silo and gateway do.</summary>
 internal static class RegisteredHost
 {
-    public static async Task<WebApplication> StartAsync(Uri consul, string service)
+    public static async Task<WebApplication> StartAsync(Uri consul, string service, ILoggerProvider? logs = null)
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateBuilder();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddConsulRegistration(o => o.Address = consul.ToString(), services =>
         {

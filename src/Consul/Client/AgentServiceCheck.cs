@@ -12,4 +12,7 @@ public sealed class AgentServiceCheck
     public string? DeregisterCriticalServiceAfter { get; set; }
 
     public bool? TLSSkipVerify { get; set; }
+
+    /// <summary>The status before the first check has run (Consul's default is critical).</summary>
+    public string? Status { get; set; }
 }

@@ -55,6 +55,11 @@ public sealed partial class ConsulServiceRegistration(
             // Consul may be down for a moment; the resync loop registers as soon as it answers.
             LogUnreachable(logger, registration.ID, e.Message);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping before it finished starting; StoppingAsync deregisters whatever got registered.
+            return;
+        }
 
         resync = Resync(stopping.Token);
     }

@@ -1,0 +1,118 @@
+using Autopilot.Consul.Client;
+using Autopilot.Consul.Registration;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Autopilot.Edge;
+
+public static class EdgeHosting
+{
+    public const string DefaultUrl = "http://127.0.0.1:8070";
+
+    private const string NoGateway =
+        """{"type":"about:blank","title":"No gateway is available.","status":503,"detail":"No gateway passes its health check in Consul right now; retry shortly."}""";
+
+    /// <summary>The watch of Consul, the coalescing applier, nginx or YARP, the edge's own registration and health.</summary>
+    public static WebApplicationBuilder AddAutopilotEdge(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var edge = EdgeOptions.Load(configuration);
+        var consul = ConsulClientOptions.Load(configuration)
+            ?? throw new OptionsValidationException(ConsulClientOptions.Section, typeof(ConsulClientOptions),
+                ["Consul:Address is required: the edge follows the gateways registered in Consul."]);
+        var nginx = edge.Mode == "yarp" ? null : edge.FindNginx();
+        if (edge.Mode == "nginx" && nginx is null)
+        {
+            throw new OptionsValidationException(EdgeOptions.Section, typeof(EdgeOptions),
+                [$"Edge:Mode is nginx, but no nginx binary '{edge.NginxBinary}' was found; install the nginx package or use Edge:Mode=yarp."]);
+        }
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+
+        var status = (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : DefaultUrl).Split(';');
+        builder.WebHost.UseUrls(nginx is null ? [.. status, $"http://{edge.Listen}"] : status);
+        builder.Services.AddSingleton(new StatusUrls(status));
+
+        builder.Services.AddSingleton(edge);
+        builder.Services.AddSingleton<EdgeStatus>();
+        builder.Services.AddConsulClient(consul.CopyTo);
+        if (nginx is not null)
+        {
+            builder.Services.AddSingleton(new NginxBinary(nginx));
+            builder.Services.AddSingleton<NginxSink>();
+            builder.Services.AddSingleton<IUpstreamSink>(provider => provider.GetRequiredService<NginxSink>());
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<NginxSink>());
+        }
+        else
+        {
+            builder.Services.AddReverseProxy().LoadFromMemory(YarpSink.Routes(edge), [YarpSink.Cluster([])]);
+            builder.Services.AddSingleton<IUpstreamSink, YarpSink>();
+        }
+
+        builder.Services.AddSingleton<GatewayWatcher>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<GatewayWatcher>());
+        builder.Services.AddHostedService<UpstreamApplier>();
+        builder.Services.AddHostedService<ReadyAnnouncer>();
+        builder.Services.AddHealthChecks().AddCheck<EdgeReadyCheck>("edge", tags: ["ready"]);
+        builder.Services.AddConsulRegistration(consul.CopyTo, services =>
+        {
+            var status = ReachableUrl.Of(services);
+            return new ServiceRegistrationOptions
+            {
+                Name = "edge",
+                Address = edge.ListenHost,
+                Port = edge.ListenPort,
+                CheckUrl = new Uri(status, "health/ready").ToString(),
+                Meta = { ["mode"] = nginx is null ? "yarp" : "nginx", ["status"] = status.ToString() },
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>The edge's own endpoints on its status port, and in YARP mode the front door on <see cref="EdgeOptions.Listen"/>.</summary>
+    public static WebApplication MapAutopilotEdge(this WebApplication app)
+    {
+        var edge = app.Services.GetRequiredService<EdgeOptions>();
+        var own = app.MapGroup("");
+        if (app.Services.GetService<InMemoryConfigProvider>() is not null)
+        {
+            // The front door answers /health itself, like nginx; everything else on that port is proxied.
+            own = app.MapGroup("").RequireHost(StatusHosts(app.Services.GetRequiredService<StatusUrls>()));
+            app.MapGet("/health", () => Results.Text("""{"status":"ok","by":"yarp"}""", "application/json")).RequireHost($"*:{edge.ListenPort}");
+            app.MapReverseProxy(proxy =>
+            {
+                proxy.Use(async (context, next) =>
+                {
+                    if (context.GetReverseProxyFeature().AvailableDestinations.Count == 0)
+                    {
+                        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                        context.Response.ContentType = "application/problem+json";
+                        await context.Response.WriteAsync(NoGateway);
+                        return;
+                    }
+
+                    await next();
+                });
+                proxy.UseLoadBalancing();
+                proxy.UsePassiveHealthChecks();
+            });
+        }
+
+        own.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        own.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        own.MapGet("/upstreams", (EdgeStatus status) => TypedResults.Ok(status.Snapshot()));
+        return app;
+    }
+
+    private static string[] StatusHosts(StatusUrls status) =>
+        [.. status.Urls.Select(url => $"*:{new Uri(url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal)).Port}")];
+}

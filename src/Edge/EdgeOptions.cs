@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Options;
+
+namespace Autopilot.Edge;
+
+/// <summary>The front door, section <c>Edge</c>.</summary>
+public sealed class EdgeOptions
+{
+    public const string Section = "Edge";
+
+    /// <summary><c>auto</c> (nginx when installed, else YARP), <c>nginx</c> or <c>yarp</c>.</summary>
+    public string Mode { get; set; } = "auto";
+
+    /// <summary>Where the front door listens, <c>address:port</c>.</summary>
+    public string Listen { get; set; } = "127.0.0.1:8080";
+
+    /// <summary>The Consul service whose passing instances are the upstream.</summary>
+    public string Service { get; set; } = "gateway";
+
+    /// <summary>The nginx binary: a path, or a name looked up in PATH, /usr/sbin and /usr/local/sbin.</summary>
+    public string NginxBinary { get; set; } = "nginx";
+
+    /// <summary>Where nginx's rendered configuration, pid, logs and temp files go.</summary>
+    public string RunDirectory { get; set; } = Path.Combine(Directory.GetCurrentDirectory(), ".run", "edge");
+
+    /// <summary>The nginx.conf template (deploy/nginx/nginx.conf; a copy ships next to the edge's binary).</summary>
+    public string Template { get; set; } = Path.Combine(AppContext.BaseDirectory, "nginx", "nginx.conf");
+
+    /// <summary>A burst of changes is applied once it has been quiet this long...</summary>
+    public TimeSpan Quiescence { get; set; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>...or once this long has passed since its first change, whichever comes first.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one blocking query to Consul may wait for a change.</summary>
+    public TimeSpan WatchWait { get; set; } = TimeSpan.FromMinutes(5);
+
+    public int ListenPort => int.Parse(Listen[(Listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    public string ListenHost => Listen[..Listen.LastIndexOf(':')];
+
+    public static EdgeOptions Load(IConfiguration configuration)
+    {
+        EdgeOptions options;
+        try
+        {
+            options = configuration.GetSection(Section).Get<EdgeOptions>() ?? new EdgeOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OptionsValidationException(Section, typeof(EdgeOptions), [e.Message]);
+        }
+
+        var errors = new List<string>();
+        if (options.Mode is not ("auto" or "nginx" or "yarp"))
+        {
+            errors.Add($"{Section}:Mode must be auto, nginx or yarp; it is '{options.Mode}'.");
+        }
+
+        var colon = options.Listen.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(options.Listen[(colon + 1)..], out var port) || port is < 1 or > 65535)
+        {
+            errors.Add($"{Section}:Listen must be address:port, e.g. 127.0.0.1:8080; it is '{options.Listen}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Service))
+        {
+            errors.Add($"{Section}:Service must name a Consul service.");
+        }
+
+        if (options.Quiescence <= TimeSpan.Zero || options.MaxDelay < options.Quiescence)
+        {
+            errors.Add($"{Section}:Quiescence must be positive and not above {Section}:MaxDelay; they are {options.Quiescence} and {options.MaxDelay}.");
+        }
+
+        if (options.WatchWait < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{Section}:WatchWait must be at least one second; it is {options.WatchWait}.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(Section, typeof(EdgeOptions), errors);
+        }
+
+        return options;
+    }
+
+    /// <summary>The nginx binary's full path, or null if nginx is not installed.</summary>
+    public string? FindNginx()
+    {
+        if (NginxBinary.Contains('/'))
+        {
+            return File.Exists(NginxBinary) ? Path.GetFullPath(NginxBinary) : null;
+        }
+
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+        return path.Concat(["/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin"])
+            .Select(directory => Path.Combine(directory, NginxBinary))
+            .FirstOrDefault(File.Exists);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using Autopilot.Testing;
+
+namespace Autopilot.Edge.Tests;
+
+/// <summary>The front door follows Consul: real nginx (Debian's package) or YARP, a real Consul agent, real HTTP.</summary>
+[Collection(ConsulCollection.Name)]
+public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+    private readonly string service = $"gateway-{Guid.NewGuid():N}";
+    private readonly List<IAsyncDisposable> started = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var item in Enumerable.Reverse(started))
+        {
+            await item.DisposeAsync();
+        }
+    }
+
+    private async Task<EdgeUnderTest> Edge(string mode, Uri? consul = null) =>
+        Track(await EdgeUnderTest.StartAsync(consul ?? fixture.Agent.Address, mode, service));
+
+    private async Task<FakeGateway> Gateway(string name, string? address = null)
+    {
+        var gateway = Track(await FakeGateway.StartAsync($"{name}-{service}"));
+        await gateway.RegisterAsync(fixture.Client, service, address);
+        return gateway;
+    }
+
+    private T Track<T>(T item)
+        where T : IAsyncDisposable
+    {
+        started.Add(item);
+        return item;
+    }
+
+    private static Task<EdgeSnapshot> Serving(EdgeUnderTest edge, params FakeGateway[] gateways) =>
+        Eventually.Holds(edge.Upstreams, s => s.Gateways.Order().SequenceEqual(gateways.Select(g => $"127.0.0.1:{g.Port}").Order()), Generous,
+            $"the edge's upstream is exactly {string.Join(", ", gateways.Select(g => g.Name))}");
+
+    [Theory]
+    [InlineData("nginx")]
+    [InlineData("yarp")]
+    public async Task Two_registered_gateways_are_the_upstream_and_requests_reach_both(string mode)
+    {
+        var edge = await Edge(mode);
+        var a = await Gateway("a");
+        var b = await Gateway("b");
+
+        await Serving(edge, a, b);
+
+        if (mode == "nginx")
+        {
+            var servers = File.ReadAllLines(Path.Combine(edge.RunDirectory, "gateways.conf")).Where(l => l.TrimStart().StartsWith("server ", StringComparison.Ordinal)).ToList();
+            Assert.Equal(
+                new[] { $"server 127.0.0.1:{a.Port} max_fails=1 fail_timeout=2s;", $"server 127.0.0.1:{b.Port} max_fails=1 fail_timeout=2s;" }.Order(),
+                servers.Select(s => s.Trim()).Order());
+        }
+
+        var reach = await edge.Reached(40);
+        Assert.True(reach.Only(a, b), $"40 requests through the front door: {reach}");
+    }
+
+    [Theory]
+    [InlineData("nginx")]
+    [InlineData("yarp")]
+    public async Task A_deregistered_gateway_leaves_the_upstream(string mode)
+    {
+        var edge = await Edge(mode);
+        var a = await Gateway("a");
+        var b = await Gateway("b");
+        await Serving(edge, a, b);
+
+        await a.DeregisterAsync(fixture.Client);
+
+        await Serving(edge, b);
+        var reach = await edge.Reached(20);
+        Assert.True(reach.Only(b), $"20 requests through the front door: {reach}");
+    }
+
+    [Theory]
+    [InlineData("nginx")]
+    [InlineData("yarp")]
+    public async Task With_no_gateway_the_front_door_answers_503_json_and_recovers_by_itself(string mode)
+    {
+        var edge = await Edge(mode);
+        var a = await Gateway("a");
+        await Serving(edge, a);
+
+        await a.DeregisterAsync(fixture.Client);
+        await Serving(edge);
+
+        var response = await edge.Front.GetAsync("/customers");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("No gateway is available", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await edge.Front.GetAsync("/health")).StatusCode);
+
+        var c = await Gateway("c");
+        await Serving(edge, c);
+        var reach = await edge.Reached(5);
+        Assert.True(reach.Only(c), $"5 requests through the front door: {reach}");
+    }
+
+    [Theory]
+    [InlineData("nginx")]
+    [InlineData("yarp")]
+    public async Task When_Consul_stops_the_last_upstream_is_still_served(string mode)
+    {
+        await using var agent = await ConsulAgent.StartAsync();
+        var client = ConsulFixture.ClientFor(agent.Address, out var provider);
+        await using var _ = provider;
+        var edge = await Edge(mode, agent.Address);
+        var a = Track(await FakeGateway.StartAsync($"a-{service}"));
+        await a.RegisterAsync(client, service);
+        await Serving(edge, a);
+
+        await agent.StopAsync();
+
+        await Eventually.Holds(edge.Upstreams, s => !s.ConsulReachable, Generous, "the edge notices that Consul is gone");
+        Assert.Equal([$"127.0.0.1:{a.Port}"], (await edge.Upstreams()).Gateways);
+        var reach = await edge.Reached(20);
+        Assert.True(reach.Only(a), $"20 requests through the front door with Consul down: {reach}");
+    }
+
+    [Fact]
+    public async Task An_upstream_nginx_refuses_is_not_applied_and_the_previous_one_keeps_serving()
+    {
+        var edge = await Edge("nginx");
+        var a = await Gateway("a");
+        await Serving(edge, a);
+        var before = await File.ReadAllTextAsync(Path.Combine(edge.RunDirectory, "gateways.conf"));
+
+        // A well-formed host name that does not resolve: rendered as written, refused by nginx -t.
+        await Gateway("bad", address: "no-such-gateway.invalid");
+
+        var refused = await Eventually.Holds(edge.Upstreams, s => s.LastRefusal is not null, Generous, "nginx -t refuses the new upstream");
+        Assert.Contains("no-such-gateway.invalid", refused.LastRefusal, StringComparison.Ordinal);
+        Assert.Equal([$"127.0.0.1:{a.Port}"], refused.Gateways);
+        Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(edge.RunDirectory, "gateways.conf")));
+        var reach = await edge.Reached(20);
+        Assert.True(reach.Only(a), $"20 requests through the front door: {reach}");
+    }
+
+    [Fact]
+    public async Task In_yarp_mode_a_gateway_that_cannot_be_reached_is_dropped_by_health_checks_and_requests_keep_succeeding()
+    {
+        var edge = await Edge("yarp");
+        var a = await Gateway("a");
+        await Serving(edge, a);
+
+        await Gateway("bad", address: "no-such-gateway.invalid");
+
+        await Eventually.Holds(edge.Upstreams, s => s.Gateways.Count == 2, Generous, "YARP takes both destinations");
+        await Eventually.Holds(() => edge.Reached(20), reach => reach.Only(a), Generous,
+            "every request reaches the healthy gateway once the health checks have run");
+    }
+
+    [Theory]
+    [InlineData("nginx")]
+    [InlineData("yarp")]
+    public async Task Ten_gateways_registered_at_once_take_one_or_two_applies(string mode)
+    {
+        var edge = await Edge(mode);
+        var first = await Gateway("first");
+        var before = await Serving(edge, first);
+
+        var ten = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => FakeGateway.StartAsync($"g{i}-{service}")));
+        foreach (var gateway in ten)
+        {
+            Track(gateway);
+        }
+
+        await Task.WhenAll(ten.Select(g => g.RegisterAsync(fixture.Client, service)));
+
+        var after = await Serving(edge, [first, .. ten]);
+        Assert.InRange(after.Applies - before.Applies, 1, 2);
+        var reach = await edge.Reached(200);
+        Assert.True(reach.Only([first, .. ten]), $"200 requests through the front door: {reach}");
+    }
+}

@@ -1,0 +1,60 @@
+using Autopilot.Consul.Client;
+using Autopilot.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace Autopilot.Edge.Tests;
+
+/// <summary>A stand-in gateway: a real HTTP server on a free loopback port that says its name, registered in Consul with a check the agent runs.</summary>
+internal sealed class FakeGateway : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private FakeGateway(string name, int port, WebApplication app)
+    {
+        Name = name;
+        Port = port;
+        this.app = app;
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public static async Task<FakeGateway> StartAsync(string name)
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.MapGet("/health/ready", () => Results.Text("Healthy"));
+        app.MapGet("/{**path}", (string? path) => Results.Text($"{name} /{path}"));
+        await app.StartAsync();
+        return new FakeGateway(name, port, app);
+    }
+
+    /// <summary>Registers as <paramref name="service"/>; <paramref name="address"/> overrides what the edge is told to dial.</summary>
+    public Task RegisterAsync(ConsulClient consul, string service, string? address = null) => consul.ServiceRegister(new AgentServiceRegistration
+    {
+        ID = Name,
+        Name = service,
+        Address = address ?? "127.0.0.1",
+        Port = Port,
+        Check = new AgentServiceCheck
+        {
+            HTTP = $"http://127.0.0.1:{Port}/health/ready",
+            Interval = "1s",
+            Timeout = "1s",
+            Status = "passing",
+        },
+    });
+
+    public Task DeregisterAsync(ConsulClient consul) => consul.ServiceDeregister(Name);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
