@@ -46,11 +46,12 @@ public sealed class ConsulFixture : IAsyncLifetime
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
         Services(_ => { }).GetRequiredService<ILogger<ConsulMembershipTable>>());
 
-    public ConsulGatewayListProvider Gateways(string clusterId) => new(
-        Client,
+    public ConsulGatewayListProvider Gateways(string clusterId, ConsulClient? client = null) => new(
+        client ?? Client,
         Options.Create(new ConsulClusteringOptions()),
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
-        Options.Create(new GatewayOptions()));
+        Options.Create(new GatewayOptions()),
+        Services(_ => { }).GetRequiredService<ILogger<ConsulGatewayListProvider>>());
 
     private ServiceProvider Services(Action<IServiceCollection> configure)
     {

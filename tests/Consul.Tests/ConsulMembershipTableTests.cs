@@ -237,6 +237,26 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture)
     }
 
     [Fact]
+    public async Task While_Consul_is_down_the_gateway_list_is_the_last_one_read()
+    {
+        await using var agent = await Autopilot.Testing.ConsulAgent.StartAsync();
+        var client = fixture.NewClient(agent.Address);
+        var clusterId = Entries.NewClusterId();
+        var table = new Membership.ConsulMembershipTable(client, Microsoft.Extensions.Options.Options.Create(new Membership.ConsulClusteringOptions()),
+            Microsoft.Extensions.Options.Options.Create(new Orleans.Configuration.ClusterOptions { ClusterId = clusterId }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Membership.ConsulMembershipTable>.Instance);
+        await table.InitializeMembershipTable(true);
+        await table.InsertRow(Entries.New(21001, SiloStatus.Active, proxyPort: 31001), (await table.ReadAll()).Version.Next());
+        var provider = fixture.Gateways(clusterId, client);
+        var before = await provider.GetGateways();
+
+        await agent.StopAsync();
+
+        Assert.Equal(before, await provider.GetGateways());
+        Assert.Single(before);
+    }
+
+    [Fact]
     public async Task Rows_are_kept_as_readable_json_under_the_documented_keys()
     {
         var (handle, version) = await NewTable();

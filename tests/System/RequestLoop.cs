@@ -1,0 +1,103 @@
+using System.Diagnostics;
+
+namespace Autopilot.SystemTests;
+
+/// <summary>
+/// A steady, bounded stream of reads through the front door, one at a time, recording every failure with when it
+/// happened. It stops by itself after <see cref="MaxRequests"/> requests or <see cref="MaxDuration"/>.
+/// </summary>
+internal sealed class RequestLoop : IAsyncDisposable
+{
+    public const int MaxRequests = 200_000;
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(10);
+
+    private readonly HttpClient http;
+    private readonly IReadOnlyList<string> paths;
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<(TimeSpan At, string What)> failures = [];
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly Task loop;
+    private int requests;
+
+    public RequestLoop(Uri front, IReadOnlyList<string> paths)
+    {
+        http = new HttpClient { BaseAddress = front, Timeout = TimeSpan.FromSeconds(10) };
+        this.paths = paths;
+        loop = Task.Run(RunAsync);
+    }
+
+    public TimeSpan Now => clock.Elapsed;
+
+    public int Requests => Volatile.Read(ref requests);
+
+    public IReadOnlyList<(TimeSpan At, string What)> FailuresBetween(TimeSpan from, TimeSpan to)
+    {
+        lock (failures)
+        {
+            return [.. failures.Where(f => f.At >= from && f.At <= to)];
+        }
+    }
+
+    /// <summary>When the last failure happened, if any.</summary>
+    public TimeSpan? LastFailure()
+    {
+        lock (failures)
+        {
+            return failures.Count == 0 ? null : failures[^1].At;
+        }
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> more requests have been made.</summary>
+    public async Task AfterMore(int count)
+    {
+        var target = Requests + count;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (Requests < target && !loop.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the request loop made fewer than {count} requests in two minutes");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await loop;
+        stop.Dispose();
+        http.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        while (!stop.IsCancellationRequested && requests < MaxRequests && clock.Elapsed < MaxDuration)
+        {
+            var path = paths[Random.Shared.Next(paths.Count)];
+            try
+            {
+                using var response = await http.GetAsync(path, stop.Token);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Fail($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Fail($"{path}: {e.GetType().Name} {e.Message}");
+            }
+
+            Interlocked.Increment(ref requests);
+        }
+    }
+
+    private void Fail(string what)
+    {
+        lock (failures)
+        {
+            failures.Add((clock.Elapsed, what));
+        }
+    }
+}
