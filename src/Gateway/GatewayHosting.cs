@@ -51,6 +51,7 @@ public static class GatewayHosting
 
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
+            client.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
         });
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
