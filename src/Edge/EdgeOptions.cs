@@ -31,8 +31,17 @@ public sealed class EdgeOptions
     /// <summary>...or once this long has passed since its first change, whichever comes first.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long one blocking query to Consul may wait for a change.</summary>
-    public TimeSpan WatchWait { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// After Consul comes back (unreachable, or restarted with its index reset), its checks start out critical until
+    /// they run again. For this long, gateways it stops listing are kept; new ones are added at once.
+    /// </summary>
+    public TimeSpan SettleAfterRecovery { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one blocking query to Consul may wait for a change. Kept short because an agent that restarted
+    /// empty has a lower index than the one asked for, and holds the query for the whole wait.
+    /// </summary>
+    public TimeSpan WatchWait { get; set; } = TimeSpan.FromSeconds(30);
 
     public int ListenPort => int.Parse(Listen[(Listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
@@ -70,6 +79,11 @@ public sealed class EdgeOptions
         if (options.Quiescence <= TimeSpan.Zero || options.MaxDelay < options.Quiescence)
         {
             errors.Add($"{Section}:Quiescence must be positive and not above {Section}:MaxDelay; they are {options.Quiescence} and {options.MaxDelay}.");
+        }
+
+        if (options.SettleAfterRecovery < TimeSpan.Zero)
+        {
+            errors.Add($"{Section}:SettleAfterRecovery must not be negative; it is {options.SettleAfterRecovery}.");
         }
 
         if (options.WatchWait < TimeSpan.FromSeconds(1))

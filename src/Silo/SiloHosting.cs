@@ -78,6 +78,7 @@ public static class SiloHosting
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
                 o.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(1);
                 o.DefunctSiloExpiration = TimeSpan.FromMinutes(10);
+                o.DefunctSiloMinimumRetention = TimeSpan.FromMinutes(10);
             });
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{OrleansHostOptions.Section}:Membership"));
 

@@ -181,14 +181,18 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture)
     }
 
     [Fact]
-    public async Task Cleanup_removes_only_rows_of_silos_dead_before_the_date_with_their_iamalive_keys()
+    public async Task Cleanup_removes_only_rows_of_silos_dead_and_unseen_since_before_the_date_with_their_iamalive_keys()
     {
         var (handle, version) = await NewTable();
         var longDead = Entries.New(1, SiloStatus.Dead);
         var recentlyDead = Entries.New(2, SiloStatus.Dead);
         var oldButActive = Entries.New(3, SiloStatus.Active);
+        longDead.StartTime = oldButActive.StartTime = DateTime.UtcNow.AddHours(-3);
         longDead.IAmAliveTime = oldButActive.IAmAliveTime = DateTime.UtcNow.AddHours(-2);
-        foreach (var entry in new[] { longDead, recentlyDead, oldButActive })
+        var recentlySuspected = Entries.New(4, SiloStatus.Dead);
+        recentlySuspected.StartTime = recentlySuspected.IAmAliveTime = DateTime.UtcNow.AddHours(-2);
+        recentlySuspected.AddOrUpdateSuspector(oldButActive.SiloAddress, DateTime.UtcNow, 10);
+        foreach (var entry in new[] { longDead, recentlyDead, oldButActive, recentlySuspected })
         {
             Assert.True(await handle.Table.InsertRow(entry, (await handle.Table.ReadAll()).Version.Next()));
         }
@@ -198,7 +202,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture)
         await handle.Table.CleanupDefunctSiloEntries(DateTimeOffset.UtcNow.AddHours(-1));
 
         var left = (await handle.Table.ReadAll()).Members.Select(m => m.Item1.SiloAddress).ToHashSet();
-        Assert.Equal(new HashSet<SiloAddress> { recentlyDead.SiloAddress, oldButActive.SiloAddress }, left);
+        Assert.Equal(new HashSet<SiloAddress> { recentlyDead.SiloAddress, oldButActive.SiloAddress, recentlySuspected.SiloAddress }, left);
         var keys = (await fixture.Client.KvList($"orleans/{handle.ClusterId}/")).Value.Select(k => k.Key).ToList();
         Assert.DoesNotContain(keys, k => k.Contains(longDead.SiloAddress.ToParsableString(), StringComparison.Ordinal));
     }

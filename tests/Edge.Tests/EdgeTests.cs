@@ -21,8 +21,8 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
         }
     }
 
-    private async Task<EdgeUnderTest> Edge(string mode, Uri? consul = null) =>
-        Track(await EdgeUnderTest.StartAsync(consul ?? fixture.Agent.Address, mode, service));
+    private async Task<EdgeUnderTest> Edge(string mode, Uri? consul = null, params string[] extra) =>
+        Track(await EdgeUnderTest.StartAsync(consul ?? fixture.Agent.Address, mode, service, extra));
 
     private async Task<FakeGateway> Gateway(string name, string? address = null)
     {
@@ -125,6 +125,28 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
         Assert.Equal([$"127.0.0.1:{a.Port}"], (await edge.Upstreams()).Gateways);
         var reach = await edge.Reached(20);
         Assert.True(reach.Only(a), $"20 requests through the front door with Consul down: {reach}");
+    }
+
+    [Theory]
+    [InlineData("nginx")]
+    [InlineData("yarp")]
+    public async Task After_Consul_restarts_the_upstream_is_held_while_its_checks_settle_then_follows_Consul(string mode)
+    {
+        await using var agent = await ConsulAgent.StartAsync();
+        var client = ConsulFixture.ClientFor(agent.Address, out var provider);
+        await using var _ = provider;
+        var edge = await Edge(mode, agent.Address, "--Edge:SettleAfterRecovery=00:00:05");
+        var a = Track(await FakeGateway.StartAsync($"a-{service}"));
+        await a.RegisterAsync(client, service);
+        await Serving(edge, a);
+
+        // A dev agent comes back empty: Consul lists no gateway, as a restarted agent does until its checks have run.
+        await agent.RestartAsync();
+
+        var reach = await edge.Reached(20);
+        Assert.True(reach.Only(a), $"20 requests right after Consul came back: {reach}");
+        await Eventually.Holds(() => edge.Front.GetAsync("/customers"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable, Generous,
+            "once settled, the upstream follows Consul, which no longer lists the gateway");
     }
 
     [Fact]

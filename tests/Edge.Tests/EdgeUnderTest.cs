@@ -24,7 +24,7 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
     public string RunDirectory { get; }
 
     /// <summary>Follows <paramref name="service"/>, so that tests sharing one agent do not see each other's gateways.</summary>
-    public static async Task<EdgeUnderTest> StartAsync(Uri consul, string mode, string service)
+    public static async Task<EdgeUnderTest> StartAsync(Uri consul, string mode, string service, params string[] extra)
     {
         if (mode == "nginx")
         {
@@ -36,7 +36,7 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(
         [
             $"--Consul:Address={consul}", $"--Edge:Mode={mode}", $"--Edge:Listen=127.0.0.1:{front}",
-            $"--Edge:RunDirectory={run}", $"--Edge:Service={service}", $"--urls=http://127.0.0.1:{status}",
+            $"--Edge:RunDirectory={run}", $"--Edge:Service={service}", $"--urls=http://127.0.0.1:{status}", .. extra,
         ]);
         builder.AddAutopilotEdge();
         var app = builder.Build();

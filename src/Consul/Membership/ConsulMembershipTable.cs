@@ -39,7 +39,7 @@ public sealed partial class ConsulMembershipTable(
         var operations = new List<TxnOp>();
         foreach (var (row, entry) in snapshot.Entries)
         {
-            if (entry.Status == SiloStatus.Dead && new DateTimeOffset(entry.IAmAliveTime.ToUniversalTime()) < beforeDate)
+            if (entry.Status == SiloStatus.Dead && LastSeen(entry) < beforeDate)
             {
                 operations.Add(TxnOp.DeleteCas(row.Key, row.ModifyIndex));
                 operations.Add(TxnOp.Delete(store.AliveKey(entry.SiloAddress)));
@@ -94,6 +94,13 @@ public sealed partial class ConsulMembershipTable(
 
         return response.Committed;
     }
+
+    /// <summary>As Orleans judges a defunct row: the latest of its start, its last IAmAlive and any suspicion vote.</summary>
+    private static DateTimeOffset LastSeen(MembershipEntry entry) =>
+        new[] { entry.StartTime, entry.IAmAliveTime }
+            .Concat(entry.SuspectTimes?.Select(s => s.Item2) ?? [])
+            .Select(t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)))
+            .Max();
 
     private static ulong ParseIndex(string etag, string what) =>
         ulong.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
