@@ -15,3 +15,9 @@ catch (OptionsValidationException e)
     await Console.Error.WriteLineAsync($"autopilot silo: bad configuration: {e.Message}");
     return 2;
 }
+catch (OperationCanceledException)
+{
+    // Asked to stop (SIGTERM) before it had finished starting.
+    await Console.Error.WriteLineAsync("autopilot silo: stopped while starting");
+    return Environment.ExitCode;
+}
