@@ -17,7 +17,8 @@ public static class ClusterEndpoints
         var management = grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetDetailedHosts(onlyActive: false);
         var silos = await Task.WhenAll(hosts
-            .OrderBy(h => h.SiloName, StringComparer.Ordinal)
+            .OrderBy(h => h.Status != SiloStatus.Active)
+            .ThenBy(h => h.SiloName, StringComparer.Ordinal)
             .Select(async h => new SiloView(
                 h.SiloAddress.ToString(),
                 h.SiloName,
