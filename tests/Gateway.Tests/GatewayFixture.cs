@@ -1,4 +1,5 @@
 using Autopilot.Silo;
+using Autopilot.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc.Testing;
 

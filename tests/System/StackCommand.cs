@@ -12,7 +12,8 @@ internal sealed class StackCommand : IAsyncDisposable
     public StackCommand()
     {
         Run = Path.Combine(Path.GetTempPath(), "autopilot-tests", $"stack-{Guid.NewGuid():N}");
-        BasePort = 30000 + (Random.Shared.Next(0, 50) * 500);
+        // Below Linux's ephemeral range (32768 and up), so that no outgoing connection of another test holds one of its ports.
+        BasePort = 10000 + (Random.Shared.Next(0, 35) * 500);
         EdgePort = FreePort.Next();
     }
 
