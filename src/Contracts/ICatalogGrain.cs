@@ -9,6 +9,6 @@ public interface ICatalogGrain : IGrainWithStringKey
     Task Add(string name);
 
     /// <summary>Every name, in ordinal order.</summary>
-    [AlwaysInterleave]
+    [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<IReadOnlyList<string>> List();
 }

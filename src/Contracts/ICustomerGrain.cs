@@ -8,14 +8,18 @@ namespace Autopilot.Contracts;
 /// </summary>
 public interface ICustomerGrain : IGrainWithStringKey
 {
-    /// <summary>The joined row: location from here, the rep confirmed by the Sales side; null if the company does not exist.</summary>
+    /// <summary>
+    /// The joined row: location from here, the rep confirmed by the Sales side; null if the company does not exist.
+    /// Read-only, so concurrent reads of one company run side by side; bounded, so a caller may retry it elsewhere.
+    /// </summary>
+    [ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<CustomerRecord?> Get();
 
     /// <summary>Creates the company or moves it; the new state is stored before this returns.</summary>
     Task<CustomerRecord> Put(string location);
 
     /// <summary>What the Sales side reads of a customer. Never calls out, so it may interleave with other calls.</summary>
-    [AlwaysInterleave]
+    [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<CustomerFacts> Facts();
 
     /// <summary>Records <paramref name="rep"/> as the company's rep and returns the one recorded before; stored before it returns.</summary>

@@ -8,7 +8,11 @@ namespace Autopilot.Contracts;
 /// </summary>
 public interface ISalesRepGrain : IGrainWithStringKey
 {
-    /// <summary>The joined row: phone and client from here, the territory from the client; null if the rep does not exist.</summary>
+    /// <summary>
+    /// The joined row: phone and client from here, the territory from the client; null if the rep does not exist.
+    /// Read-only, so concurrent reads of one rep run side by side; bounded, so a caller may retry it elsewhere.
+    /// </summary>
+    [ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<SalesRepRecord?> Get();
 
     /// <summary>
@@ -18,7 +22,7 @@ public interface ISalesRepGrain : IGrainWithStringKey
     Task<SalesRepPutResult> Put(string phone, string? client);
 
     /// <summary>What the Customers side reads of a rep. Never calls out, so it may interleave with other calls.</summary>
-    [AlwaysInterleave]
+    [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<RepFacts> Facts();
 
     /// <summary>Told by the rep that took <paramref name="client"/> over; drops the stale claim once the client confirms it.</summary>

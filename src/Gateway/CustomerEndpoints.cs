@@ -14,12 +14,8 @@ public static class CustomerEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains)
-    {
-        var names = await grains.GetGrain<ICatalogGrain>(Catalogs.Customers).List();
-        var rows = await Task.WhenAll(names.Select(name => grains.GetGrain<ICustomerGrain>(name).Get()));
-        return TypedResults.Ok(rows.OfType<CustomerRecord>().ToArray());
-    }
+    private static async Task<IResult> ListAsync(IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ITablesGrain>(0).Customers());
 
     private static async Task<IResult> GetAsync(string company, IGrainFactory grains)
     {

@@ -8,8 +8,8 @@ namespace Autopilot.Gateway;
 [JsonSerializable(typeof(CustomerPut))]
 [JsonSerializable(typeof(SalesRepPut))]
 [JsonSerializable(typeof(CustomerRecord))]
-[JsonSerializable(typeof(CustomerRecord[]))]
+[JsonSerializable(typeof(IReadOnlyList<CustomerRecord>))]
 [JsonSerializable(typeof(SalesRepRecord))]
-[JsonSerializable(typeof(SalesRepRecord[]))]
+[JsonSerializable(typeof(IReadOnlyList<SalesRepRecord>))]
 [JsonSerializable(typeof(ClusterView))]
 public sealed partial class GatewayJsonContext : JsonSerializerContext;

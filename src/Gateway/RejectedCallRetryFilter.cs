@@ -1,37 +1,54 @@
+using System.Reflection;
+using Orleans.Concurrency;
 using Polly;
 using Polly.Retry;
 
 namespace Autopilot.Gateway;
 
 /// <summary>
-/// Retries a grain call the cluster rejected without running it (a silo stopping or just gone, an activation
-/// moving): the message was never processed, so sending it again is safe for reads and writes alike. Timeouts
-/// are not retried: the call may have run.
+/// Sends a grain call again when the cluster could not run it: rejected unprocessed (a silo stopping or unreachable,
+/// an activation moving), which is safe for every call. Reads (<see cref="ReadOnlyAttribute"/>) are also sent again
+/// after a timeout or a silo lost mid-call (<see cref="SiloUnavailableException"/>): they change nothing, and a read
+/// that went to a silo killed a moment ago otherwise hangs until its timeout while failure detection has already
+/// moved its grains. Writes are not sent again after either: they may have run. The back-off spans a failure
+/// detection (a few seconds).
 /// </summary>
 public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
 {
-    private readonly ResiliencePipeline pipeline;
+    private readonly ResiliencePipeline writes;
+    private readonly ResiliencePipeline reads;
 
-    public RejectedCallRetryFilter(ILogger<RejectedCallRetryFilter> logger) =>
-        pipeline = new ResiliencePipelineBuilder()
+    public RejectedCallRetryFilter(ILogger<RejectedCallRetryFilter> logger)
+    {
+        writes = Pipeline(new PredicateBuilder().Handle<OrleansMessageRejectionException>(e => e is not SiloUnavailableException), logger);
+        reads = Pipeline(new PredicateBuilder().Handle<OrleansMessageRejectionException>().Handle<TimeoutException>(), logger);
+    }
+
+    public Task Invoke(IOutgoingGrainCallContext context) =>
+        (IsRead(context.InterfaceMethod) ? reads : writes).ExecuteAsync(async _ => await context.Invoke()).AsTask();
+
+    private static bool IsRead(MethodInfo? method) => method?.GetCustomAttribute<ReadOnlyAttribute>() is not null;
+
+    private static ResiliencePipeline Pipeline(PredicateBuilder<object> retryOn, ILogger logger) =>
+        new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<OrleansMessageRejectionException>(),
-                MaxRetryAttempts = 4,
+                ShouldHandle = retryOn,
+                MaxRetryAttempts = 6,
                 Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = TimeSpan.FromSeconds(1),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 OnRetry = args =>
                 {
-                    LogRetry(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "rejected");
+                    LogRetry(logger, args.AttemptNumber + 1, args.Outcome.Exception?.GetType().Name ?? "", FirstLine(args.Outcome.Exception?.Message));
                     return ValueTask.CompletedTask;
                 },
             })
             .Build();
 
-    public Task Invoke(IOutgoingGrainCallContext context) =>
-        pipeline.ExecuteAsync(async _ => await context.Invoke()).AsTask();
+    private static string FirstLine(string? message) => message is null ? "" : message.Split('\n', 2)[0].Trim();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A grain call was rejected without running ({Reason}); sending it again (attempt {Attempt})")]
-    private static partial void LogRetry(ILogger logger, int attempt, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "A grain call did not run ({Exception}: {Reason}); sending it again (attempt {Attempt})")]
+    private static partial void LogRetry(ILogger logger, int attempt, string exception, string reason);
 }

@@ -14,12 +14,8 @@ public static class SalesEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains)
-    {
-        var names = await grains.GetGrain<ICatalogGrain>(Catalogs.Sales).List();
-        var rows = await Task.WhenAll(names.Select(name => grains.GetGrain<ISalesRepGrain>(name).Get()));
-        return TypedResults.Ok(rows.OfType<SalesRepRecord>().ToArray());
-    }
+    private static async Task<IResult> ListAsync(IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ITablesGrain>(0).SalesReps());
 
     private static async Task<IResult> GetAsync(string rep, IGrainFactory grains)
     {
