@@ -10,8 +10,8 @@ namespace Autopilot.Gateway;
 /// an activation moving), which is safe for every call. Reads (<see cref="ReadOnlyAttribute"/>) are also sent again
 /// after a timeout or a silo lost mid-call (<see cref="SiloUnavailableException"/>): they change nothing, and a read
 /// that went to a silo killed a moment ago otherwise hangs until its timeout while failure detection has already
-/// moved its grains. Writes are not sent again after either: they may have run. The back-off spans a failure
-/// detection (a few seconds).
+/// moved its grains. Writes are not sent again after either: they may have run. The back-off (about 5.5 s in all)
+/// outlasts a failure detection and the directory catching up with it.
 /// </summary>
 public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
 {
@@ -34,7 +34,7 @@ public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = retryOn,
-                MaxRetryAttempts = 6,
+                MaxRetryAttempts = 8,
                 Delay = TimeSpan.FromMilliseconds(100),
                 MaxDelay = TimeSpan.FromSeconds(1),
                 BackoffType = DelayBackoffType.Exponential,

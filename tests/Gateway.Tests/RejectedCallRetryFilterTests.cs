@@ -64,7 +64,7 @@ public sealed class RejectedCallRetryFilterTests
     {
         var call = new FakeCall(Read, new TimeoutException("no answer"), failures: int.MaxValue);
         await Assert.ThrowsAsync<TimeoutException>(() => Filter().Invoke(call));
-        Assert.Equal(7, call.Attempts);
+        Assert.Equal(9, call.Attempts);
     }
 
     private static RejectedCallRetryFilter Filter() => new(NullLogger<RejectedCallRetryFilter>.Instance);
