@@ -21,7 +21,6 @@ public sealed partial class NginxSink(
     private PosixSignalRegistration? hangup;
     private readonly HttpClient probe = new() { Timeout = TimeSpan.FromSeconds(1) };
     private IReadOnlyList<GatewayEndpoint> current = [];
-    private IReadOnlyList<int> workers = [];
     private int generation;
     private volatile bool stopping;
     private int disposed;
@@ -57,8 +56,15 @@ public sealed partial class NginxSink(
             throw new InvalidOperationException($"nginx refuses the rendered configuration {MainConf}: {output}");
         }
 
-        var start = new ProcessStartInfo(binary.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in Arguments("daemon off;"))
+        if (!File.Exists(Posix.SetsidBinary))
+        {
+            throw new InvalidOperationException($"{Posix.SetsidBinary} is missing (package util-linux); the edge starts nginx through it.");
+        }
+
+        // setsid makes nginx the leader of a process group of its own (it execs in place: same pid), which its workers
+        // share even once orphaned, so that a master killed from outside can be followed by its whole group.
+        var start = new ProcessStartInfo(Posix.SetsidBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in Arguments("daemon off;").Prepend(binary.Path))
         {
             start.ArgumentList.Add(argument);
         }
@@ -143,7 +149,7 @@ public sealed partial class NginxSink(
         }
         catch (OperationCanceledException)
         {
-            Posix.Signal(process.Id, Posix.SigKill);
+            Posix.SignalGroup(process.Id, Posix.SigKill);
         }
     }
 
@@ -159,7 +165,7 @@ public sealed partial class NginxSink(
         hangup?.Dispose();
         if (nginx is { HasExited: false })
         {
-            Posix.Signal(nginx.Id, Posix.SigKill);
+            Posix.SignalGroup(nginx.Id, Posix.SigKill);
         }
 
         nginx?.Dispose();
@@ -187,7 +193,6 @@ public sealed partial class NginxSink(
                 if ((await response.Content.ReadAsStringAsync(cancellationToken)).Contains(expected, StringComparison.Ordinal)
                     && oldWorkers.All(pid => !Posix.Exists(pid)))
                 {
-                    workers = Posix.Children(nginx!.Id);
                     return true;
                 }
             }
@@ -251,11 +256,8 @@ public sealed partial class NginxSink(
             return;
         }
 
-        // A killed master leaves its workers behind, still holding the port: end them too.
-        foreach (var worker in workers.Where(Posix.IsNginx))
-        {
-            Posix.Signal(worker, Posix.SigKill);
-        }
+        // A killed master leaves its workers behind, still holding the port: end its whole process group.
+        Posix.SignalGroup(nginx!.Id, Posix.SigKill);
 
         LogDied(logger, nginx!.ExitCode);
         Environment.ExitCode = 1;

@@ -9,21 +9,15 @@ internal static partial class Posix
     public const int SigQuit = 3;
     public const int SigKill = 9;
 
+    /// <summary>util-linux's setsid, in every Debian (an essential package).</summary>
+    public const string SetsidBinary = "/usr/bin/setsid";
+
     public static bool Signal(int pid, int signal) => Kill(pid, signal) == 0;
 
-    public static bool Exists(int pid) => Directory.Exists($"/proc/{pid}");
+    /// <summary>Signals every process of the group <paramref name="leader"/> leads.</summary>
+    public static bool SignalGroup(int leader, int signal) => Kill(-leader, signal) == 0;
 
-    public static bool IsNginx(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("nginx", StringComparison.Ordinal);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool Exists(int pid) => Directory.Exists($"/proc/{pid}");
 
     /// <summary>The processes whose parent is <paramref name="parent"/>, read from /proc.</summary>
     public static IReadOnlyList<int> Children(int parent)
