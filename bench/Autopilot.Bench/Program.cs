@@ -98,7 +98,7 @@ try
     await CreateCustomers(1, 200);
     var convergence = new List<double>();
     var killConvergence = new List<double>();
-    await using (var traffic = new Traffic(stack.Front, [.. Enumerable.Range(1, 200).Select(i => $"/customers/Bench%20Co%20{i}")]))
+    await using (var traffic = new Traffic(stack.Front, [.. Enumerable.Range(1, 200).Select(CustomerPath)]))
     {
         for (var trial = 0; trial < 10; trial++)
         {
@@ -139,7 +139,7 @@ try
     Console.Error.WriteLine("bench: 2,000 customers, then rebalancing onto a third silo");
     await stack.Invoke("stop", "silo", "3");
     await CreateCustomers(201, 2000);
-    var customerPaths = Enumerable.Range(1, 2000).Select(i => $"/customers/Bench%20Co%20{i}").ToList();
+    var customerPaths = Enumerable.Range(1, 2000).Select(CustomerPath).ToList();
     await using (var traffic = new Traffic(stack.Front, customerPaths))
     {
         await stack.Invoke("scale", "silo=3");
@@ -176,7 +176,7 @@ try
     await stack.Invoke("scale", "silo=1");
     await CreateCustomers(2001, 10000);
     await Parallel.ForEachAsync(Enumerable.Range(1, 10000), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
-        await http.GetAsync(new Uri(stack.Front, $"/customers/Bench%20Co%20{i}"), token));
+        await http.GetAsync(new Uri(stack.Front, CustomerPath(i)), token));
     var activations = (await http.GetFromJsonAsync<JsonElement>(new Uri(stack.Front, "/cluster"))).GetProperty("silos").EnumerateArray()
         .Where(s => s.GetProperty("status").GetString() == "Active").Sum(s => s.GetProperty("activations").GetInt32());
     figures.Add(Figure.Of("loaded_silo_rss_mb", "MB", [stack.RssMegabytes("silo-1")], figures.Single(f => f.Name == "idle_silo_rss_mb").Value,
@@ -264,6 +264,9 @@ async Task<List<Wrk>> Measure(string url, int connections)
     return measured;
 }
 
+// The benchmark's own customers: "Bench Co 1", "Bench Co 2", ...
+static string CustomerPath(int i) => $"/customers/Bench%20Co%20{i}";
+
 static List<double> Rps(IEnumerable<Wrk> runs) => [.. runs.Select(r => r.RequestsPerSecond)];
 
 static List<double> P99(IEnumerable<Wrk> runs) => [.. runs.Select(r => r.P99Milliseconds)];
@@ -271,7 +274,7 @@ static List<double> P99(IEnumerable<Wrk> runs) => [.. runs.Select(r => r.P99Mill
 async Task CreateCustomers(int from, int to) =>
     await Parallel.ForEachAsync(Enumerable.Range(from, to - from + 1), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
     {
-        using var response = await http.PutAsJsonAsync(new Uri(stack.Front, $"/customers/Bench%20Co%20{i}"), new { location = "Springfield" }, token);
+        using var response = await http.PutAsJsonAsync(new Uri(stack.Front, CustomerPath(i)), new { location = "Springfield" }, token);
         response.EnsureSuccessStatusCode();
     });
 
@@ -282,7 +285,7 @@ async Task<(string Customer, string Silo)> HostedOffSilo1()
 {
     for (var i = 1; i <= 2000; i++)
     {
-        var row = await http.GetFromJsonAsync<JsonElement>(new Uri(stack.Front, $"/customers/Bench%20Co%20{i}"));
+        var row = await http.GetFromJsonAsync<JsonElement>(new Uri(stack.Front, CustomerPath(i)));
         var source = row.GetProperty("source").GetString()!;
         if (source != "silo-1")
         {

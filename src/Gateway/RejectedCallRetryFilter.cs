@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Orleans.Concurrency;
 using Polly;
@@ -15,6 +16,8 @@ namespace Autopilot.Gateway;
 /// </summary>
 public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
 {
+    // Every grain call passes here: look each method's attribute up once.
+    private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
     private readonly ResiliencePipeline writes;
     private readonly ResiliencePipeline reads;
 
@@ -27,7 +30,8 @@ public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
     public Task Invoke(IOutgoingGrainCallContext context) =>
         (IsRead(context.InterfaceMethod) ? reads : writes).ExecuteAsync(async _ => await context.Invoke()).AsTask();
 
-    private static bool IsRead(MethodInfo? method) => method?.GetCustomAttribute<ReadOnlyAttribute>() is not null;
+    private static bool IsRead(MethodInfo? method) =>
+        method is not null && ReadOnlyMethods.GetOrAdd(method, m => m.GetCustomAttribute<ReadOnlyAttribute>() is not null);
 
     private static ResiliencePipeline Pipeline(PredicateBuilder<object> retryOn, ILogger logger) =>
         new ResiliencePipelineBuilder()
