@@ -11,8 +11,8 @@ WORKDIR /app
 COPY --from=build /out .
 USER app
 ENV ASPNETCORE_URLS=http://0.0.0.0:8090 \
-    Orleans__SiloPort=11111 \
-    Orleans__GatewayPort=30000
+    Orleans__Endpoints__SiloPort=11111 \
+    Orleans__Endpoints__GatewayPort=30000
 EXPOSE 11111 30000 8090
 HEALTHCHECK --interval=5s --timeout=2s --start-period=30s --retries=3 CMD curl -fsS http://127.0.0.1:8090/health/ready || exit 1
 ENTRYPOINT ["dotnet", "Autopilot.Silo.dll"]

@@ -70,12 +70,12 @@ public static class Validation
         return digits >= 3 ? null : $"{field} must hold at least three digits.";
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> with the message of <paramref name="error"/>, if any.</summary>
-    public static void ThrowIf(string? error, string paramName)
+    /// <summary>Throws <see cref="ValidationException"/> with the message of <paramref name="error"/>, if any.</summary>
+    public static void ThrowIf(string? error)
     {
         if (error is not null)
         {
-            throw new ArgumentException(error, paramName);
+            throw new ValidationException(error);
         }
     }
 

@@ -1,13 +1,13 @@
 using Autopilot.Consul.Client;
 using Autopilot.Consul.Registration;
+using Autopilot.Hosting;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Configuration;
 
 namespace Autopilot.Edge;
 
 public static class EdgeHosting
 {
-    public const string DefaultUrl = "http://127.0.0.1:8070";
+    public static HostRole Role { get; } = new("edge", "http://127.0.0.1:8070");
 
     private const string NoGateway =
         """{"type":"about:blank","title":"No gateway is available.","status":503,"detail":"No gateway passes its health check in Consul right now; retry shortly."}""";
@@ -27,20 +27,13 @@ public static class EdgeHosting
                 [$"Edge:Mode is nginx, but no nginx binary '{edge.NginxBinary}' was found; install the nginx package or use Edge:Mode=yarp."]);
         }
 
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
-
-        var status = (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : DefaultUrl).Split(';');
+        var status = (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : Role.DefaultUrl).Split(';');
         builder.WebHost.UseUrls(nginx is null ? [.. status, $"http://{edge.Listen}"] : status);
-        builder.Services.AddSingleton(new StatusUrls(status));
+        if (nginx is null)
+        {
+            // The YARP front door shares Kestrel with the status endpoints: keep health and /metrics to the status port.
+            builder.Services.AddSingleton(new StatusHosts([.. status.Select(url => $"*:{PortOf(url)}")]));
+        }
 
         builder.Services.AddSingleton(edge);
         builder.Services.AddSingleton<EdgeStatus>();
@@ -61,8 +54,8 @@ public static class EdgeHosting
         builder.Services.AddSingleton<GatewayWatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<GatewayWatcher>());
         builder.Services.AddHostedService<UpstreamApplier>();
-        builder.Services.AddHostedService<ReadyAnnouncer>();
-        builder.Services.AddHealthChecks().AddCheck<EdgeReadyCheck>("edge", tags: ["ready"]);
+        builder.Services.AddSingleton<IReadyLine, EdgeReadyLine>();
+        builder.Services.AddHealthChecks().AddCheck<EdgeReadyCheck>("edge", tags: [HostingExtensions.ReadyTag]);
         builder.Services.AddConsulRegistration(consul.CopyTo, services =>
         {
             var status = ReachableUrl.Of(services);
@@ -83,10 +76,10 @@ public static class EdgeHosting
     {
         var edge = app.Services.GetRequiredService<EdgeOptions>();
         var own = app.MapGroup("");
-        if (app.Services.GetService<InMemoryConfigProvider>() is not null)
+        if (app.Services.GetService<StatusHosts>() is { } status)
         {
             // The front door answers /health itself, like nginx; everything else on that port is proxied.
-            own = app.MapGroup("").RequireHost(StatusHosts(app.Services.GetRequiredService<StatusUrls>()));
+            own.RequireHost([.. status.Hosts]);
             app.MapGet("/health", () => Results.Text("""{"status":"ok","by":"yarp"}""", "application/json")).RequireHost($"*:{edge.ListenPort}");
             app.MapReverseProxy(proxy =>
             {
@@ -107,12 +100,10 @@ public static class EdgeHosting
             });
         }
 
-        own.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        own.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         own.MapGet("/upstreams", (EdgeStatus status) => TypedResults.Ok(status.Snapshot()));
         return app;
     }
 
-    private static string[] StatusHosts(StatusUrls status) =>
-        [.. status.Urls.Select(url => $"*:{new Uri(url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal)).Port}")];
+    private static int PortOf(string url) =>
+        new Uri(url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal)).Port;
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Autopilot.Hosting;
 
 namespace Autopilot.Edge;
 
@@ -49,15 +49,7 @@ public sealed class EdgeOptions
 
     public static EdgeOptions Load(IConfiguration configuration)
     {
-        EdgeOptions options;
-        try
-        {
-            options = configuration.GetSection(Section).Get<EdgeOptions>() ?? new EdgeOptions();
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new OptionsValidationException(Section, typeof(EdgeOptions), [e.Message]);
-        }
+        var options = SectionBinder.Bind<EdgeOptions>(configuration, Section);
 
         var errors = new List<string>();
         if (options.Mode is not ("auto" or "nginx" or "yarp"))
@@ -91,11 +83,7 @@ public sealed class EdgeOptions
             errors.Add($"{Section}:WatchWait must be at least one second; it is {options.WatchWait}.");
         }
 
-        if (errors.Count > 0)
-        {
-            throw new OptionsValidationException(Section, typeof(EdgeOptions), errors);
-        }
-
+        SectionBinder.ThrowIfAny<EdgeOptions>(Section, errors);
         return options;
     }
 

@@ -1,44 +1,45 @@
+using Autopilot.Consul.Client;
+using Autopilot.Contracts;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace Autopilot.Gateway;
 
-/// <summary><c>/cluster</c>: the silos in the membership table with their status and activation counts.</summary>
+/// <summary><c>/cluster</c>: the silos with their status and activation counts, from Orleans alone (Consul may be down).</summary>
 public static class ClusterEndpoints
 {
+    private static readonly TimeSpan ConsulProbeTimeout = TimeSpan.FromSeconds(1);
+
     public static IEndpointRouteBuilder MapCluster(this IEndpointRouteBuilder app)
     {
         app.MapGet("/cluster", GetAsync);
         return app;
     }
 
-    private static async Task<IResult> GetAsync(IGrainFactory grains, GatewayIdentity gateway, IOptions<ClusterOptions> cluster, ILogger<ClusterView> logger)
+    private static async Task<IResult> GetAsync(
+        IGrainFactory grains, GatewayIdentity gateway, IOptions<ClusterOptions> cluster, GatewayModes modes, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var management = grains.GetGrain<IManagementGrain>(0);
-        var hosts = await management.GetDetailedHosts(onlyActive: false);
-        var silos = await Task.WhenAll(hosts
-            .OrderBy(h => h.Status != SiloStatus.Active)
-            .ThenBy(h => h.SiloName, StringComparer.Ordinal)
-            .Select(async h => new SiloView(
-                h.SiloAddress.ToString(),
-                h.SiloName,
-                h.Status.ToString(),
-                h.Status == SiloStatus.Active ? await ActivationsAsync(management, h.SiloAddress, logger) : null)));
-        return TypedResults.Ok(new ClusterView(gateway.Name, cluster.Value.ClusterId, silos));
+        var consul = modes.UsesConsul ? ConsulStateAsync(services.GetRequiredService<ConsulClient>(), cancellationToken) : Task.FromResult("not used");
+        var silos = await grains.GetGrain<IClusterViewGrain>(0).Silos().WaitAsync(cancellationToken);
+        return TypedResults.Ok(new ClusterView(gateway.Name, cluster.Value.ClusterId, await consul, silos));
     }
 
-    private static async Task<int?> ActivationsAsync(IManagementGrain management, SiloAddress silo, ILogger logger)
+    private static async Task<string> ConsulStateAsync(ConsulClient consul, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConsulProbeTimeout);
         try
         {
-            var statistics = await management.GetRuntimeStatistics([silo]);
-            return statistics[0].ActivationCount;
+            var leader = await consul.StatusLeader(timeout.Token);
+            return leader.Length > 0 ? "reachable" : "unreachable: it has no leader";
         }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // A silo that died since the table was read: the row still shows, without a count.
-            Log.StatisticsUnavailable(logger, silo.ToString(), e.Message);
-            return null;
+            return $"unreachable: no answer within {ConsulProbeTimeout.TotalSeconds} s";
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
+        {
+            return $"unreachable: {e.Message}";
         }
     }
 }

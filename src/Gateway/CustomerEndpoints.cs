@@ -14,17 +14,17 @@ public static class CustomerEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<ITablesGrain>(0).Customers());
+    private static async Task<IResult> ListAsync(IGrainFactory grains, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await grains.GetGrain<ITablesGrain>(0).Customers().WaitAsync(cancellationToken));
 
-    private static async Task<IResult> GetAsync(string company, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(string company, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (Validation.NameError("company", company) is { } error)
         {
             return Problems.BadRequest(error);
         }
 
-        var record = await grains.GetGrain<ICustomerGrain>(company).Get();
+        var record = await grains.GetGrain<ICustomerGrain>(company).Get().WaitAsync(cancellationToken);
         return record is null ? Problems.NotFound($"There is no customer named '{company}'.") : TypedResults.Ok(record);
     }
 
@@ -46,6 +46,6 @@ public static class CustomerEndpoints
             return Problems.BadRequest(locationError);
         }
 
-        return TypedResults.Ok(await grains.GetGrain<ICustomerGrain>(company).Put(body.Location!));
+        return TypedResults.Ok(await grains.GetGrain<ICustomerGrain>(company).Put(body.Location!).WaitAsync(cancellationToken));
     }
 }

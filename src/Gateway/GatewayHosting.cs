@@ -1,67 +1,75 @@
 using Autopilot.Consul.Client;
 using Autopilot.Consul.Registration;
+using Autopilot.Hosting;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Orleans.Configuration;
 
 namespace Autopilot.Gateway;
 
 public static class GatewayHosting
 {
-    public const string DefaultUrl = "http://127.0.0.1:8080";
+    public static HostRole Role { get; } = new("gateway", "http://127.0.0.1:8080");
 
-    /// <summary>The Orleans client, JSON, problem details, health checks and limits of the HTTP gateway.</summary>
+    /// <summary>
+    /// The Orleans client (clustering from <c>Orleans:Clustering:ProviderType</c>, else Consul when <c>Consul:Address</c> is set,
+    /// else localhost), JSON, problem details, request deadlines, readiness and registration of the HTTP gateway. Orleans binds
+    /// its own keys (<c>Orleans:ClusterId</c>, <c>Orleans:Messaging:ResponseTimeout</c>, ...) over the defaults set here.
+    /// </summary>
     public static WebApplicationBuilder AddAutopilotGateway(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var orleans = ClusterClientOptions.Load(configuration);
         var consul = ConsulClientOptions.Load(configuration);
+        var startup = StartupOptions.Load(configuration);
+        var api = ApiOptions.Load(configuration);
+        var providerType = configuration["Orleans:Clustering:ProviderType"];
+        var clusterId = configuration["Orleans:ClusterId"] ?? "autopilot";
+        var serviceId = configuration["Orleans:ServiceId"] ?? "autopilot";
+        var services = builder.Services;
 
-        if (string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
-
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes * 4);
 
+        // Defaults first: Orleans binds its own section over them.
+        services.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = clusterId;
+            o.ServiceId = serviceId;
+        });
+        services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         builder.UseOrleansClient(client =>
         {
-            if (consul is null)
+            if (providerType is not { Length: > 0 })
             {
-                client.UseLocalhostClustering(orleans.GatewayPort, orleans.ServiceId, orleans.ClusterId);
-            }
-            else
-            {
-                client.UseConsulClustering(consul.CopyTo);
-                client.Configure<ClusterOptions>(o =>
+                if (consul is null)
                 {
-                    o.ClusterId = orleans.ClusterId;
-                    o.ServiceId = orleans.ServiceId;
-                });
+                    client.UseLocalhostClustering(30000, serviceId, clusterId);
+                }
+                else
+                {
+                    client.UseConsulClustering(consul.CopyTo);
+                }
             }
 
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
             client.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
         });
 
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
-        builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<ClusterExceptionHandler>();
+        services.AddSingleton<ClusterConnection>();
+        services.AddSingleton<IClusterConnectionStatusObserver>(provider => provider.GetRequiredService<ClusterConnection>());
+        services.AddSingleton(startup);
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ClusterExceptionHandler>();
+        services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = api.RequestTimeout,
+            WriteTimeoutResponse = Problems.WriteDeadlineExceeded,
+        });
         if (consul is not null)
         {
-            builder.Services.AddConsulRegistration(consul.CopyTo, services =>
+            services.AddConsulRegistration(consul.CopyTo, provider =>
             {
-                var url = ReachableUrl.Of(services);
+                var url = ReachableUrl.Of(provider);
                 return new ServiceRegistrationOptions
                 {
                     Name = "gateway",
@@ -70,29 +78,29 @@ public static class GatewayHosting
                     CheckUrl = new Uri(url, "health/ready").ToString(),
                     // Deregistered first; keep answering while the edge drops this gateway from its upstream.
                     DrainDelay = TimeSpan.FromSeconds(1),
-                    Meta = { ["gateway_name"] = services.GetRequiredService<GatewayIdentity>().Name, ["cluster_id"] = orleans.ClusterId },
+                    Meta = { ["gateway_name"] = provider.GetRequiredService<GatewayIdentity>().Name, ["cluster_id"] = clusterId },
                 };
             });
         }
 
-        builder.Services.AddSingleton(new GatewayMode(consul is null ? "localhost (embedded)" : $"consul {consul.AddressUri}"));
-        builder.Services.AddSingleton<GatewayIdentity>();
-        builder.Services.AddHostedService<ReadyAnnouncer>();
-        builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);
+        var clustering = providerType is { Length: > 0 } ? $"{providerType} (Orleans:Clustering)" : consul is null ? "localhost (embedded)" : $"consul {consul.AddressUri}";
+        services.AddSingleton(new GatewayModes(clustering, consul is not null));
+        services.AddSingleton<GatewayIdentity>();
+        services.AddSingleton<IReadyLine, GatewayReadyLine>();
+        services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [HostingExtensions.ReadyTag]);
         return builder;
     }
 
-    /// <summary>The page, the API of DESIGN.md and the health endpoints.</summary>
+    /// <summary>The page and the API of DESIGN.md, behind the error handling and the request deadline.</summary>
     public static WebApplication MapAutopilotGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestTimeouts();
         app.MapPage();
         app.MapCustomers();
         app.MapSales();
         app.MapCluster();
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
 }

@@ -17,4 +17,28 @@ public static class Problems
 
     public static IResult UnsupportedMediaType() =>
         TypedResults.Problem("Send the body as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body is not JSON.");
+
+    /// <summary>
+    /// The answer when a request passed <see cref="ApiOptions.RequestTimeout"/>: a read changed nothing (503, try again);
+    /// a write may or may not have been stored (504, PUT again to be sure).
+    /// </summary>
+    public static Task WriteDeadlineExceeded(HttpContext context)
+    {
+        var read = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        var (status, title, detail) = read
+            ? (StatusCodes.Status503ServiceUnavailable, "The cluster is unavailable; try again.", "The request passed its deadline; a read changes nothing.")
+            : (StatusCodes.Status504GatewayTimeout, "The outcome of the write is unknown.",
+                "The request passed its deadline: the write may or may not have been stored. PUT is idempotent: send it again to be sure.");
+        context.Response.StatusCode = status;
+        if (read)
+        {
+            context.Response.Headers.RetryAfter = ClusterExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
 }

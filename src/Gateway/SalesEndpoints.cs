@@ -14,17 +14,17 @@ public static class SalesEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<ITablesGrain>(0).SalesReps());
+    private static async Task<IResult> ListAsync(IGrainFactory grains, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await grains.GetGrain<ITablesGrain>(0).SalesReps().WaitAsync(cancellationToken));
 
-    private static async Task<IResult> GetAsync(string rep, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(string rep, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (Validation.NameError("rep", rep) is { } error)
         {
             return Problems.BadRequest(error);
         }
 
-        var record = await grains.GetGrain<ISalesRepGrain>(rep).Get();
+        var record = await grains.GetGrain<ISalesRepGrain>(rep).Get().WaitAsync(cancellationToken);
         return record is null ? Problems.NotFound($"There is no sales rep named '{rep}'.") : TypedResults.Ok(record);
     }
 
@@ -51,7 +51,7 @@ public static class SalesEndpoints
             return Problems.BadRequest(clientError);
         }
 
-        var result = await grains.GetGrain<ISalesRepGrain>(rep).Put(body.Phone!, body.Client);
+        var result = await grains.GetGrain<ISalesRepGrain>(rep).Put(body.Phone!, body.Client).WaitAsync(cancellationToken);
         return result.Record is { } record
             ? TypedResults.Ok(record)
             : Problems.Unprocessable($"The client '{result.UnknownClient}' is not a known customer; create it with PUT /customers/{{company}} first.");

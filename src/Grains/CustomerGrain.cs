@@ -32,8 +32,8 @@ public sealed class CustomerGrain(
 
     public async Task<CustomerRecord> Put(string location)
     {
-        Validation.ThrowIf(Validation.NameError("company", Company), "company");
-        Validation.ThrowIf(Validation.NameError("location", location), nameof(location));
+        Validation.ThrowIf(Validation.NameError("company", Company));
+        Validation.ThrowIf(Validation.NameError("location", location));
 
         if (!state.RecordExists)
         {

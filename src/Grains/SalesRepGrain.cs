@@ -40,11 +40,11 @@ public sealed class SalesRepGrain(
 
     public async Task<SalesRepPutResult> Put(string phone, string? client)
     {
-        Validation.ThrowIf(Validation.NameError("rep", Rep), "rep");
-        Validation.ThrowIf(Validation.PhoneError("phone", phone), nameof(phone));
+        Validation.ThrowIf(Validation.NameError("rep", Rep));
+        Validation.ThrowIf(Validation.PhoneError("phone", phone));
         if (client is not null)
         {
-            Validation.ThrowIf(Validation.NameError("client", client), nameof(client));
+            Validation.ThrowIf(Validation.NameError("client", client));
         }
 
         string? previousRep = null;

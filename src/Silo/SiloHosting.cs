@@ -1,96 +1,103 @@
-using System.Net;
+using System.Globalization;
 using Autopilot.Consul.Client;
 using Autopilot.Consul.Registration;
 using Autopilot.Contracts;
 using Autopilot.Grains;
+using Autopilot.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using StackExchange.Redis;
 
 namespace Autopilot.Silo;
 
 public static class SiloHosting
 {
-    public const string DefaultUrl = "http://127.0.0.1:8090";
+    public static HostRole Role { get; } = new("silo", "http://127.0.0.1:8090");
 
     /// <summary>
-    /// Everything that makes this process a silo of the cluster: identity and endpoints, clustering, grain storage,
-    /// the activation rebalancer, failure detection, seeding, health. Throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
-    /// on bad configuration.
+    /// Everything that makes this process a silo of the cluster: clustering (Orleans' <c>Orleans:Clustering:ProviderType</c>,
+    /// else Consul when <c>Consul:Address</c> is set, else localhost), grain storage, the activation rebalancer, failure
+    /// detection and idle collection tuned for one network, seeding, registration and readiness. Orleans binds its own keys
+    /// (<c>Orleans:ClusterId</c>, <c>Orleans:Name</c>, <c>Orleans:Endpoints:*</c>, ...) over the defaults set here.
+    /// Throws <see cref="OptionsValidationException"/> on bad configuration.
     /// </summary>
     public static WebApplicationBuilder AddAutopilotSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var orleans = OrleansHostOptions.Load(configuration);
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var settings = SiloSettings.Load(configuration);
+        var startup = StartupOptions.Load(configuration);
+        var redis = StorageOptions.LoadRedis(configuration);
         var consul = ConsulClientOptions.Load(configuration);
-        var embedded = consul is null;
+        var providerType = configuration[$"{SiloSettings.Section}:Clustering:ProviderType"];
+        var clustering = providerType is { Length: > 0 } ? $"{providerType} (Orleans:Clustering)" : consul is null ? "localhost (embedded)" : $"consul {consul.AddressUri}";
+        var services = builder.Services;
 
-        if (string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey]))
+        // Defaults first: Orleans binds its own section over them, and the host's own sections follow.
+        services.Configure<ClusterOptions>(o =>
         {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
-
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
         });
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-
-        var advertised = orleans.EffectiveAdvertisedIP(embedded);
-        var description = new SiloDescription(
-            orleans.EffectiveSiloName,
-            orleans.ClusterId,
-            new IPEndPoint(advertised, orleans.SiloPort),
-            new IPEndPoint(advertised, orleans.GatewayPort),
-            Clustering: consul is null ? "localhost (embedded)" : $"consul {consul.AddressUri}",
-            Storage: storage.Redis is { Length: > 0 } ? "redis" : "memory");
+        services.Configure<SiloOptions>(o => o.SiloName = settings.EffectiveName);
+        services.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = settings.SiloPort;
+            o.GatewayPort = settings.GatewayPort;
+            if (settings.AdvertisedIPAddress is { } advertised)
+            {
+                // Orleans binds the ports of Orleans:Endpoints itself, but not this address; unset, Orleans picks the first non-loopback IPv4.
+                o.AdvertisedIPAddress = advertised;
+            }
+        });
+        services.Configure<ClusterMembershipOptions>(o =>
+        {
+            // Fast failure detection for a cluster on one machine or one network; Orleans' defaults suit WANs.
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 2;
+            o.NumVotesForDeathDeclaration = 2;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+            o.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(1);
+            o.DefunctSiloExpiration = TimeSpan.FromMinutes(10);
+        });
+        services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloSettings.Section}:Membership"));
+        services.Configure<GrainCollectionOptions>(o =>
+        {
+            // Idle records leave memory after two minutes, so a silo's memory follows the working set, not the table.
+            o.CollectionAge = TimeSpan.FromMinutes(2);
+            o.CollectionQuantum = TimeSpan.FromSeconds(30);
+        });
+        services.Configure<GrainCollectionOptions>(configuration.GetSection($"{SiloSettings.Section}:GrainCollection"));
 
         builder.UseOrleans(silo =>
         {
-            if (consul is null)
+            if (providerType is not { Length: > 0 })
             {
-                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, orleans.ServiceId, orleans.ClusterId);
-            }
-            else
-            {
-                silo.UseConsulClustering(consul.CopyTo);
-                silo.ConfigureEndpoints(advertised, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+                if (consul is null)
+                {
+                    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+                }
+                else
+                {
+                    silo.UseConsulClustering(consul.CopyTo, o => o.InitializeTimeout = startup.DependencyTimeout);
+                }
             }
 
-            silo.Configure<ClusterOptions>(o =>
+            if (redis is not null)
             {
-                o.ClusterId = orleans.ClusterId;
-                o.ServiceId = orleans.ServiceId;
-            });
-            silo.Configure<SiloOptions>(o => o.SiloName = description.Name);
-            silo.Configure<ClusterMembershipOptions>(o =>
-            {
-                // Fast failure detection for a cluster on one machine or one network; Orleans' defaults suit WANs.
-                o.ProbeTimeout = TimeSpan.FromSeconds(2);
-                o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 2;
-                o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
-                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
-                o.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(1);
-                o.DefunctSiloExpiration = TimeSpan.FromMinutes(10);
-                o.DefunctSiloMinimumRetention = TimeSpan.FromMinutes(10);
-            });
-            silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{OrleansHostOptions.Section}:Membership"));
-
-            if (storage.Redis is { Length: > 0 } redis)
-            {
-                var redisOptions = ParseRedis(redis);
-                silo.AddRedisGrainStorage(GrainStorage.Name, o => o.ConfigurationOptions = redisOptions);
+                silo.AddRedisGrainStorage(GrainStorage.Name);
+                silo.Services.AddOptions<Orleans.Persistence.RedisStorageOptions>(GrainStorage.Name)
+                    .Configure<RedisConnection>((o, connection) =>
+                    {
+                        o.ConfigurationOptions = redis;
+                        o.CreateMultiplexer = async _ => (await connection.GetAsync(), IsShared: true);
+                    });
             }
             else
             {
                 silo.AddMemoryGrainStorage(GrainStorage.Name);
             }
+
+            silo.AddIncomingGrainCallFilter<BoundaryExceptionFilter>();
 
 #pragma warning disable ORLEANSEXP002 // The rebalancer is experimental in Orleans 10; spreading activations onto new silos is the point of this stack.
             silo.AddActivationRebalancer();
@@ -100,7 +107,7 @@ public static class SiloHosting
                 o.SessionCyclePeriod = TimeSpan.FromSeconds(5);
                 o.RebalancerDueTime = TimeSpan.FromSeconds(10);
             });
-            silo.Configure<ActivationRebalancerOptions>(configuration.GetSection($"{OrleansHostOptions.Section}:Rebalancer"));
+            silo.Configure<ActivationRebalancerOptions>(configuration.GetSection($"{SiloSettings.Section}:Rebalancer"));
 #pragma warning restore ORLEANSEXP002
 
             silo.AddStartupTask(async (services, cancellationToken) =>
@@ -112,53 +119,39 @@ public static class SiloHosting
             });
         });
 
+        if (redis is not null)
+        {
+            services.AddSingleton(provider => new RedisConnection(redis, startup, provider.GetRequiredService<ILogger<RedisConnection>>()));
+        }
+
         if (consul is not null)
         {
-            builder.Services.AddConsulRegistration(consul.CopyTo, services =>
+            services.AddConsulRegistration(consul.CopyTo, provider =>
             {
-                var health = ReachableUrl.Of(services, advertised);
+                var endpoints = provider.GetRequiredService<IOptions<EndpointOptions>>().Value;
+                var health = ReachableUrl.Of(provider, endpoints.AdvertisedIPAddress);
                 return new ServiceRegistrationOptions
                 {
                     Name = "silo",
-                    Id = $"silo-{Environment.MachineName.ToLowerInvariant()}-{orleans.SiloPort}",
-                    Address = advertised.ToString(),
-                    Port = orleans.SiloPort,
+                    Id = InstanceName.For("silo", endpoints.SiloPort),
+                    Address = endpoints.AdvertisedIPAddress.ToString(),
+                    Port = endpoints.SiloPort,
                     CheckUrl = new Uri(health, "health/ready").ToString(),
                     Meta =
                     {
-                        ["silo_name"] = description.Name,
-                        ["cluster_id"] = orleans.ClusterId,
-                        ["gateway_port"] = orleans.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["silo_name"] = provider.GetRequiredService<ILocalSiloDetails>().Name,
+                        ["cluster_id"] = provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId,
+                        ["gateway_port"] = endpoints.GatewayPort.ToString(CultureInfo.InvariantCulture),
                         ["health"] = health.ToString(),
                     },
                 };
             });
         }
 
-        builder.Services.AddSingleton(description);
-        builder.Services.AddHostedService<ReadyAnnouncer>();
-        builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
+        services.AddSingleton(settings);
+        services.AddSingleton(new SiloModes(clustering, redis is null ? "memory" : $"redis {string.Join(',', redis.EndPoints)}"));
+        services.AddSingleton<IReadyLine, SiloReadyLine>();
+        services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: [HostingExtensions.ReadyTag]);
         return builder;
-    }
-
-    /// <summary>Maps <c>/health/live</c> (the process answers) and <c>/health/ready</c> (an active cluster member).</summary>
-    public static WebApplication MapSiloHealth(this WebApplication app)
-    {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
-        return app;
-    }
-
-    private static ConfigurationOptions ParseRedis(string connectionString)
-    {
-        try
-        {
-            return ConfigurationOptions.Parse(connectionString);
-        }
-        catch (ArgumentException e)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(StorageOptions.Section, typeof(StorageOptions),
-                [$"Storage:Redis '{connectionString}' is not a Redis connection string: {e.Message}"]);
-        }
     }
 }

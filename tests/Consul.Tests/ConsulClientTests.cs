@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Autopilot.Consul.Tests;
 
 [Collection(ConsulCollection.Name)]
+[Trait("Category", "contract")]
 public sealed class ConsulClientTests(ConsulFixture fixture)
 {
     private ConsulClient Client => fixture.Client;

@@ -1,10 +1,6 @@
 using Autopilot.Consul.Client;
-using Autopilot.Consul.Membership;
 using Autopilot.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 
 namespace Autopilot.Consul.Tests;
 
@@ -40,19 +36,6 @@ public sealed class ConsulFixture : IAsyncLifetime
             o.Token = token;
         })).GetRequiredService<ConsulClient>();
 
-    public ConsulMembershipTable Table(string clusterId) => new(
-        Client,
-        Options.Create(new ConsulClusteringOptions()),
-        Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
-        Services(_ => { }).GetRequiredService<ILogger<ConsulMembershipTable>>());
-
-    public ConsulGatewayListProvider Gateways(string clusterId, ConsulClient? client = null) => new(
-        client ?? Client,
-        Options.Create(new ConsulClusteringOptions()),
-        Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
-        Options.Create(new GatewayOptions()),
-        Services(_ => { }).GetRequiredService<ILogger<ConsulGatewayListProvider>>());
-
     private ServiceProvider Services(Action<IServiceCollection> configure)
     {
         var services = new ServiceCollection().AddLogging();
@@ -71,4 +54,11 @@ public sealed class ConsulFixture : IAsyncLifetime
 public sealed class ConsulCollection : ICollectionFixture<ConsulFixture>
 {
     public const string Name = "consul";
+}
+
+/// <summary>Registration tests wait on Consul's one-minute reaper: an agent of their own lets them run beside the client tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class ConsulRegistrationCollection : ICollectionFixture<ConsulFixture>
+{
+    public const string Name = "consul-registration";
 }

@@ -3,7 +3,8 @@ using Autopilot.Testing;
 
 namespace Autopilot.Consul.Tests;
 
-[Collection(ConsulCollection.Name)]
+[Collection(ConsulRegistrationCollection.Name)]
+[Trait("Category", "contract")]
 public sealed class ConsulRegistrationTests(ConsulFixture fixture)
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);

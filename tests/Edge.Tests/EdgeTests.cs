@@ -5,6 +5,7 @@ namespace Autopilot.Edge.Tests;
 
 /// <summary>The front door follows Consul: real nginx (Debian's package) or YARP, a real Consul agent, real HTTP.</summary>
 [Collection(ConsulCollection.Name)]
+[Trait("Category", "system")]
 public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);

@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Autopilot.Gateway.Tests;
 
 [Collection(GatewayCollection.Name)]
+[Trait("Category", "contract")]
 public sealed class ClusterAndPageTests(GatewayFixture fixture)
 {
     private HttpClient Client => fixture.Client;

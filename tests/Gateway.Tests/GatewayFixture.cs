@@ -2,6 +2,7 @@ using Autopilot.Silo;
 using Autopilot.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace Autopilot.Gateway.Tests;
 
@@ -24,19 +25,21 @@ public sealed class GatewayFixture : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(
         [
             $"--Orleans:ClusterId={clusterId}",
-            $"--Orleans:SiloPort={FreePort.Next()}",
-            $"--Orleans:GatewayPort={gatewayPort}",
+            $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
+            $"--Orleans:Endpoints:GatewayPort={gatewayPort}",
             $"--urls=http://127.0.0.1:{FreePort.Next()}",
         ]);
-        builder.AddAutopilotSilo();
+        builder.AddAutopilotHost(SiloHosting.Role).AddAutopilotSilo();
         silo = builder.Build();
-        silo.MapSiloHealth();
+        silo.MapAutopilotHost();
         await silo.StartAsync();
 
         Factory = new WebApplicationFactory<GatewayIdentity>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Orleans:ClusterId", clusterId);
-            web.UseSetting("Orleans:GatewayPort", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Orleans' own static clustering: the one silo's gateway endpoint.
+            web.UseSetting("Orleans:Clustering:ProviderType", "Static");
+            web.UseSetting("Orleans:Clustering:Gateways:0", $"127.0.0.1:{gatewayPort}");
         });
         Client = Factory.CreateClient();
     }

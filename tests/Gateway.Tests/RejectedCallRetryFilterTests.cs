@@ -6,6 +6,7 @@ using Orleans.Serialization.Invocation;
 namespace Autopilot.Gateway.Tests;
 
 /// <summary>Which failed grain calls the gateway sends again: never a write that may have run.</summary>
+[Trait("Category", "unit")]
 public sealed class RejectedCallRetryFilterTests
 {
     private static readonly MethodInfo Read = typeof(ICustomerGrain).GetMethod(nameof(ICustomerGrain.Get))!;

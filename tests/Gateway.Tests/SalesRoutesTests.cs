@@ -4,6 +4,7 @@ using Autopilot.Contracts;
 namespace Autopilot.Gateway.Tests;
 
 [Collection(GatewayCollection.Name)]
+[Trait("Category", "contract")]
 public sealed class SalesRoutesTests(GatewayFixture fixture)
 {
     private HttpClient Client => fixture.Client;

@@ -3,6 +3,7 @@ using Autopilot.Contracts;
 namespace Autopilot.Grains.Tests;
 
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "unit")]
 public sealed class CustomerGrainTests(ClusterFixture fixture)
 {
     [Fact]
@@ -62,7 +63,7 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
         var name = company == "Good Name" ? Unique.Name("Good") : company;
         var customer = fixture.Grains.GetGrain<ICustomerGrain>(name);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => customer.Put(location));
+        await Assert.ThrowsAsync<ValidationException>(() => customer.Put(location));
 
         Assert.Null(await customer.Get());
         Assert.DoesNotContain(name, await fixture.Grains.GetGrain<ICatalogGrain>(Catalogs.Customers).List());
@@ -75,7 +76,7 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
         var customer = fixture.Grains.GetGrain<ICustomerGrain>(company);
         await customer.Put("Raccoon City");
 
-        await Assert.ThrowsAsync<ArgumentException>(() => customer.Put("<script>"));
+        await Assert.ThrowsAsync<ValidationException>(() => customer.Put("<script>"));
 
         Assert.Equal("Raccoon City", (await customer.Get())!.Location);
     }

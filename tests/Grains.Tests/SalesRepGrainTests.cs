@@ -3,6 +3,7 @@ using Autopilot.Contracts;
 namespace Autopilot.Grains.Tests;
 
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "unit")]
 public sealed class SalesRepGrainTests(ClusterFixture fixture)
 {
     private async Task<string> NewCustomer(string location)
@@ -133,7 +134,7 @@ public sealed class SalesRepGrainTests(ClusterFixture fixture)
     {
         var rep = Unique.Name("Olivia");
 
-        await Assert.ThrowsAsync<ArgumentException>(() => Rep(rep).Put(phone, client));
+        await Assert.ThrowsAsync<ValidationException>(() => Rep(rep).Put(phone, client));
 
         Assert.Null(await Rep(rep).Get());
     }

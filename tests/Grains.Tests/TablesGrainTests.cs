@@ -3,6 +3,7 @@ using Autopilot.Contracts;
 namespace Autopilot.Grains.Tests;
 
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "unit")]
 public sealed class TablesGrainTests(ClusterFixture fixture)
 {
     [Fact]

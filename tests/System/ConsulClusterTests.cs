@@ -6,6 +6,7 @@ using Autopilot.Testing;
 namespace Autopilot.SystemTests;
 
 /// <summary>Silo and gateway processes that find each other through a real Consul agent and nothing else.</summary>
+[Trait("Category", "system")]
 public sealed class ConsulClusterTests : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
@@ -84,11 +85,36 @@ public sealed class ConsulClusterTests : IAsyncLifetime
         await Eventually.Holds(() => Passing("silo"), ids => ids.SequenceEqual([silos[0].Name]), Generous, "only the survivor passes in Consul");
     }
 
+    [Fact]
+    public async Task Orleans_own_configuration_keys_select_the_Consul_provider_and_name_the_silo()
+    {
+        // No Consul:Address: both processes find the cluster through Orleans:Clustering alone, as with Orleans' own providers.
+        string[] clustering = ["--Orleans:Clustering:ProviderType=Consul", $"--Orleans:Clustering:Address={agent.Address}", $"--Orleans:ClusterId={clusterId}"];
+        var (siloPort, gatewayPort, httpPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var silo = Track(Hosts.Start("silo-orleans-keys", "Silo",
+        [
+            .. clustering, "--Orleans:Name=configured-silo", "--Orleans:Endpoints:AdvertisedIPAddress=127.0.0.1",
+            $"--Orleans:Endpoints:SiloPort={siloPort}", $"--Orleans:Endpoints:GatewayPort={gatewayPort}", $"--urls=http://127.0.0.1:{FreePort.Next()}",
+        ]));
+        var gateway = Track(Hosts.Start("gateway-orleans-keys", "Gateway", [.. clustering, $"--urls=http://127.0.0.1:{httpPort}"]));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
+
+        var cluster = await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Any(), Generous,
+            "the gateway sees an active silo", () => Tails([silo, gateway]));
+
+        Assert.Equal(["configured-silo"], cluster!.Active);
+        Assert.Contains($"127.0.0.1:{siloPort}", cluster.Silos[0].Address, StringComparison.Ordinal);
+        var rows = await consul.GetFromJsonAsync<JsonElement>($"/v1/kv/orleans/{clusterId}/?recurse=true");
+        Assert.Contains(rows.EnumerateArray(), row => row.GetProperty("Key").GetString()!.Contains($"127.0.0.1:{siloPort}", StringComparison.Ordinal));
+        Assert.True(silo.Printed("clustering Consul (Orleans:Clustering)"), silo.Tail());
+    }
+
     [Theory]
-    [InlineData("Silo", "--Orleans:SiloPort=eleven", "Orleans:SiloPort")]
-    [InlineData("Silo", "--Orleans:AdvertisedIP=localhost-ish", "Orleans:AdvertisedIP 'localhost-ish' is not an IP address.")]
+    [InlineData("Silo", "--Orleans:Endpoints:SiloPort=eleven", "Orleans:Endpoints:SiloPort must be a port between 1 and 65535; it is 'eleven'.")]
+    [InlineData("Silo", "--Orleans:Endpoints:AdvertisedIPAddress=localhost-ish", "Orleans:Endpoints:AdvertisedIPAddress 'localhost-ish' is not an IP address.")]
     [InlineData("Silo", "--Consul:Address=ftp://127.0.0.1:8500", "Consul:Address 'ftp://127.0.0.1:8500' is not an http or https URL.")]
-    [InlineData("Gateway", "--Orleans:GatewayPort=70000", "Orleans:GatewayPort must be a port between 1 and 65535; it is 70000.")]
+    [InlineData("Gateway", "--Api:RequestTimeout=-00:00:01", "Api:RequestTimeout must be positive; it is -00:00:01.")]
+    [InlineData("Gateway", "--Startup:DependencyTimeout=soon", "Startup")]
     [InlineData("Gateway", "--Consul:Address=nowhere", "Consul:Address 'nowhere' is not an http or https URL.")]
     public async Task Bad_configuration_stops_the_process_with_exit_code_2_and_one_sentence_naming_the_key(string project, string argument, string expected)
     {

@@ -6,6 +6,7 @@ namespace Autopilot.SystemTests;
 /// No Docker engine runs here, so the compose file is checked as far as this machine allows: Debian's docker-compose
 /// validates it, and the images' entry points are the programs the local stack runs.
 /// </summary>
+[Trait("Category", "system")]
 public sealed class DeploymentTests
 {
     private static readonly string Deploy = Path.Combine(Repo.Root, "deploy");

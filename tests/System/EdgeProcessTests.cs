@@ -6,6 +6,7 @@ using Autopilot.Testing;
 namespace Autopilot.SystemTests;
 
 /// <summary>The edge program as a process: it supervises nginx, and stops with it, and stops it on SIGTERM.</summary>
+[Trait("Category", "system")]
 public sealed class EdgeProcessTests : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);

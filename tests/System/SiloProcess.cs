@@ -10,8 +10,8 @@ internal sealed record SiloProcess(ChildProcess Process, int SiloPort, int Gatew
         var (siloPort, gatewayPort, httpPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var process = Hosts.Start(name, "Silo",
         [
-            $"--Consul:Address={consul}", $"--Orleans:ClusterId={clusterId}", "--Orleans:AdvertisedIP=127.0.0.1",
-            $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={gatewayPort}", $"--urls=http://127.0.0.1:{httpPort}",
+            $"--Consul:Address={consul}", $"--Orleans:ClusterId={clusterId}", "--Orleans:Endpoints:AdvertisedIPAddress=127.0.0.1",
+            $"--Orleans:Endpoints:SiloPort={siloPort}", $"--Orleans:Endpoints:GatewayPort={gatewayPort}", $"--urls=http://127.0.0.1:{httpPort}",
         ]);
         return new SiloProcess(process, siloPort, gatewayPort, httpPort);
     }

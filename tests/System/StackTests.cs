@@ -10,6 +10,7 @@ namespace Autopilot.SystemTests;
 /// through scaling, a clean stop, a crash and a Consul restart, and must lose nothing acknowledged. It is one story
 /// because each step builds on the state the previous one left, as it would for a user.
 /// </summary>
+[Trait("Category", "system")]
 public sealed class StackTests
 {
     private const int Customers = 2000;

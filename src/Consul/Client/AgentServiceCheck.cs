@@ -13,6 +13,9 @@ public sealed class AgentServiceCheck
 
     public bool? TLSSkipVerify { get; set; }
 
+    /// <summary>How many failed checks in a row turn the service critical (Consul 1.7+); one slow answer then costs nothing.</summary>
+    public int? FailuresBeforeCritical { get; set; }
+
     /// <summary>The status before the first check has run (Consul's default is critical).</summary>
     public string? Status { get; set; }
 }

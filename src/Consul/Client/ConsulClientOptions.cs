@@ -19,25 +19,20 @@ public sealed class ConsulClientOptions
 
     public Uri AddressUri => new(Address!.EndsWith('/') ? Address : Address + "/");
 
-    /// <summary>Reads the section; null when <c>Consul:Address</c> is unset (the embedded mode). Throws on a bad value.</summary>
-    public static ConsulClientOptions? Load(IConfiguration configuration)
+    /// <summary>Reads the section <c>Consul</c>; null when <c>Consul:Address</c> is unset (the embedded mode). Throws on a bad value.</summary>
+    public static ConsulClientOptions? Load(IConfiguration configuration) => Bind(configuration.GetSection(Section));
+
+    /// <summary>Reads these settings from <paramref name="section"/>; null when it has no <c>Address</c>. Throws naming the key on a bad value.</summary>
+    public static ConsulClientOptions? Bind(IConfigurationSection section)
     {
-        ConsulClientOptions options;
-        try
-        {
-            options = configuration.GetSection(Section).Get<ConsulClientOptions>() ?? new ConsulClientOptions();
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new OptionsValidationException(Section, typeof(ConsulClientOptions), [e.Message]);
-        }
+        var options = Autopilot.Hosting.SectionBinder.Bind<ConsulClientOptions>(section);
 
         if (string.IsNullOrWhiteSpace(options.Address))
         {
             return null;
         }
 
-        options.Validate();
+        options.Validate(section.Path);
         return options;
     }
 
@@ -49,23 +44,23 @@ public sealed class ConsulClientOptions
         target.RequestTimeout = RequestTimeout;
     }
 
-    /// <summary>Throws <see cref="OptionsValidationException"/> naming the key and the bad value.</summary>
-    public void Validate()
+    /// <summary>Throws <see cref="OptionsValidationException"/> naming the key (under <paramref name="section"/>) and the bad value.</summary>
+    public void Validate(string section = Section)
     {
         var errors = new List<string>();
         if (!Uri.TryCreate(Address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"{Section}:Address '{Address}' is not an http or https URL.");
+            errors.Add($"{section}:Address '{Address}' is not an http or https URL.");
         }
 
         if (RequestTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"{Section}:RequestTimeout must be positive; it is {RequestTimeout}.");
+            errors.Add($"{section}:RequestTimeout must be positive; it is {RequestTimeout}.");
         }
 
         if (errors.Count > 0)
         {
-            throw new OptionsValidationException(Section, typeof(ConsulClientOptions), errors);
+            throw new OptionsValidationException(section, typeof(ConsulClientOptions), errors);
         }
     }
 }

@@ -41,6 +41,7 @@ public sealed partial class ConsulServiceRegistration(
                 HTTP = options.CheckUrl,
                 Interval = Duration(options.CheckInterval),
                 Timeout = Duration(options.CheckTimeout),
+                FailuresBeforeCritical = options.FailuresBeforeCritical,
                 DeregisterCriticalServiceAfter = Duration(options.DeregisterCriticalServiceAfter),
             },
         };

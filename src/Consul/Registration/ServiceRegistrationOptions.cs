@@ -19,7 +19,11 @@ public sealed class ServiceRegistrationOptions
 
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long the agent waits for the check's answer; ready checks answer from local state within milliseconds.</summary>
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Failed checks in a row before the service turns critical: one stall (a long GC, a frozen peer) does not unlist it.</summary>
+    public int FailuresBeforeCritical { get; set; } = 2;
 
     /// <summary>A process that crashed is removed by Consul after its check stayed critical this long (Consul's minimum is one minute).</summary>
     public TimeSpan DeregisterCriticalServiceAfter { get; set; } = TimeSpan.FromMinutes(1);
@@ -34,5 +38,5 @@ public sealed class ServiceRegistrationOptions
 
     public Dictionary<string, string> Meta { get; set; } = [];
 
-    public string EffectiveId => Id is { Length: > 0 } id ? id : $"{Name}-{Environment.MachineName.ToLowerInvariant()}-{Port}";
+    public string EffectiveId => Id is { Length: > 0 } id ? id : Autopilot.Hosting.InstanceName.For(Name, Port);
 }

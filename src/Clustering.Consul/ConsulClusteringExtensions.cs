@@ -1,0 +1,34 @@
+using Autopilot.Clustering.Consul;
+using Autopilot.Consul.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Messaging;
+
+namespace Orleans.Hosting;
+
+/// <summary>
+/// Consul KV as the membership table of silos and the gateway list of clients, named as in Orleans' own Consul provider.
+/// The same is reached from configuration alone with <c>Orleans:Clustering:ProviderType=Consul</c>.
+/// </summary>
+public static class ConsulClusteringExtensions
+{
+    public static ISiloBuilder UseConsulClustering(
+        this ISiloBuilder builder, Action<ConsulClientOptions> configureClient, Action<ConsulClusteringOptions>? configure = null)
+    {
+        builder.Services.AddConsulClient(configureClient);
+        builder.Services.AddOptions<ConsulClusteringOptions>().Configure(configure ?? (_ => { }));
+        builder.Services.AddSingleton<IMembershipTable, ConsulMembershipTable>();
+        return builder;
+    }
+
+    public static IClientBuilder UseConsulClustering(
+        this IClientBuilder builder, Action<ConsulClientOptions> configureClient, Action<ConsulClusteringOptions>? configure = null)
+    {
+        builder.Services.AddConsulClient(configureClient);
+        builder.Services.AddOptions<ConsulClusteringOptions>().Configure(configure ?? (_ => { }));
+        builder.Services.AddSingleton<IGatewayListProvider, ConsulGatewayListProvider>();
+        // New silos should reach clients within seconds, not Orleans' default minute.
+        builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+        return builder;
+    }
+}

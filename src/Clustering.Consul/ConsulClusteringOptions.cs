@@ -1,0 +1,17 @@
+namespace Autopilot.Clustering.Consul;
+
+/// <summary>
+/// Where in Consul KV the membership table lives (<c>{KvRootFolder}/{ClusterId}/</c>, as in Orleans' own Consul provider),
+/// and how long a silo waits at start for Consul to answer. Bound from <c>Orleans:Clustering</c> when
+/// <c>Orleans:Clustering:ProviderType</c> is <c>Consul</c>.
+/// </summary>
+public sealed class ConsulClusteringOptions
+{
+    public string KvRootFolder { get; set; } = "orleans";
+
+    /// <summary>
+    /// A silo started while Consul does not answer retries creating the table (logging each attempt) for this long,
+    /// then fails; under a container engine the restart policy starts it again.
+    /// </summary>
+    public TimeSpan InitializeTimeout { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,53 @@
+using Autopilot.Consul.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Messaging;
+
+namespace Autopilot.Clustering.Consul;
+
+/// <summary>
+/// The gateways of the active silos in the Consul membership table, re-read every
+/// <see cref="GatewayOptions.GatewayListRefreshPeriod"/>. While Consul cannot be read, the last list read is
+/// served: the silos behind it are still there, and a client must not lose the cluster because Consul restarts.
+/// </summary>
+public sealed partial class ConsulGatewayListProvider(
+    ConsulClient consul,
+    IOptions<ConsulClusteringOptions> options,
+    IOptions<ClusterOptions> cluster,
+    IOptions<GatewayOptions> gateway,
+    ILogger<ConsulGatewayListProvider> logger) : IGatewayListProvider
+{
+    private readonly MembershipStore store = new(consul, options.Value.KvRootFolder, cluster.Value.ClusterId, logger);
+    private IList<Uri>? lastGood;
+
+    public TimeSpan MaxStaleness => gateway.Value.GatewayListRefreshPeriod;
+
+    public bool IsUpdatable => true;
+
+    public Task InitializeGatewayListProvider() => Task.CompletedTask;
+
+    public Task InitializeGatewayListProviderAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IList<Uri>> GetGateways() => GetGatewaysAsync(CancellationToken.None);
+
+    public async Task<IList<Uri>> GetGatewaysAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            lastGood = (await store.Read(cancellationToken)).Entries
+                .Where(e => e.Entry.Status == SiloStatus.Active && e.Entry.ProxyPort > 0)
+                .Select(e => SiloAddress.New(e.Entry.SiloAddress.Endpoint.Address, e.Entry.ProxyPort, e.Entry.SiloAddress.Generation).ToGatewayUri())
+                .ToList();
+            return lastGood;
+        }
+        catch (Exception e) when (lastGood is not null && e is HttpRequestException or TimeoutException or ConsulException)
+        {
+            LogServingLastGood(logger, lastGood.Count, e.Message);
+            return lastGood;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the gateway list from Consul ({Reason}); keeping the last {Count} gateway(s)")]
+    private static partial void LogServingLastGood(ILogger logger, int count, string reason);
+}

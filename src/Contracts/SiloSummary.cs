@@ -1,0 +1,9 @@
+namespace Autopilot.Contracts;
+
+/// <summary>One silo as the cluster's membership view holds it; <c>Activations</c> is null when the silo did not answer in time.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SiloSummary(
+    [property: Id(0)] string Address,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Status,
+    [property: Id(3)] int? Activations);

@@ -1,0 +1,14 @@
+namespace Autopilot.Hosting;
+
+/// <summary>What every host's exit code means; the README documents these and the container restart policies rely on them.</summary>
+public static class ExitCodes
+{
+    /// <summary>Stopped as asked (SIGTERM), after deregistering and draining.</summary>
+    public const int Stopped = 0;
+
+    /// <summary>Failed: a dependency stayed unreachable past its bounded wait, a supervised child died, or a fault.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad configuration: one sentence on standard error names the key and the value. Restarting cannot help.</summary>
+    public const int BadConfiguration = 2;
+}

@@ -1,0 +1,88 @@
+using Autopilot.Hosting;
+using Microsoft.AspNetCore.Routing;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>The plumbing every host of the stack shares, wired once (in the manner of a ServiceDefaults project).</summary>
+public static class HostingExtensions
+{
+    /// <summary>The tag of the health checks that <c>/health/ready</c> runs; <c>/health/live</c> runs none.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Logging (one line per event, quiet frameworks), the default URL, health checks, OpenTelemetry (metrics of Orleans,
+    /// ASP.NET Core, HttpClient, the runtime and the stack's own meter, exported on <c>/metrics</c>; traces exported over
+    /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set) and the ready and stopping lines.
+    /// </summary>
+    public static WebApplicationBuilder AddAutopilotHost(this WebApplicationBuilder builder, HostRole role)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(role.DefaultUrl);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        // A silo that goes away makes every connection to it log; membership and the stack's own lines say it once.
+        builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+
+        builder.Services.AddSingleton(role);
+        builder.Services.AddHealthChecks();
+        builder.Services.AddHostedService<ReadyAnnouncer>();
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService($"autopilot-{role.Name}"))
+            .WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.Orleans", AutopilotMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            // Traces only where they go somewhere: every request would otherwise pay for activities nobody reads.
+            telemetry.WithTracing(tracing => tracing
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation());
+            telemetry.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (the checks tagged ready), <c>/metrics</c>, and request counting.</summary>
+    public static WebApplication MapAutopilotHost(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(none)";
+            AutopilotMetrics.Requests.Add(1, new("route", route), new("status", context.Response.StatusCode));
+        });
+        var own = app.MapGroup("");
+        if (app.Services.GetService<StatusHosts>() is { } status)
+        {
+            own.RequireHost([.. status.Hosts]);
+        }
+
+        own.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        own.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) });
+        own.MapPrometheusScrapingEndpoint();
+        return app;
+    }
+}

@@ -1,0 +1,22 @@
+namespace Autopilot.Hosting;
+
+/// <summary>How long a host waits at start for what it needs (Consul, Redis, a silo to connect to), section <c>Startup</c>.</summary>
+public sealed class StartupOptions
+{
+    public const string Section = "Startup";
+
+    /// <summary>
+    /// Processes start in any order (containers start together); each waits this long for its dependencies, retrying with
+    /// back-off and logging each attempt, then exits 1 so that a supervisor or restart policy can try again.
+    /// </summary>
+    public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public static StartupOptions Load(IConfiguration configuration)
+    {
+        var options = SectionBinder.Bind<StartupOptions>(configuration, Section);
+        SectionBinder.ThrowIfAny<StartupOptions>(Section, options.DependencyTimeout > TimeSpan.Zero
+            ? []
+            : [$"{Section}:DependencyTimeout must be positive; it is {options.DependencyTimeout}."]);
+        return options;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using Autopilot.Testing;
+using Orleans.Messaging;
+
+namespace Autopilot.Clustering.Consul.Tests;
+
+/// <summary>Our Consul table passes Orleans' whole membership contract on a real agent, and keeps the Consul layout DESIGN.md documents.</summary>
+[Collection(ConsulCollection.Name)]
+[Trait("Category", "contract")]
+public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : MembershipTableContract
+{
+    protected override IMembershipTable CreateTable(string clusterId) => fixture.Table(clusterId);
+
+    protected override IGatewayListProvider CreateGatewayListProvider(string clusterId) => fixture.Gateways(clusterId);
+
+    [Fact]
+    public async Task Rows_are_readable_json_under_the_documented_keys_and_the_version_key_is_the_table_etag()
+    {
+        var entry = Entries.New(SiloStatus.Active);
+        Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+
+        var row = await fixture.Client.KvGet($"orleans/{ClusterId}/{entry.SiloAddress.ToParsableString()}");
+        var version = await fixture.Client.KvGet($"orleans/{ClusterId}/version");
+
+        Assert.Contains("\"Status\":\"Active\"", Encoding.UTF8.GetString(row!.Value!), StringComparison.Ordinal);
+        Assert.Equal("1", Encoding.UTF8.GetString(version!.Value!));
+        Assert.Equal(version.ModifyIndex.ToString(CultureInfo.InvariantCulture), (await Table.ReadAllAsync(CancellationToken.None)).Version.VersionEtag);
+    }
+
+    [Fact]
+    public async Task A_malformed_row_is_skipped_logged_once_and_the_rest_of_the_table_reads()
+    {
+        var entry = Entries.New(SiloStatus.Active);
+        Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        var badKey = $"orleans/{ClusterId}/S127.0.0.1:1:1";
+        Assert.True(await fixture.Client.KvPut(badKey, Encoding.UTF8.GetBytes("{not json")));
+
+        var first = await Table.ReadAllAsync(CancellationToken.None);
+        var second = await Table.ReadAllAsync(CancellationToken.None);
+
+        Assert.Equal(entry.SiloAddress, Assert.Single(first.Members).Item1.SiloAddress);
+        Assert.Single(second.Members);
+        Assert.Single(fixture.Logs.Messages, m => m.Contains(badKey, StringComparison.Ordinal) && m.Contains("no readable membership row", StringComparison.Ordinal));
+        Assert.Single(await Gateways.GetGatewaysAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Initialize_waits_for_a_Consul_that_starts_late()
+    {
+        await using var agent = await ConsulAgent.StartAsync();
+        var client = fixture.NewClient(agent.Address);
+        await agent.StopAsync();
+        var table = fixture.Table(ClusterId + "-late", client);
+
+        var initializing = table.InitializeMembershipTableAsync(tryInitTableVersion: true, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(initializing.IsCompleted, "initialisation gave up while Consul was down");
+        await agent.RestartAsync();
+        await initializing.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, (await table.ReadAllAsync(CancellationToken.None)).Version.Version);
+    }
+
+    [Fact]
+    public async Task While_Consul_is_down_the_gateway_list_is_the_last_one_read()
+    {
+        await using var agent = await ConsulAgent.StartAsync();
+        var client = fixture.NewClient(agent.Address);
+        var table = fixture.Table(ClusterId, client);
+        await table.InitializeMembershipTableAsync(true, CancellationToken.None);
+        Assert.True(await table.InsertRowAsync(Entries.New(SiloStatus.Active), (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        var provider = fixture.Gateways(ClusterId, client);
+        var before = await provider.GetGatewaysAsync(CancellationToken.None);
+
+        await agent.StopAsync();
+
+        Assert.Single(before);
+        Assert.Equal(before, await provider.GetGatewaysAsync(CancellationToken.None));
+    }
+}
