@@ -1,6 +1,6 @@
 namespace Autopilot.Contracts;
 
-/// <summary>The keys of the catalog grains.</summary>
+/// <summary>The kinds of record the record index keeps names of, for paging each table in name order.</summary>
 public static class Catalogs
 {
     public const string Customers = "customers";

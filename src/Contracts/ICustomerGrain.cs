@@ -13,7 +13,7 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// Read-only, so concurrent reads of one company run side by side; bounded, so a caller may retry it elsewhere.
     /// </summary>
     [ReadOnly, ResponseTimeout(Reads.Timeout)]
-    Task<CustomerRecord?> Get();
+    Task<CustomerRecord?> Get(CancellationToken cancellationToken = default);
 
     /// <summary>Creates the company or moves it; the new state is stored before this returns.</summary>
     Task<CustomerRecord> Put(string location);

@@ -13,7 +13,7 @@ public interface ISalesRepGrain : IGrainWithStringKey
     /// Read-only, so concurrent reads of one rep run side by side; bounded, so a caller may retry it elsewhere.
     /// </summary>
     [ReadOnly, ResponseTimeout(Reads.Timeout)]
-    Task<SalesRepRecord?> Get();
+    Task<SalesRepRecord?> Get(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Creates or updates the rep. Taking a client moves it away from the rep that served it before.

@@ -3,18 +3,17 @@ using Orleans.Concurrency;
 namespace Autopilot.Contracts;
 
 /// <summary>
-/// The workshop's two whole tables, read in one call: the gateway asks once and the silo gathers the rows next to
-/// the grains, instead of the gateway making one round trip per row. Stateless: one key (0), a worker per silo.
-/// Read-only, so callers may send them again; not bounded by <see cref="Reads.Timeout"/>, since their time grows
-/// with the table (each row's read inside is bounded).
+/// The workshop's two tables, a page at a time in name order: the gateway asks once, and the silo gathers the page's rows
+/// next to the grains, so a page of L rows costs one round trip from the gateway and O(L) calls inside the cluster, whatever
+/// the size of the table. Stateless: one key (0), a worker per silo. Read-only, so a caller may send it again.
 /// </summary>
 public interface ITablesGrain : IGrainWithIntegerKey
 {
-    /// <summary>Every customer row, joined with its rep, in the catalog's order.</summary>
+    /// <summary>Up to <paramref name="limit"/> customers after the name <paramref name="after"/>, each joined with its rep.</summary>
     [ReadOnly]
-    Task<IReadOnlyList<CustomerRecord>> Customers();
+    Task<Page<CustomerRecord>> Customers(string? after, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Every sales rep row, joined with its client's territory, in the catalog's order.</summary>
+    /// <summary>Up to <paramref name="limit"/> sales reps after the name <paramref name="after"/>, each joined with its client's territory.</summary>
     [ReadOnly]
-    Task<IReadOnlyList<SalesRepRecord>> SalesReps();
+    Task<Page<SalesRepRecord>> SalesReps(string? after, int limit, CancellationToken cancellationToken = default);
 }

@@ -1,7 +1,7 @@
 namespace Autopilot.Contracts;
 
 /// <summary>
-/// What every read of one record (or of the catalog) promises: it changes nothing
+/// What every read of one record (or of a slice of the record index) promises: it changes nothing
 /// (<see cref="Orleans.Concurrency.ReadOnlyAttribute"/>), so callers may send it again after a timeout or a lost silo;
 /// and it answers within <see cref="Timeout"/>, far above a read's normal latency (milliseconds) and well below the
 /// ordinary response timeout, so that a read sent to a silo that just died is abandoned and retried while failure

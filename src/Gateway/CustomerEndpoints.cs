@@ -14,18 +14,21 @@ public static class CustomerEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await grains.GetGrain<ITablesGrain>(0).Customers().WaitAsync(cancellationToken));
+    private static Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
+        PageRequest.AnswerAsync(
+            context, (page, token) => grains.GetGrain<ITablesGrain>(0).Customers(page.After, page.Limit, token), GatewayJsonContext.Default.IReadOnlyListCustomerRecord, cancellationToken);
 
-    private static async Task<IResult> GetAsync(string company, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string company, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (Validation.NameError("company", company) is { } error)
         {
             return Problems.BadRequest(error);
         }
 
-        var record = await grains.GetGrain<ICustomerGrain>(company).Get().WaitAsync(cancellationToken);
-        return record is null ? Problems.NotFound($"There is no customer named '{company}'.") : TypedResults.Ok(record);
+        var record = await grains.GetGrain<ICustomerGrain>(company).Get(cancellationToken).WaitAsync(cancellationToken);
+        return record is null
+            ? Problems.NotFound($"There is no customer named '{company}'.")
+            : ConditionalJson.Answer(context, record, GatewayJsonContext.Default.CustomerRecord);
     }
 
     private static async Task<IResult> PutAsync(string company, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)

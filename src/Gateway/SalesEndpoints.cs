@@ -14,18 +14,21 @@ public static class SalesEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await grains.GetGrain<ITablesGrain>(0).SalesReps().WaitAsync(cancellationToken));
+    private static Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) =>
+        PageRequest.AnswerAsync(
+            context, (page, token) => grains.GetGrain<ITablesGrain>(0).SalesReps(page.After, page.Limit, token), GatewayJsonContext.Default.IReadOnlyListSalesRepRecord, cancellationToken);
 
-    private static async Task<IResult> GetAsync(string rep, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string rep, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (Validation.NameError("rep", rep) is { } error)
         {
             return Problems.BadRequest(error);
         }
 
-        var record = await grains.GetGrain<ISalesRepGrain>(rep).Get().WaitAsync(cancellationToken);
-        return record is null ? Problems.NotFound($"There is no sales rep named '{rep}'.") : TypedResults.Ok(record);
+        var record = await grains.GetGrain<ISalesRepGrain>(rep).Get(cancellationToken).WaitAsync(cancellationToken);
+        return record is null
+            ? Problems.NotFound($"There is no sales rep named '{rep}'.")
+            : ConditionalJson.Answer(context, record, GatewayJsonContext.Default.SalesRepRecord);
     }
 
     private static async Task<IResult> PutAsync(string rep, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)

@@ -3,21 +3,25 @@ using Autopilot.Contracts;
 namespace Autopilot.Grains;
 
 public sealed class CustomerGrain(
-    [PersistentState("customer", GrainStorage.Name)] IPersistentState<CustomerState> state,
+    [PersistentState("customer", GrainStorage.Name)] IPersistentState<CustomerState> storage,
+    IRecordIndex index,
     ILocalSiloDetails silo) : Grain, ICustomerGrain
 {
+    private readonly CommittedState<CustomerState> state = new(storage);
+
     private string Company => this.GetPrimaryKeyString();
 
-    public async Task<CustomerRecord?> Get()
+    public async Task<CustomerRecord?> Get(CancellationToken cancellationToken = default)
     {
-        if (!state.RecordExists)
+        if (!state.Exists)
         {
             return null;
         }
 
+        var customer = state.Value;
         string? rep = null;
         string? repSource = null;
-        if (state.State.Rep is { } candidate)
+        if (customer.Rep is { } candidate)
         {
             var facts = await GrainFactory.GetGrain<ISalesRepGrain>(candidate).Facts();
             repSource = facts.Source;
@@ -27,7 +31,7 @@ public sealed class CustomerGrain(
             }
         }
 
-        return new CustomerRecord(Company, state.State.Location, rep, silo.Name, repSource);
+        return new CustomerRecord(Company, customer.Location, rep, silo.Name, repSource);
     }
 
     public async Task<CustomerRecord> Put(string location)
@@ -35,36 +39,34 @@ public sealed class CustomerGrain(
         Validation.ThrowIf(Validation.NameError("company", Company));
         Validation.ThrowIf(Validation.NameError("location", location));
 
-        if (!state.RecordExists)
+        if (!state.Exists)
         {
-            // Listed first: a name in the catalog without a record is skipped, a record missing from it would be lost.
-            await GrainFactory.GetGrain<ICatalogGrain>(Catalogs.Customers).Add(Company);
+            // Listed first: a name in the index without a record is skipped, a record missing from it would be lost.
+            await index.Add(Catalogs.Customers, Company);
         }
 
-        state.State.Location = location;
-        await state.WriteStateAsync();
+        await state.Commit(state.Value with { Location = location });
         return (await Get())!;
     }
 
     public Task<CustomerFacts> Facts() =>
         Task.FromResult(new CustomerFacts(
-            state.RecordExists,
-            state.RecordExists ? state.State.Location : null,
-            state.RecordExists ? state.State.Rep : null,
+            state.Exists,
+            state.Exists ? state.Value.Location : null,
+            state.Exists ? state.Value.Rep : null,
             silo.Name));
 
     public async Task<RepAssignment> AssignRep(string rep)
     {
-        if (!state.RecordExists)
+        if (!state.Exists)
         {
             return new RepAssignment(CustomerExists: false, PreviousRep: null);
         }
 
-        var previous = state.State.Rep;
+        var previous = state.Value.Rep;
         if (previous != rep)
         {
-            state.State.Rep = rep;
-            await state.WriteStateAsync();
+            await state.Commit(state.Value with { Rep = rep });
         }
 
         return new RepAssignment(CustomerExists: true, previous);
@@ -72,10 +74,9 @@ public sealed class CustomerGrain(
 
     public async Task ReleaseRep(string rep)
     {
-        if (state.RecordExists && state.State.Rep == rep)
+        if (state.Exists && state.Value.Rep == rep)
         {
-            state.State.Rep = null;
-            await state.WriteStateAsync();
+            await state.Commit(state.Value with { Rep = null });
         }
     }
 }

@@ -1,10 +1,11 @@
 namespace Autopilot.Grains;
 
+/// <summary>Immutable: a change is a new state, stored before anyone reads it (<see cref="CommittedState{T}"/>).</summary>
 [GenerateSerializer]
-public sealed class CustomerState
+public sealed record CustomerState
 {
-    [Id(0)] public string Location { get; set; } = "";
+    [Id(0)] public string Location { get; init; } = "";
 
     /// <summary>The rep that last took this customer; a link counts only while that rep still claims the customer.</summary>
-    [Id(1)] public string? Rep { get; set; }
+    [Id(1)] public string? Rep { get; init; }
 }

@@ -9,22 +9,26 @@ namespace Autopilot.Grains;
 /// which every read treats as "no link", so a half-done move is never shown and a retried one completes.
 /// </remarks>
 public sealed class SalesRepGrain(
-    [PersistentState("salesrep", GrainStorage.Name)] IPersistentState<SalesRepState> state,
+    [PersistentState("salesrep", GrainStorage.Name)] IPersistentState<SalesRepState> storage,
+    IRecordIndex index,
     ILocalSiloDetails silo) : Grain, ISalesRepGrain
 {
+    private readonly CommittedState<SalesRepState> state = new(storage);
+
     private string Rep => this.GetPrimaryKeyString();
 
-    public async Task<SalesRepRecord?> Get()
+    public async Task<SalesRepRecord?> Get(CancellationToken cancellationToken = default)
     {
-        if (!state.RecordExists)
+        if (!state.Exists)
         {
             return null;
         }
 
+        var rep = state.Value;
         string? client = null;
         string? territory = null;
         string? territorySource = null;
-        if (state.State.Client is { } candidate)
+        if (rep.Client is { } candidate)
         {
             var facts = await GrainFactory.GetGrain<ICustomerGrain>(candidate).Facts();
             territorySource = facts.Source;
@@ -35,7 +39,7 @@ public sealed class SalesRepGrain(
             }
         }
 
-        return new SalesRepRecord(Rep, state.State.Phone, client, territory, silo.Name, territorySource);
+        return new SalesRepRecord(Rep, rep.Phone, client, territory, silo.Name, territorySource);
     }
 
     public async Task<SalesRepPutResult> Put(string phone, string? client)
@@ -59,15 +63,13 @@ public sealed class SalesRepGrain(
             previousRep = assignment.PreviousRep;
         }
 
-        if (!state.RecordExists)
+        if (!state.Exists)
         {
-            await GrainFactory.GetGrain<ICatalogGrain>(Catalogs.Sales).Add(Rep);
+            await index.Add(Catalogs.Sales, Rep);
         }
 
-        var oldClient = state.RecordExists ? state.State.Client : null;
-        state.State.Phone = phone;
-        state.State.Client = client;
-        await state.WriteStateAsync();
+        var oldClient = state.Exists ? state.Value.Client : null;
+        await state.Commit(new SalesRepState { Phone = phone, Client = client });
 
         if (oldClient is not null && oldClient != client)
         {
@@ -84,11 +86,11 @@ public sealed class SalesRepGrain(
     }
 
     public Task<RepFacts> Facts() =>
-        Task.FromResult(new RepFacts(state.RecordExists, state.RecordExists ? state.State.Client : null, silo.Name));
+        Task.FromResult(new RepFacts(state.Exists, state.Exists ? state.Value.Client : null, silo.Name));
 
     public async Task ClientTaken(string client)
     {
-        if (!state.RecordExists || state.State.Client != client)
+        if (!state.Exists || state.Value.Client != client)
         {
             return;
         }
@@ -97,8 +99,7 @@ public sealed class SalesRepGrain(
         var facts = await GrainFactory.GetGrain<ICustomerGrain>(client).Facts();
         if (facts.Rep != Rep)
         {
-            state.State.Client = null;
-            await state.WriteStateAsync();
+            await state.Commit(state.Value with { Client = null });
         }
     }
 }

@@ -1,9 +1,10 @@
 namespace Autopilot.Grains;
 
+/// <summary>Immutable: a change is a new state, stored before anyone reads it (<see cref="CommittedState{T}"/>).</summary>
 [GenerateSerializer]
-public sealed class SalesRepState
+public sealed record SalesRepState
 {
-    [Id(0)] public string Phone { get; set; } = "";
+    [Id(0)] public string Phone { get; init; } = "";
 
-    [Id(1)] public string? Client { get; set; }
+    [Id(1)] public string? Client { get; init; }
 }

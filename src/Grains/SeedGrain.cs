@@ -3,11 +3,13 @@ using Autopilot.Contracts;
 namespace Autopilot.Grains;
 
 public sealed class SeedGrain(
-    [PersistentState("seed", GrainStorage.Name)] IPersistentState<SeedState> state) : Grain, ISeedGrain
+    [PersistentState("seed", GrainStorage.Name)] IPersistentState<SeedState> storage) : Grain, ISeedGrain
 {
+    private readonly CommittedState<SeedState> state = new(storage);
+
     public async Task<bool> EnsureSeeded()
     {
-        if (state.State.Seeded)
+        if (state.Value.Seeded)
         {
             return false;
         }
@@ -23,8 +25,7 @@ public sealed class SeedGrain(
             await GrainFactory.GetGrain<ISalesRepGrain>(rep).Put(phone, client);
         }
 
-        state.State.Seeded = true;
-        await state.WriteStateAsync();
+        await state.Commit(new SeedState { Seeded = true });
         return true;
     }
 }

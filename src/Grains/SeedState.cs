@@ -1,7 +1,7 @@
 namespace Autopilot.Grains;
 
 [GenerateSerializer]
-public sealed class SeedState
+public sealed record SeedState
 {
-    [Id(0)] public bool Seeded { get; set; }
+    [Id(0)] public bool Seeded { get; init; }
 }

@@ -5,20 +5,23 @@ namespace Autopilot.Grains;
 
 /// <summary>A local worker on every silo; it holds nothing, so any number of them may run.</summary>
 [StatelessWorker]
-public sealed class TablesGrain : Grain, ITablesGrain
+public sealed class TablesGrain(IRecordIndex index) : Grain, ITablesGrain
 {
-    public async Task<IReadOnlyList<CustomerRecord>> Customers()
-    {
-        var names = await GrainFactory.GetGrain<ICatalogGrain>(Catalogs.Customers).List();
-        var rows = await Task.WhenAll(names.Select(name => GrainFactory.GetGrain<ICustomerGrain>(name).Get()));
-        // A name listed without a record (a create cut short) is skipped, as the catalog promises.
-        return rows.OfType<CustomerRecord>().ToArray();
-    }
+    public Task<Page<CustomerRecord>> Customers(string? after, int limit, CancellationToken cancellationToken = default) =>
+        Read(Catalogs.Customers, after, limit, name => GrainFactory.GetGrain<ICustomerGrain>(name).Get(cancellationToken), cancellationToken);
 
-    public async Task<IReadOnlyList<SalesRepRecord>> SalesReps()
+    public Task<Page<SalesRepRecord>> SalesReps(string? after, int limit, CancellationToken cancellationToken = default) =>
+        Read(Catalogs.Sales, after, limit, name => GrainFactory.GetGrain<ISalesRepGrain>(name).Get(cancellationToken), cancellationToken);
+
+    private async Task<Page<T>> Read<T>(string kind, string? after, int limit, Func<string, Task<T?>> get, CancellationToken cancellationToken)
+        where T : class
     {
-        var names = await GrainFactory.GetGrain<ICatalogGrain>(Catalogs.Sales).List();
-        var rows = await Task.WhenAll(names.Select(name => GrainFactory.GetGrain<ISalesRepGrain>(name).Get()));
-        return rows.OfType<SalesRepRecord>().ToArray();
+        Validation.ThrowIf(Paging.LimitError(limit));
+        // One name more than the page tells whether another page follows.
+        var names = await index.After(kind, after, limit + 1, cancellationToken);
+        var page = names.Take(limit).ToList();
+        var rows = await Task.WhenAll(page.Select(get));
+        // A name listed without a record (a create cut short) is skipped, as the index promises.
+        return new Page<T>([.. rows.OfType<T>()], names.Count > limit ? page[^1] : null);
     }
 }

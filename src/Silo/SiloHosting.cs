@@ -122,6 +122,11 @@ public static class SiloHosting
         if (redis is not null)
         {
             services.AddSingleton(provider => new RedisConnection(redis, startup, provider.GetRequiredService<ILogger<RedisConnection>>()));
+            services.AddSingleton<IRecordIndex, RedisRecordIndex>();
+        }
+        else
+        {
+            services.AddSingleton<IRecordIndex, GrainRecordIndex>();
         }
 
         if (consul is not null)

@@ -24,6 +24,27 @@ public sealed class ClusterAndPageTests(GatewayFixture fixture)
         Assert.True(silo.Activations > 0, $"activations: {silo.Activations}");
     }
 
+    [Fact]
+    public async Task Cluster_says_Consul_is_not_used_in_the_embedded_mode()
+    {
+        Assert.Equal("not used", (await Client.GetOk<ClusterView>("/cluster")).Consul);
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_in_Prometheus_text_with_the_stacks_own_and_Orleans_meters()
+    {
+        await Client.GetOk<JsonElement>("/cluster");
+
+        var response = await Client.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("autopilot_http_requests_total{", text, StringComparison.Ordinal);
+        Assert.Contains("route=\"/cluster\"", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+        Assert.Contains("orleans_", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/health/live")]
     [InlineData("/health/ready")]
@@ -43,7 +64,7 @@ public sealed class ClusterAndPageTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = await response.Content.ReadAsStringAsync();
-        foreach (var part in new[] { "<h2>Customers</h2>", "<h2>Sales reps</h2>", "<h2>Cluster</h2>", "fetch(path", "/cluster" })
+        foreach (var part in new[] { "<h2>Customers</h2>", "<h2>Sales reps</h2>", "<h2>Cluster</h2>", "if-none-match", "/cluster", "rel=\"next\"" })
         {
             Assert.Contains(part, html, StringComparison.Ordinal);
         }

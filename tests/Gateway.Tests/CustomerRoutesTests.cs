@@ -53,7 +53,7 @@ public sealed class CustomerRoutesTests(GatewayFixture fixture)
         Assert.Equal((company, "Springfield"), (created.Company, created.Location));
         Assert.Equal("Cypress Creek", updated.Location);
         Assert.Equal("Cypress Creek", (await Client.GetOk<CustomerRecord>(path)).Location);
-        Assert.Contains(await Client.GetOk<CustomerRecord[]>("/customers"), r => r.Company == company);
+        Assert.Contains(await Client.All<CustomerRecord>("customers"), r => r.Company == company);
     }
 
     public static TheoryData<string, string, string, HttpStatusCode, string> BadPuts => new()
@@ -76,13 +76,13 @@ public sealed class CustomerRoutesTests(GatewayFixture fixture)
         var existing = NewName("Initrode");
         await (await Client.PutObject(Http.Path("customers", existing), new { location = "Austin" })).Ok<CustomerRecord>();
         var target = company == "{existing}" ? existing : company;
-        var before = await Client.GetOk<CustomerRecord[]>("/customers");
+        var before = await Client.All<CustomerRecord>("customers");
 
         var detail = await (await Client.PutJson(Http.Path("customers", target), body)).Problem(status);
 
         Assert.True(detail.Contains(detailPart, StringComparison.Ordinal), $"{what}: detail was '{detail}'");
         Assert.Equal("Austin", (await Client.GetOk<CustomerRecord>(Http.Path("customers", existing))).Location);
-        Assert.Equal(before.Select(r => r.Company), (await Client.GetOk<CustomerRecord[]>("/customers")).Select(r => r.Company));
+        Assert.Equal(before.Select(r => r.Company), (await Client.All<CustomerRecord>("customers")).Select(r => r.Company));
     }
 
     [Fact]

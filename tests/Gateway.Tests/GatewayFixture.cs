@@ -7,14 +7,15 @@ using Microsoft.Extensions.Hosting;
 namespace Autopilot.Gateway.Tests;
 
 /// <summary>
-/// A real silo host (the Silo project's own wiring, embedded mode, free ports) and the gateway under
-/// WebApplicationFactory connected to it, shared by the HTTP tests.
+/// A real silo host (the Silo project's own wiring, localhost clustering, free ports) with its grain state and record index
+/// in a real Redis, and the gateway under WebApplicationFactory connected to it, shared by the HTTP tests.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
     private readonly string clusterId = $"gateway-tests-{Guid.NewGuid():N}";
     private readonly int gatewayPort = FreePort.Next();
     private WebApplication? silo;
+    private RedisServer? redis;
 
     public WebApplicationFactory<GatewayIdentity> Factory { get; private set; } = null!;
 
@@ -22,8 +23,10 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        redis = await RedisServer.StartAsync();
         var builder = WebApplication.CreateBuilder(
         [
+            $"--Storage:Redis={redis.ConnectionString}",
             $"--Orleans:ClusterId={clusterId}",
             $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
             $"--Orleans:Endpoints:GatewayPort={gatewayPort}",
@@ -56,6 +59,11 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             await silo.StopAsync();
             await silo.DisposeAsync();
+        }
+
+        if (redis is not null)
+        {
+            await redis.DisposeAsync();
         }
     }
 }

@@ -38,4 +38,25 @@ internal static class Http
     public static async Task<T> GetOk<T>(this HttpClient client, string path) => await (await client.GetAsync(path)).Ok<T>();
 
     public static Task<HttpResponseMessage> PutObject(this HttpClient client, string path, object body) => client.PutAsJsonAsync(path, body, Json);
+
+    /// <summary>Every row of a list, following its <c>Link: rel="next"</c> headers from the first page.</summary>
+    public static async Task<List<T>> All<T>(this HttpClient client, string collection)
+    {
+        var rows = new List<T>();
+        string? next = $"/{collection}";
+        while (next is not null)
+        {
+            using var response = await client.GetAsync(next);
+            rows.AddRange(await response.Ok<T[]>());
+            next = NextLink(response);
+        }
+
+        return rows;
+    }
+
+    /// <summary>The target of the <c>Link: rel="next"</c> header, or null.</summary>
+    public static string? NextLink(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Link", out var links)
+            ? links.Select(link => System.Text.RegularExpressions.Regex.Match(link, "^<([^>]+)>; rel=\"next\"$")).Where(m => m.Success).Select(m => m.Groups[1].Value).SingleOrDefault()
+            : null;
 }

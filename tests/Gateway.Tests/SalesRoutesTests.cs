@@ -42,7 +42,7 @@ public sealed class SalesRoutesTests(GatewayFixture fixture)
 
         Assert.Equal((rep, "555-0100", company, "Portland"), (row.Rep, row.Phone, row.Client!, row.Territory!));
         Assert.Equal(rep, (await Client.GetOk<CustomerRecord>(Http.Path("customers", company))).Rep);
-        Assert.Contains(await Client.GetOk<SalesRepRecord[]>("/sales"), r => r.Rep == rep);
+        Assert.Contains(await Client.All<SalesRepRecord>("sales"), r => r.Rep == rep);
         Assert.Equal(row, await Client.GetOk<SalesRepRecord>(Http.Path("sales", rep)));
     }
 
@@ -91,7 +91,7 @@ public sealed class SalesRoutesTests(GatewayFixture fixture)
         var detail = await (await Client.PutJson(Http.Path("sales", target), body)).Problem(HttpStatusCode.BadRequest);
 
         Assert.Contains(detailPart, detail, StringComparison.Ordinal);
-        Assert.DoesNotContain(await Client.GetOk<SalesRepRecord[]>("/sales"), r => r.Rep == target);
+        Assert.DoesNotContain(await Client.All<SalesRepRecord>("sales"), r => r.Rep == target);
     }
 
     [Fact]

@@ -1,23 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Autopilot.Grains.Tests;
 
-/// <summary>Three silos with the grains and an in-memory store, shared by the grain tests.</summary>
+/// <summary>
+/// Three silos with the grains, the grain-based record index and an in-memory store that fails on demand
+/// (<see cref="FaultyGrainStorage"/>), shared by the grain tests.
+/// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    private const string InnerStorage = "memory";
+
     public TestCluster Cluster { get; } = new TestClusterBuilder(initialSilosCount: 3)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
         .Build();
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    public IRecordIndex Index => new GrainRecordIndex(Grains);
+
     public Task InitializeAsync() => Cluster.DeployAsync();
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
+    /// <summary>Every name the index holds for <paramref name="kind"/>, read a page at a time.</summary>
+    public async Task<IReadOnlyList<string>> Listed(string kind)
+    {
+        var all = new List<string>();
+        string? after = null;
+        while (true)
+        {
+            var page = await Index.After(kind, after, 1000);
+            all.AddRange(page);
+            if (page.Count < 1000)
+            {
+                return all;
+            }
+
+            after = page[^1];
+        }
+    }
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddMemoryGrainStorage(GrainStorage.Name);
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddMemoryGrainStorage(InnerStorage);
+            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name,
+                (services, _) => new FaultyGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
+            siloBuilder.Services.AddSingleton<IRecordIndex, GrainRecordIndex>();
+        }
     }
 }
 

@@ -23,9 +23,9 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
 
         Assert.Equal((company, "Springfield", (string?)null), (created.Company, created.Location, created.Rep));
         Assert.Equal("Cypress Creek", updated.Location);
-        var listed = await fixture.Grains.GetGrain<ICatalogGrain>(Catalogs.Customers).List();
+        var listed = await fixture.Listed(Catalogs.Customers);
         Assert.Single(listed, name => name == company);
-        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(listed.Order(NameOrder.Instance), listed);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
         await Assert.ThrowsAsync<ValidationException>(() => customer.Put(location));
 
         Assert.Null(await customer.Get());
-        Assert.DoesNotContain(name, await fixture.Grains.GetGrain<ICatalogGrain>(Catalogs.Customers).List());
+        Assert.DoesNotContain(name, await fixture.Listed(Catalogs.Customers));
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class SalesRepGrainTests(ClusterFixture fixture)
         Assert.NotNull(result.Record);
         Assert.Equal((rep, "555-0001", company, "Austin"), (result.Record.Rep, result.Record.Phone, result.Record.Client!, result.Record.Territory!));
         Assert.Equal(rep, (await Customer(company).Get())!.Rep);
-        Assert.Contains(rep, await fixture.Grains.GetGrain<ICatalogGrain>(Catalogs.Sales).List());
+        Assert.Contains(rep, await fixture.Listed(Catalogs.Sales));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class SalesRepGrainTests(ClusterFixture fixture)
 
         Assert.Null(result.Record);
         Assert.Null(await Rep(rep).Get());
-        Assert.DoesNotContain(rep, await fixture.Grains.GetGrain<ICatalogGrain>(Catalogs.Sales).List());
+        Assert.DoesNotContain(rep, await fixture.Listed(Catalogs.Sales));
     }
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class SeedTests(ClusterFixture fixture)
             Assert.False(string.IsNullOrEmpty(row.RepSource));
         }
 
-        var listed = await fixture.Grains.GetGrain<ICatalogGrain>(Catalogs.Customers).List();
+        var listed = await fixture.Listed(Catalogs.Customers);
         Assert.Subset(listed.ToHashSet(), expected.Keys.ToHashSet());
     }
 
@@ -51,7 +51,7 @@ public sealed class SeedTests(ClusterFixture fixture)
             Assert.False(string.IsNullOrEmpty(row.TerritorySource));
         }
 
-        var listed = await fixture.Grains.GetGrain<ICatalogGrain>(Catalogs.Sales).List();
+        var listed = await fixture.Listed(Catalogs.Sales);
         Assert.Subset(listed.ToHashSet(), expected.Select(e => e.Item1).ToHashSet());
     }
 
