@@ -28,11 +28,7 @@ fi
 fail() { echo "install-consul: $*" >&2; exit 1; }
 command -v apt-get >/dev/null || fail "apt-get is missing; this script needs a Debian-based machine"
 
-# The machine's Debian mirror, from its deb822 or one-line sources; no mirror is named here.
-mirror="$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)"
-[[ -n "$mirror" ]] || mirror="$(grep -hsE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-  grep -v security | sed -E 's/^deb (\[[^]]*\] )?//' | awk '{print $1}' | grep -i debian | head -n1 || true)"
-[[ -n "$mirror" ]] || fail "no Debian mirror in this machine's apt sources (/etc/apt/sources.list, /etc/apt/sources.list.d/); add the machine's Debian source first"
+mirror="$("$ROOT/scripts/debian-mirror.sh")" || fail "cannot find the machine's Debian mirror"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [[ -f "$keyring" ]] || fail "$keyring is missing (package debian-archive-keyring)"
 

@@ -18,12 +18,13 @@ public static class AutopilotHost
         Action<WebApplication> map,
         Func<Exception, bool>? isConfigurationError = null)
     {
+        WebApplication? app = null;
         try
         {
             var builder = WebApplication.CreateBuilder(args);
             builder.AddAutopilotHost(role);
             configure(builder);
-            var app = builder.Build();
+            app = builder.Build();
             app.MapAutopilotHost();
             map(app);
             await app.RunAsync();
@@ -45,7 +46,7 @@ public static class AutopilotHost
             await Console.Error.WriteLineAsync($"autopilot {role.Name}: could not start: {failed.Message}");
             return ExitCodes.Failed;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (app?.Lifetime.ApplicationStopping.IsCancellationRequested == true)
         {
             // Asked to stop (SIGTERM), or a supervised child died, before the host had finished starting.
             await Console.Error.WriteLineAsync($"autopilot {role.Name}: stopped while starting");

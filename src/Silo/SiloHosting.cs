@@ -42,9 +42,10 @@ public static class SiloHosting
         {
             o.SiloPort = settings.SiloPort;
             o.GatewayPort = settings.GatewayPort;
-            if (settings.AdvertisedIPAddress is { } advertised)
+            // Orleans binds the ports of Orleans:Endpoints itself, but not this address. Unset, it is what the host's name
+            // resolves to (a container's address on its own network), as the registration in Consul advertises too.
+            if ((settings.AdvertisedIPAddress ?? HostAddress.NonLoopbackIPv4()) is { } advertised)
             {
-                // Orleans binds the ports of Orleans:Endpoints itself, but not this address; unset, Orleans picks the first non-loopback IPv4.
                 o.AdvertisedIPAddress = advertised;
             }
         });

@@ -1,7 +1,7 @@
 namespace Autopilot.SystemTests;
 
 /// <summary>The JSON of <c>GET /cluster</c>, as a client reads it.</summary>
-internal sealed record ClusterAnswer(string Gateway, string ClusterId, List<SiloAnswer> Silos)
+internal sealed record ClusterAnswer(string Gateway, string ClusterId, List<SiloAnswer> Silos, string? Consul = null)
 {
     public IEnumerable<string> Active => Silos.Where(s => s.Status == "Active").Select(s => s.Name);
 

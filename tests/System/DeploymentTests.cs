@@ -3,56 +3,58 @@ using Autopilot.Testing;
 namespace Autopilot.SystemTests;
 
 /// <summary>
-/// No Docker engine runs here, so the compose file is checked as far as this machine allows: Debian's docker-compose
-/// validates it, and the images' entry points are the programs the local stack runs.
+/// What the deployment files promise on their face: the compose file is valid and only the edge publishes a port, the base
+/// images are build arguments defaulting to the public ones, and each image runs what the local stack runs, as a non-root
+/// user with a health check. Running them is ComposeTests' and SwarmTests' part.
 /// </summary>
-[Trait("Category", "system")]
+[Trait("Category", "contract")]
 public sealed class DeploymentTests
 {
     private static readonly string Deploy = Path.Combine(Repo.Root, "deploy");
 
     [Fact]
-    public void The_compose_file_is_valid_and_only_the_edge_publishes_a_port()
+    public async Task The_compose_file_is_valid_and_only_the_edge_publishes_its_port_on_AUTOPILOT_PORT()
     {
         var dockerCompose = DebianPackage.Ensure("docker-compose", "/usr/bin/docker-compose");
+        var environment = new Dictionary<string, string> { ["AUTOPILOT_PORT"] = "18123" };
+        string[] file = ["-f", Path.Combine(Deploy, "docker-compose.yml")];
 
-        var services = Run(dockerCompose, "-f", Path.Combine(Deploy, "docker-compose.yml"), "config", "--services").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var config = Run(dockerCompose, "-f", Path.Combine(Deploy, "docker-compose.yml"), "config");
+        var services = (await Command.Run(dockerCompose, [.. file, "config", "--services"], TimeSpan.FromMinutes(2), environment)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var config = await Command.Run(dockerCompose, [.. file, "config"], TimeSpan.FromMinutes(2), environment);
 
         Assert.Equal(["consul", "edge", "gateway", "redis", "silo"], services.Order());
         Assert.Single(config.Split('\n'), line => line.Trim() == "ports:");
-        Assert.Contains("published: 8080", config, StringComparison.Ordinal);
+        Assert.Contains("published: 18123", config, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_compose_file_defaults_to_the_public_images_and_takes_local_ones_from_variables()
+    {
+        var compose = File.ReadAllText(Path.Combine(Deploy, "docker-compose.yml"));
+
+        foreach (var image in new[] { "${CONSUL_IMAGE:-hashicorp/consul:", "${REDIS_IMAGE:-redis:7}", "${SDK_IMAGE:-mcr.microsoft.com/dotnet/sdk:10.0}", "${RUNTIME_IMAGE:-mcr.microsoft.com/dotnet/aspnet:10.0}" })
+        {
+            Assert.Contains(image, compose, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("autopilot-base/", compose, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("silo", "Silo")]
     [InlineData("gateway", "Gateway")]
     [InlineData("edge", "Edge")]
-    public void Each_image_is_multi_stage_non_root_with_a_health_check_and_runs_what_the_local_stack_runs(string image, string project)
+    public void Each_image_target_is_non_root_with_a_health_check_and_runs_what_the_local_stack_runs(string target, string project)
     {
-        var dockerfile = File.ReadAllLines(Path.Combine(Deploy, $"{image}.Dockerfile"));
+        var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
+        var stage = dockerfile[dockerfile.IndexOf($"AS {target}\n", StringComparison.Ordinal)..].Split("\nFROM ", 2)[0].Split('\n');
         var stack = File.ReadAllText(Path.Combine(Repo.Root, "autopilot"));
 
-        Assert.Equal(2, dockerfile.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
-        Assert.Contains("USER app", dockerfile);
-        Assert.Contains(dockerfile, l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal) && l.Contains("/health/ready", StringComparison.Ordinal));
-        Assert.Contains($"ENTRYPOINT [\"dotnet\", \"Autopilot.{project}.dll\"]", dockerfile);
-        Assert.Contains($"dotnet \"$PUBLISH/{image}/Autopilot.{project}.dll\"", stack, StringComparison.Ordinal);
-    }
-
-    private static string Run(string file, params string[] arguments)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "docker-compose did not finish");
-        Assert.True(process.ExitCode == 0, $"docker-compose {string.Join(' ', arguments)} failed: {error}");
-        return output.Result;
+        Assert.Contains("ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("USER app", stage);
+        Assert.Contains(stage, l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal) && l.Contains("/health/ready", StringComparison.Ordinal));
+        Assert.Contains($"ENTRYPOINT [\"dotnet\", \"Autopilot.{project}.dll\"]", stage);
+        Assert.Contains($"dotnet \"$PUBLISH/{target}/Autopilot.{project}.dll\"", stack, StringComparison.Ordinal);
     }
 }

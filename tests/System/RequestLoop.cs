@@ -4,7 +4,9 @@ namespace Autopilot.SystemTests;
 
 /// <summary>
 /// A steady, bounded stream of reads through the front door, one at a time, recording every failure with when it
-/// happened. It stops by itself after <see cref="MaxRequests"/> requests or <see cref="MaxDuration"/>.
+/// happened; with a write prefix, every fourth request creates a new customer instead, and each one acknowledged (200) is
+/// remembered so that a test can read every acknowledged write back. It stops by itself after <see cref="MaxRequests"/>
+/// requests or <see cref="MaxDuration"/>.
 /// </summary>
 internal sealed class RequestLoop : IAsyncDisposable
 {
@@ -16,14 +18,57 @@ internal sealed class RequestLoop : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly List<(TimeSpan At, string What)> failures = [];
     private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly List<(string Company, string Location)> acknowledged = [];
+    private readonly string? writePrefix;
     private readonly Task loop;
     private int requests;
 
-    public RequestLoop(Uri front, IReadOnlyList<string> paths)
+    public RequestLoop(Uri front, IReadOnlyList<string> paths, string? writePrefix = null)
     {
-        http = new HttpClient { BaseAddress = front, Timeout = TimeSpan.FromSeconds(10) };
+        http = new HttpClient { BaseAddress = front, Timeout = TimeSpan.FromSeconds(30) };
         this.paths = paths;
+        this.writePrefix = writePrefix;
         loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The customers whose creation was acknowledged with a 200, and their locations.</summary>
+    public IReadOnlyList<(string Company, string Location)> Acknowledged
+    {
+        get
+        {
+            lock (acknowledged)
+            {
+                return [.. acknowledged];
+            }
+        }
+    }
+
+    public int FailureCount
+    {
+        get
+        {
+            lock (failures)
+            {
+                return failures.Count;
+            }
+        }
+    }
+
+    /// <summary>Reads every acknowledged write back through <paramref name="front"/>; returns those missing or different.</summary>
+    public async Task<List<string>> LostWrites(HttpClient front)
+    {
+        var lost = new List<string>();
+        foreach (var (company, location) in Acknowledged)
+        {
+            using var response = await front.GetAsync($"/customers/{Uri.EscapeDataString(company)}");
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode || !body.Contains($"\"location\":\"{location}\"", StringComparison.Ordinal))
+            {
+                lost.Add($"{company}: {(int)response.StatusCode} {body}");
+            }
+        }
+
+        return lost;
     }
 
     public TimeSpan Now => clock.Elapsed;
@@ -71,13 +116,24 @@ internal sealed class RequestLoop : IAsyncDisposable
     {
         while (!stop.IsCancellationRequested && requests < MaxRequests && clock.Elapsed < MaxDuration)
         {
-            var path = paths[Random.Shared.Next(paths.Count)];
+            var write = writePrefix is not null && requests % 4 == 3;
+            var company = $"{writePrefix} {requests}";
+            var path = write ? $"/customers/{Uri.EscapeDataString(company)}" : paths[Random.Shared.Next(paths.Count)];
             try
             {
-                using var response = await http.GetAsync(path, stop.Token);
+                using var response = write
+                    ? await http.PutAsync(path, new StringContent($"{{\"location\":\"Loop {requests}\"}}", System.Text.Encoding.UTF8, "application/json"), stop.Token)
+                    : await http.GetAsync(path, stop.Token);
                 if (!response.IsSuccessStatusCode)
                 {
-                    Fail($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    Fail($"{(write ? "PUT" : "GET")} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+                else if (write)
+                {
+                    lock (acknowledged)
+                    {
+                        acknowledged.Add((company, $"Loop {requests}"));
+                    }
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

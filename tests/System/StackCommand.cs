@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;
@@ -29,37 +28,8 @@ internal sealed class StackCommand : IAsyncDisposable
         ["up", "--silos", $"{silos}", "--gateways", $"{gateways}", "--port", $"{EdgePort}", "--base-port", $"{BasePort}"];
 
     /// <summary>Runs one verb to its end; fails the test with what it printed if it exits non-zero.</summary>
-    public async Task<string> Invoke(TimeSpan timeout, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Path.Combine(Repo.Root, "autopilot"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Repo.Root,
-        };
-        start.Environment["AUTOPILOT_RUN"] = Run;
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"./autopilot {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds} s: {await error}");
-        }
-
-        Assert.True(process.ExitCode == 0, $"./autopilot {string.Join(' ', arguments)} exited {process.ExitCode}: {await error}{await output}");
-        return await output;
-    }
+    public Task<string> Invoke(TimeSpan timeout, params string[] arguments) =>
+        Command.Run(Path.Combine(Repo.Root, "autopilot"), arguments, timeout, new Dictionary<string, string> { ["AUTOPILOT_RUN"] = Run });
 
     public async ValueTask DisposeAsync()
     {

@@ -18,6 +18,12 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
 {
     public const string HttpClientName = "Autopilot.Consul";
 
+    /// <summary>
+    /// Set on blocking queries: their caller is a watch that handles every error itself (keeps its last view, backs off)
+    /// and must see them, e.g. to notice an agent that restarted; a quiet retry would hide that.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> NoRetry = new("Autopilot.Consul.NoRetry");
+
     private const int MaxErrorBodyLength = 500;
 
     public Uri Address => options.Value.AddressUri;
@@ -111,6 +117,7 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
         timeoutSource.CancelAfter(timeout);
 
         using var request = new HttpRequestMessage(method, new Uri(settings.AddressUri, path)) { Content = content };
+        request.Options.Set(NoRetry, blockingWait is not null);
         HttpResponseMessage response;
         try
         {

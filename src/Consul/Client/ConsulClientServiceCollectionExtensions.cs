@@ -10,7 +10,8 @@ public static class ConsulClientServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ConsulClient"/> with a named HttpClient carrying the ACL token, and a retry policy:
-    /// reads retry on transient failures, writes only when the connection could not even be opened (nothing was sent).
+    /// reads retry on transient failures, writes only when the connection could not even be opened (nothing was sent), and
+    /// blocking queries never (<see cref="ConsulClient.NoRetry"/>).
     /// </summary>
     public static IServiceCollection AddConsulClient(this IServiceCollection services, Action<ConsulClientOptions> configure)
     {
@@ -42,14 +43,20 @@ public static class ConsulClientServiceCollectionExtensions
                 Delay = TimeSpan.FromMilliseconds(200),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context.GetRequestMessage()?.Method)),
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context.GetRequestMessage())),
             }));
         services.TryAddSingleton<ConsulClient>();
         return services;
     }
 
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome, HttpMethod? method)
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
     {
+        if (request?.Options.TryGetValue(ConsulClient.NoRetry, out var noRetry) == true && noRetry)
+        {
+            return false;
+        }
+
+        var method = request?.Method;
         if (outcome.Exception is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } })
         {
             return true;

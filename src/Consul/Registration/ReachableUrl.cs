@@ -1,6 +1,5 @@
 using System.Net;
-using System.Net.NetworkInformation;
-using System.Net.Sockets;
+using Autopilot.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +11,7 @@ public static class ReachableUrl
 {
     /// <summary>
     /// The first address the server listens on, with a wildcard host (<c>0.0.0.0</c>, <c>[::]</c>, <c>+</c>, <c>*</c>)
-    /// replaced by <paramref name="advertised"/>, or else by the first non-loopback IPv4 address.
+    /// replaced by <paramref name="advertised"/>, or else by <see cref="HostAddress.NonLoopbackIPv4"/>.
     /// </summary>
     public static Uri Of(IServiceProvider services, IPAddress? advertised = null)
     {
@@ -21,17 +20,10 @@ public static class ReachableUrl
         var uri = new Uri(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal));
         if (uri.Host is "0.0.0.0" or "[::]" or "::")
         {
-            var host = advertised ?? FirstNonLoopbackIPv4() ?? IPAddress.Loopback;
+            var host = advertised ?? HostAddress.NonLoopbackIPv4() ?? IPAddress.Loopback;
             uri = new UriBuilder(uri) { Host = host.ToString() }.Uri;
         }
 
         return uri;
     }
-
-    public static IPAddress? FirstNonLoopbackIPv4() =>
-        NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-            .Select(a => a.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
 }

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Autopilot.Contracts;
+using Autopilot.Testing;
+
+namespace Autopilot.SystemTests;
+
+/// <summary>
+/// The same compose file as a Swarm stack on a one-node swarm: deploy, scale the silos, and roll the gateways and then the
+/// silos (start-first, one at a time) under a read and write loop that must not see a failure. Prints its figures.
+/// </summary>
+[Collection(ContainerCollection.Name)]
+[Trait("Category", "system")]
+public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(4);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly string stack = $"apswarm{Guid.NewGuid():N}"[..15];
+    private readonly int port = FreePort.Next();
+    private bool joined;
+
+    public async Task InitializeAsync()
+    {
+        var state = (await engine.Run(TimeSpan.FromMinutes(1), "info", "-f", "{{.Swarm.LocalNodeState}}")).Trim();
+        if (state != "active")
+        {
+            await engine.Run(TimeSpan.FromMinutes(2), "swarm", "init", "--advertise-addr", "127.0.0.1");
+            joined = true;
+            // The manager takes a moment before it accepts stacks.
+            await Eventually.Holds(() => Command.Try(engine.Docker, ["node", "ls"], TimeSpan.FromMinutes(1)), r => r.Code == 0, TimeSpan.FromMinutes(2), "the swarm manager answers");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Command.Try(engine.Docker, ["stack", "rm", stack], TimeSpan.FromMinutes(2));
+        // A stack's network goes once its tasks are gone; wait for that before leaving the swarm.
+        await Eventually.Holds(() => Command.Try(engine.Docker, ["ps", "-q", "--filter", $"label=com.docker.stack.namespace={stack}"], TimeSpan.FromMinutes(1)),
+            r => r.Output.Trim().Length == 0, TimeSpan.FromMinutes(2), "the stack's containers are gone");
+        if (joined)
+        {
+            await Command.Run(engine.Docker, ["swarm", "leave", "--force"], TimeSpan.FromMinutes(2));
+        }
+
+        await Command.Try(engine.Docker, ["volume", "rm", $"{stack}_consul-data", $"{stack}_redis-data"], TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task A_stack_deploys_scales_and_rolls_gateways_and_silos_under_load_without_a_failed_request()
+    {
+        var environment = new Dictionary<string, string>(engine.Images) { ["AUTOPILOT_PORT"] = $"{port}" };
+        using var front = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+
+        var clock = Stopwatch.StartNew();
+        await Command.Run(engine.Docker, ["stack", "deploy", "-c", Path.Combine(Repo.Root, "deploy", "docker-compose.yml"), stack], Generous, environment);
+        await Eventually.Holds(() => front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json), c => c!.Active.Count() == 2, Generous,
+            "the stack's two silos are Active", Services);
+        var deployed = clock.Elapsed;
+        await Eventually.Holds(() => front.GetFromJsonAsync<CustomerRecord[]>("/customers", Json), rows => rows!.Length == 4, Generous, "the workshop's rows");
+
+        await engine.Run(Generous, "service", "scale", $"{stack}_silo=4");
+        await Eventually.Holds(() => front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json), c => c!.Active.Count() == 4, Generous, "four silos are Active", Services);
+
+        await using var loop = new RequestLoop(front.BaseAddress!, ["/customers/Initech", "/sales?limit=10", "/customers/ACME%20Corporation"], writePrefix: "Swarm Loop");
+        await loop.AfterMore(100);
+        var gatewaysFrom = loop.Now;
+        await engine.Run(TimeSpan.FromMinutes(6), "service", "update", "--force", "--detach=false", $"{stack}_gateway");
+        await loop.AfterMore(100);
+        var gatewayFailures = loop.FailuresBetween(gatewaysFrom, loop.Now);
+        var silosFrom = loop.Now;
+        await engine.Run(TimeSpan.FromMinutes(8), "service", "update", "--force", "--detach=false", $"{stack}_silo");
+        await loop.AfterMore(100);
+        var siloFailures = loop.FailuresBetween(silosFrom, loop.Now);
+        var lost = await loop.LostWrites(front);
+
+        Console.WriteLine($"swarm: deployed to 2 Active silos in {deployed.TotalSeconds:0.0} s; rolling update of the gateways: {gatewayFailures.Count} failed requests; " +
+            $"of the silos: {siloFailures.Count} failed; {loop.Requests} requests, {loop.Acknowledged.Count} acknowledged writes, {lost.Count} lost");
+        Assert.True(gatewayFailures.Count == 0, $"{gatewayFailures.Count} request(s) failed during the gateways' rolling update:\n{string.Join('\n', gatewayFailures.Take(10))}");
+        Assert.True(siloFailures.Count == 0, $"{siloFailures.Count} request(s) failed during the silos' rolling update:\n{string.Join('\n', siloFailures.Take(10))}");
+        Assert.Empty(lost);
+    }
+
+    private string Services() =>
+        "\n" + Command.Try(engine.Docker, ["stack", "ps", "--no-trunc", stack], TimeSpan.FromMinutes(1)).GetAwaiter().GetResult().Output;
+}
