@@ -9,6 +9,10 @@ namespace Autopilot.Contracts;
 /// </summary>
 public interface IClusterViewGrain : IGrainWithIntegerKey
 {
+    /// <summary>How many silos the answering silo's view holds Active; answered from memory, without calling another silo.</summary>
+    [ReadOnly, ResponseTimeout(Reads.Timeout)]
+    Task<int> ActiveSilos();
+
     /// <summary>Every silo the view knows, active ones first, then by name.</summary>
     [ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<IReadOnlyList<SiloSummary>> Silos();

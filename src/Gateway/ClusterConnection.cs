@@ -1,8 +1,8 @@
 namespace Autopilot.Gateway;
 
 /// <summary>
-/// How many silo gateways this process's cluster client is connected to, as the client reports it. Readiness rests on this
-/// local fact alone: no grain call, so a stalled silo cannot make every gateway unready at once.
+/// How many silo gateways this process's cluster client is connected to, as the client reports it (its notifications may
+/// arrive out of order, so the count is a hint: zero sends <see cref="ClusterReadyCheck"/> to ask the cluster itself).
 /// </summary>
 public sealed partial class ClusterConnection(ILogger<ClusterConnection> logger) : IClusterConnectionStatusObserver
 {

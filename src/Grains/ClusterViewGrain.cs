@@ -9,6 +9,9 @@ public sealed class ClusterViewGrain(IClusterMembershipService membership) : Gra
     /// <summary>Well inside <see cref="Reads.Timeout"/>: a frozen silo costs the answer this much, once.</summary>
     private static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(1.5);
 
+    public Task<int> ActiveSilos() =>
+        Task.FromResult(membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
+
     public async Task<IReadOnlyList<SiloSummary>> Silos()
     {
         var members = membership.CurrentSnapshot.Members.Values

@@ -10,6 +10,7 @@ namespace Autopilot.Edge.Tests;
 internal sealed class FakeGateway : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private int puts;
 
     private FakeGateway(string name, int port, WebApplication app)
     {
@@ -22,16 +23,34 @@ internal sealed class FakeGateway : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<FakeGateway> StartAsync(string name)
+    /// <summary>How many PUTs reached this gateway.</summary>
+    public int Puts => Volatile.Read(ref puts);
+
+    /// <summary>A gateway that answers with its name; with <paramref name="dieOnPut"/>, it reads a PUT and then drops the connection, as one that crashes mid-request.</summary>
+    public static async Task<FakeGateway> StartAsync(string name, bool dieOnPut = false)
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
+        FakeGateway? gateway = null;
         app.MapGet("/health/ready", () => Results.Text("Healthy"));
         app.MapGet("/{**path}", (string? path) => Results.Text($"{name} /{path}"));
+        app.MapPut("/{**path}", async (HttpContext context, string? path) =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            Interlocked.Increment(ref gateway!.puts);
+            if (dieOnPut)
+            {
+                context.Abort();
+                return Results.Empty;
+            }
+
+            return Results.Text($"{name} stored /{path}");
+        });
         await app.StartAsync();
-        return new FakeGateway(name, port, app);
+        gateway = new FakeGateway(name, port, app);
+        return gateway;
     }
 
     /// <summary>Registers as <paramref name="service"/>; <paramref name="address"/> overrides what the edge is told to dial.</summary>

@@ -84,6 +84,15 @@ public sealed class TablesGrainTests(ClusterFixture fixture)
         await Assert.ThrowsAsync<ValidationException>(() => Tables.Customers(null, limit));
     }
 
+    [Fact]
+    public async Task A_page_call_takes_the_callers_cancellation()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Tables.Customers(null, 10, cancelled.Token));
+    }
+
     /// <summary>A cursor just before <paramref name="name"/>: the page starts there.</summary>
     private static string Before(string name) => name[..^1] + (char)(name[^1] - 1) + "\U0010FFFF";
 }

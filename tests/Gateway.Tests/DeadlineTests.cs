@@ -1,0 +1,51 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Autopilot.Gateway.Tests;
+
+/// <summary>
+/// A request has one deadline for all it does (Api:RequestTimeout, below nginx's own 30 s). Here the deadline is one
+/// millisecond, which no request through a cluster meets: a read answers 503 (nothing changed) and a write 504 (its
+/// outcome unknown), both problem+json, instead of the request running on past it.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+[Trait("Category", "contract")]
+public sealed class DeadlineTests(GatewayFixture fixture) : IAsyncLifetime
+{
+    private WebApplicationFactory<GatewayIdentity> factory = null!;
+    private HttpClient client = null!;
+
+    public Task InitializeAsync()
+    {
+        factory = fixture.Factory.WithWebHostBuilder(web => web.UseSetting("Api:RequestTimeout", "00:00:00.001"));
+        client = factory.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_read_past_its_deadline_is_a_503_with_Retry_After()
+    {
+        using var response = await client.GetAsync("/customers?limit=1000");
+
+        var detail = await response.Problem(HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("passed its deadline", detail, StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_write_past_its_deadline_is_a_504_that_says_its_outcome_is_unknown()
+    {
+        using var response = await client.PutAsync($"/customers/Deadline%20{Guid.NewGuid():N}"[..40],
+            new StringContent("""{"location":"Late"}""", Encoding.UTF8, "application/json"));
+
+        var detail = await response.Problem(HttpStatusCode.GatewayTimeout);
+        Assert.Contains("may or may not have been stored", detail, StringComparison.Ordinal);
+    }
+}
