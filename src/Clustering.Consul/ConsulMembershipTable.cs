@@ -11,6 +11,9 @@ namespace Autopilot.Clustering.Consul;
 /// Orleans' membership table in Consul KV, with the extended membership protocol: every row change and the
 /// table-version bump are one <c>/v1/txn</c> with CAS on both, so no update is lost and no two silos win the
 /// same version. Hand-written because <c>Microsoft.Orleans.Clustering.Consul</c> is not on this package source.
+/// While Consul does not answer, reads return the last table read (a stale view is safe: every write is a CAS, which
+/// fails on it) and a heartbeat (IAmAlive) is skipped, so that Orleans does not back off from the table for minutes and
+/// sees silos that joined meanwhile within one refresh once Consul is back.
 /// </summary>
 public sealed partial class ConsulMembershipTable(
     ConsulClient consul,
@@ -22,6 +25,8 @@ public sealed partial class ConsulMembershipTable(
     private const int MaxTxnOperations = 64;
 
     private readonly MembershipStore store = new(consul, options.Value.KvRootFolder, cluster.Value.ClusterId, logger);
+    private MembershipStore.Snapshot? lastGood;
+    private int unreachable;
 
     public Task InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion, CancellationToken.None);
 
@@ -105,9 +110,9 @@ public sealed partial class ConsulMembershipTable(
     }
 
     public async Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken) =>
-        (await store.Read(cancellationToken)).ToTableData(entry => entry.SiloAddress.Equals(key));
+        (await ReadOrLastGood(cancellationToken)).ToTableData(entry => entry.SiloAddress.Equals(key));
 
-    public async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken) => (await store.Read(cancellationToken)).ToTableData();
+    public async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken) => (await ReadOrLastGood(cancellationToken)).ToTableData();
 
     public Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken) =>
         Commit("insert", entry, tableVersion, rowIndex: 0, cancellationToken);
@@ -115,8 +120,53 @@ public sealed partial class ConsulMembershipTable(
     public Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, TableVersion tableVersion, CancellationToken cancellationToken) =>
         Commit("update", entry, tableVersion, ParseIndex(etag, "row ETag"), cancellationToken);
 
-    public Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken) =>
-        consul.KvPut(store.AliveKey(entry.SiloAddress), MembershipStore.AliveValue(entry.IAmAliveTime), cancellationToken: cancellationToken);
+    public async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await consul.KvPut(store.AliveKey(entry.SiloAddress), MembershipStore.AliveValue(entry.IAmAliveTime), cancellationToken: cancellationToken);
+            Recovered();
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            // A heartbeat only: the next one, seconds later, carries the news once Consul answers.
+            Unreachable(e, "skipping this IAmAlive");
+        }
+    }
+
+    private async Task<MembershipStore.Snapshot> ReadOrLastGood(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var snapshot = await store.Read(cancellationToken);
+            lastGood = snapshot;
+            Recovered();
+            return snapshot;
+        }
+        catch (Exception e) when (IsUnreachable(e) && lastGood is { } last)
+        {
+            Unreachable(e, $"serving the last table read (version {last.TableVersion.Version})");
+            return last;
+        }
+    }
+
+    private static bool IsUnreachable(Exception e) => e is HttpRequestException or TimeoutException or ConsulException { StatusCode: >= 500 };
+
+    private void Unreachable(Exception e, string what)
+    {
+        if (Interlocked.Exchange(ref unreachable, 1) == 0)
+        {
+            LogUnreachable(logger, consul.Address.ToString(), what, e.Message);
+        }
+    }
+
+    private void Recovered()
+    {
+        if (Interlocked.Exchange(ref unreachable, 0) == 1)
+        {
+            LogReachable(logger, consul.Address.ToString());
+        }
+    }
 
     private async Task<bool> Commit(string what, MembershipEntry entry, TableVersion tableVersion, ulong rowIndex, CancellationToken cancellationToken)
     {
@@ -140,6 +190,12 @@ public sealed partial class ConsulMembershipTable(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the membership table version in Consul at {Folder}")]
     private static partial void LogInitialized(ILogger logger, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consul at {Consul} does not answer; {What} until it does ({Reason})")]
+    private static partial void LogUnreachable(ILogger logger, string consul, string what, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consul at {Consul} answers again; the membership table is read afresh")]
+    private static partial void LogReachable(ILogger logger, string consul);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Membership {What} of {Silo} at version {Version} lost its CAS: {Reasons}")]
     private static partial void LogConflict(ILogger logger, string what, string silo, int version, string reasons);

@@ -43,9 +43,7 @@ public sealed class ClusterExceptionHandler(IProblemDetailsService problems, ILo
         ValidationException e => (StatusCodes.Status400BadRequest, "The request is not valid.", e.Message),
         BadHttpRequestException e => (e.StatusCode, "The request is not valid.", e.Message),
         StorageFaultException { MayHaveStored: false } e => NotRun($"Grain storage could not be reached, so nothing was stored: {FirstLine(e.Message)}"),
-        OrleansMessageRejectionException e when e is not SiloUnavailableException => NotRun($"The cluster refused the request before running it: {FirstLine(e.Message)}"),
-        OperationCanceledException e when e.Message.StartsWith("Message expired before placement", StringComparison.Ordinal) =>
-            NotRun("The cluster could not place the request in time, so it did not run."),
+        _ when ClusterFailures.NeverRan(exception) => NotRun($"The cluster did not run the request: {FirstLine(exception.Message)}"),
         StorageFaultException or SiloUnavailableException or TimeoutException or OperationCanceledException or OrleansException =>
             read ? NotRun($"The cluster did not answer in time ({exception.GetType().Name}); a read changes nothing.") : Unknown(exception),
         _ => (0, "", ""),

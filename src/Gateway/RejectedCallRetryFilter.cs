@@ -7,8 +7,8 @@ using Polly.Retry;
 namespace Autopilot.Gateway;
 
 /// <summary>
-/// Sends a grain call again when the cluster could not run it: rejected unprocessed (a silo stopping or unreachable,
-/// an activation moving), which is safe for every call. Reads (<see cref="ReadOnlyAttribute"/>) are also sent again
+/// Sends a grain call again when the cluster could not run it (<see cref="ClusterFailures.NeverRan"/>: rejected
+/// unprocessed, or placement and activation failed first), which is safe for every call. Reads (<see cref="ReadOnlyAttribute"/>) are also sent again
 /// after a timeout or a silo lost mid-call (<see cref="SiloUnavailableException"/>): they change nothing, and a read
 /// that went to a silo killed a moment ago otherwise hangs until its timeout while failure detection has already
 /// moved its grains. Writes are not sent again after either: they may have run. The back-off (about 5.5 s in all)
@@ -23,8 +23,8 @@ public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
 
     public RejectedCallRetryFilter(ILogger<RejectedCallRetryFilter> logger)
     {
-        writes = Pipeline(new PredicateBuilder().Handle<OrleansMessageRejectionException>(e => e is not SiloUnavailableException), logger);
-        reads = Pipeline(new PredicateBuilder().Handle<OrleansMessageRejectionException>().Handle<TimeoutException>(), logger);
+        writes = Pipeline(new PredicateBuilder().Handle<Exception>(ClusterFailures.NeverRan), logger);
+        reads = Pipeline(new PredicateBuilder().Handle<Exception>(ClusterFailures.NeverRan).Handle<OrleansMessageRejectionException>().Handle<TimeoutException>(), logger);
     }
 
     public Task Invoke(IOutgoingGrainCallContext context) =>

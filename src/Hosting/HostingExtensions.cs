@@ -34,7 +34,8 @@ public static class HostingExtensions
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         // A silo that goes away makes every connection to it log; membership and the stack's own lines say it once.
         builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // Retries log their own one line (waiting for Consul, Redis); Polly's per-attempt telemetry only repeats them.
+        builder.Logging.AddFilter("Polly", LogLevel.None);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);

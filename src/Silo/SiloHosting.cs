@@ -91,13 +91,17 @@ public static class SiloHosting
 
             if (redis is not null)
             {
-                silo.AddRedisGrainStorage(GrainStorage.Name);
-                silo.Services.AddOptions<Orleans.Persistence.RedisStorageOptions>(GrainStorage.Name)
+                const string redisStorage = GrainStorage.Name + "-redis";
+                silo.AddRedisGrainStorage(redisStorage);
+                silo.Services.AddOptions<Orleans.Persistence.RedisStorageOptions>(redisStorage)
                     .Configure<RedisConnection>((o, connection) =>
                     {
                         o.ConfigurationOptions = redis;
                         o.CreateMultiplexer = async _ => (await connection.GetAsync(), IsShared: true);
                     });
+                // The grains' store is Redis behind a translation of its exceptions into ones every caller can read.
+                silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(GrainStorage.Name,
+                    (provider, _) => new PortableGrainStorage(provider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(redisStorage)));
             }
             else
             {

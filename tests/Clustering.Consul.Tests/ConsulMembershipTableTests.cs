@@ -63,6 +63,26 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
     }
 
     [Fact]
+    public async Task While_Consul_is_down_reads_serve_the_last_table_read_and_IAmAlive_is_skipped_but_writes_fail()
+    {
+        await using var agent = await ConsulAgent.StartAsync();
+        var table = fixture.Table(ClusterId, fixture.NewClient(agent.Address));
+        await table.InitializeMembershipTableAsync(true, CancellationToken.None);
+        var entry = Entries.New(SiloStatus.Active);
+        Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        var before = await table.ReadAllAsync(CancellationToken.None);
+
+        await agent.StopAsync();
+
+        var during = await table.ReadAllAsync(CancellationToken.None);
+        Assert.Equal(before.Version.Version, during.Version.Version);
+        Assert.Equal(entry.SiloAddress, Assert.Single(during.Members).Item1.SiloAddress);
+        Assert.Single((await table.ReadRowAsync(entry.SiloAddress, CancellationToken.None)).Members);
+        await table.UpdateIAmAliveAsync(new MembershipEntry { SiloAddress = entry.SiloAddress, IAmAliveTime = DateTime.UtcNow }, CancellationToken.None);
+        await Assert.ThrowsAnyAsync<Exception>(() => table.InsertRowAsync(Entries.New(), during.Version.Next(), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task While_Consul_is_down_the_gateway_list_is_the_last_one_read()
     {
         await using var agent = await ConsulAgent.StartAsync();

@@ -19,6 +19,8 @@ internal sealed class RequestLoop : IAsyncDisposable
     private readonly List<(TimeSpan At, string What)> failures = [];
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly List<(string Company, string Location)> acknowledged = [];
+    private readonly Dictionary<string, TimeSpan> acknowledgedAt = new(StringComparer.Ordinal);
+    private readonly List<TimeSpan> successes = [];
     private readonly string? writePrefix;
     private readonly Task loop;
     private int requests;
@@ -40,6 +42,26 @@ internal sealed class RequestLoop : IAsyncDisposable
             {
                 return [.. acknowledged];
             }
+        }
+    }
+
+    /// <summary>When the write of <paramref name="company"/> was acknowledged, on this loop's clock.</summary>
+    public TimeSpan AcknowledgedAt(string company)
+    {
+        lock (acknowledged)
+        {
+            return acknowledgedAt[company];
+        }
+    }
+
+    /// <summary>The longest stretch between <paramref name="from"/> and the first success after <paramref name="to"/> in which no request succeeded.</summary>
+    public TimeSpan LongestGapWithoutSuccess(TimeSpan from, TimeSpan to)
+    {
+        lock (successes)
+        {
+            var after = successes.FirstOrDefault(s => s > to);
+            var points = successes.Where(s => s > from && s <= to).Prepend(from).Append(after == default ? Now : after).ToList();
+            return points.Zip(points.Skip(1), (a, b) => b - a).Max();
         }
     }
 
@@ -128,11 +150,20 @@ internal sealed class RequestLoop : IAsyncDisposable
                 {
                     Fail($"{(write ? "PUT" : "GET")} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                 }
-                else if (write)
+                else
                 {
-                    lock (acknowledged)
+                    lock (successes)
                     {
-                        acknowledged.Add((company, $"Loop {requests}"));
+                        successes.Add(clock.Elapsed);
+                    }
+
+                    if (write)
+                    {
+                        lock (acknowledged)
+                        {
+                            acknowledged.Add((company, $"Loop {requests}"));
+                            acknowledgedAt[company] = clock.Elapsed;
+                        }
                     }
                 }
             }

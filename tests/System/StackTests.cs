@@ -38,7 +38,7 @@ public sealed class StackTests
         await stack.Invoke(Generous, "scale", "gateway=2");
         var two = await Eventually.Holds(() => UpstreamMatchesConsul(stack, consul), same => same.Nginx.Count == 2 && same.Nginx.SetEquals(same.Consul), Generous,
             "nginx's upstream lists the two passing gateways");
-        Assert.DoesNotContain(stack.BasePort + 4003, two.Nginx);
+        Assert.DoesNotContain(stack.GatewayPort(3), two.Nginx);
 
         // 3. 2,000 customers, then a third silo: the rebalancer gives it a fair share.
         var names = Enumerable.Range(1, Customers).Select(i => $"Stack Co {i}").ToList();
@@ -82,7 +82,7 @@ public sealed class StackTests
             var beforeRestart = loop.Now;
             await stack.Invoke(Generous, "restart", "consul");
             await Eventually.Holds(() => PassingPorts(consul, "gateway"), ports => ports.Count == 2, Generous, "both gateways are registered and passing again");
-            await Eventually.Holds(() => PassingPorts(consul, "silo"), ports => ports.SetEquals([stack.BasePort + 1001]), Generous, "the surviving silo is registered and passing again");
+            await Eventually.Holds(() => PassingPorts(consul, "silo"), ports => ports.SetEquals([stack.SiloPort(1)]), Generous, "the surviving silo is registered and passing again");
             await Eventually.Holds(() => PassingPorts(consul, "edge"), ports => ports.SetEquals([stack.EdgePort]), Generous, "the edge is registered and passing again");
             var cluster = await front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json);
             Assert.Equal(["silo-1"], cluster!.Active.ToList());
@@ -136,8 +136,8 @@ public sealed class StackTests
         var consul = ChildProcess.Start("consul-after-down", Repo.RunScript("scripts/install-consul.sh", TimeSpan.FromMinutes(5)),
         [
             "agent", "-server", "-bootstrap-expect=1", "-node=autopilot", $"-data-dir={Path.Combine(stack.Run, "consul", "data")}",
-            "-bind=127.0.0.1", "-client=127.0.0.1", $"-http-port={stack.BasePort + 500}", "-dns-port=-1", "-grpc-port=-1",
-            $"-server-port={stack.BasePort + 300}", $"-serf-lan-port={stack.BasePort + 301}", $"-serf-wan-port={stack.BasePort + 302}",
+            "-bind=127.0.0.1", "-client=127.0.0.1", $"-http-port={stack.Ports["consul_http"]}", "-dns-port=-1", "-grpc-port=-1",
+            $"-server-port={stack.Ports["consul_server"]}", $"-serf-lan-port={stack.Ports["consul_serf_lan"]}", $"-serf-wan-port={stack.Ports["consul_serf_wan"]}",
         ], Hosts.LogDirectory);
         using var http = new HttpClient { BaseAddress = stack.ConsulAddress, Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.Holds(() => http.GetFromJsonAsync<string>("/v1/status/leader"), leader => !string.IsNullOrEmpty(leader), Generous,

@@ -7,6 +7,8 @@ public static partial class Signals
 {
     public const int SigTerm = 15;
     public const int SigKill = 9;
+    public const int SigStop = 19;
+    public const int SigCont = 18;
 
     public static void Send(int pid, int signal)
     {
