@@ -20,30 +20,30 @@ public static class EdgeHosting
         var consul = ConsulClientOptions.Load(configuration)
             ?? throw new OptionsValidationException(ConsulClientOptions.Section, typeof(ConsulClientOptions),
                 ["Consul:Address is required: the edge follows the gateways registered in Consul."]);
-        var nginx = edge.Mode == "yarp" ? null : edge.FindNginx();
-        if (edge.Mode == "nginx" && nginx is null)
-        {
-            throw new OptionsValidationException(EdgeOptions.Section, typeof(EdgeOptions),
-                [$"Edge:Mode is nginx, but no nginx binary '{edge.NginxBinary}' was found; install the nginx package or use Edge:Mode=yarp."]);
-        }
+        var door = edge.ResolveFrontDoor();
 
         var status = (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : Role.DefaultUrl).Split(';');
-        builder.WebHost.UseUrls(nginx is null ? [.. status, $"http://{edge.Listen}"] : status);
-        if (nginx is null)
+        builder.WebHost.UseUrls(door.Mode == EdgeMode.Yarp ? [.. status, $"http://{edge.Listen}"] : status);
+        if (door.Mode == EdgeMode.Yarp)
         {
             // The YARP front door shares Kestrel with the status endpoints: keep health and /metrics to the status port.
             builder.Services.AddSingleton(new StatusHosts([.. status.Select(url => $"*:{PortOf(url)}")]));
         }
 
         builder.Services.AddSingleton(edge);
+        builder.Services.AddSingleton(door);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EdgeStatus>();
+        builder.Services.AddSingleton<UpstreamChanges>();
         builder.Services.AddConsulClient(consul.CopyTo);
-        if (nginx is not null)
+        if (door.Mode == EdgeMode.Nginx)
         {
-            builder.Services.AddSingleton(new NginxBinary(nginx));
-            builder.Services.AddSingleton<NginxSink>();
-            builder.Services.AddSingleton<IUpstreamSink>(provider => provider.GetRequiredService<NginxSink>());
-            builder.Services.AddHostedService(provider => provider.GetRequiredService<NginxSink>());
+            builder.Services.AddSingleton<NginxFiles>();
+            builder.Services.AddSingleton<NginxCommand>();
+            builder.Services.AddSingleton<NginxReloadVerifier>();
+            builder.Services.AddSingleton<NginxProcess>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<NginxProcess>());
+            builder.Services.AddSingleton<IUpstreamSink, NginxSink>();
         }
         else
         {
@@ -51,8 +51,7 @@ public static class EdgeHosting
             builder.Services.AddSingleton<IUpstreamSink, YarpSink>();
         }
 
-        builder.Services.AddSingleton<GatewayWatcher>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<GatewayWatcher>());
+        builder.Services.AddHostedService<GatewayWatcher>();
         builder.Services.AddHostedService<UpstreamApplier>();
         builder.Services.AddSingleton<IReadyLine, EdgeReadyLine>();
         builder.Services.AddHealthChecks().AddCheck<EdgeReadyCheck>("edge", tags: [HostingExtensions.ReadyTag]);
@@ -65,7 +64,7 @@ public static class EdgeHosting
                 Address = edge.ListenHost,
                 Port = edge.ListenPort,
                 CheckUrl = new Uri(status, "health/ready").ToString(),
-                Meta = { ["mode"] = nginx is null ? "yarp" : "nginx", ["status"] = status.ToString() },
+                Meta = { ["mode"] = door.Name, ["status"] = status.ToString(), ["metrics"] = new Uri(status, "metrics").ToString() },
             };
         });
         return builder;
@@ -76,7 +75,7 @@ public static class EdgeHosting
     {
         var edge = app.Services.GetRequiredService<EdgeOptions>();
         var own = app.MapGroup("");
-        if (app.Services.GetService<StatusHosts>() is { } status)
+        if (app.Services.GetRequiredService<FrontDoor>().Mode == EdgeMode.Yarp && app.Services.GetService<StatusHosts>() is { } status)
         {
             // The front door answers /health itself, like nginx; everything else on that port is proxied.
             own.RequireHost([.. status.Hosts]);

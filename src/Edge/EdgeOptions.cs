@@ -1,4 +1,5 @@
 using Autopilot.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Autopilot.Edge;
 
@@ -8,7 +9,7 @@ public sealed class EdgeOptions
     public const string Section = "Edge";
 
     /// <summary><c>auto</c> (nginx when installed, else YARP), <c>nginx</c> or <c>yarp</c>.</summary>
-    public string Mode { get; set; } = "auto";
+    public EdgeMode Mode { get; set; } = EdgeMode.Auto;
 
     /// <summary>Where the front door listens, <c>address:port</c>.</summary>
     public string Listen { get; set; } = "127.0.0.1:8080";
@@ -52,7 +53,7 @@ public sealed class EdgeOptions
         var options = SectionBinder.Bind<EdgeOptions>(configuration, Section);
 
         var errors = new List<string>();
-        if (options.Mode is not ("auto" or "nginx" or "yarp"))
+        if (!Enum.IsDefined(options.Mode))
         {
             errors.Add($"{Section}:Mode must be auto, nginx or yarp; it is '{options.Mode}'.");
         }
@@ -85,6 +86,19 @@ public sealed class EdgeOptions
 
         SectionBinder.ThrowIfAny<EdgeOptions>(Section, errors);
         return options;
+    }
+
+    /// <summary>What serves the front door: nginx if it is asked for or installed, else YARP. Throws if nginx is asked for and missing.</summary>
+    public FrontDoor ResolveFrontDoor()
+    {
+        var nginx = Mode == EdgeMode.Yarp ? null : FindNginx();
+        if (Mode == EdgeMode.Nginx && nginx is null)
+        {
+            throw new OptionsValidationException(Section, typeof(EdgeOptions),
+                [$"{Section}:Mode is nginx, but no nginx binary '{NginxBinary}' was found; install the nginx package or use {Section}:Mode=yarp."]);
+        }
+
+        return nginx is null ? new FrontDoor(EdgeMode.Yarp, null) : new FrontDoor(EdgeMode.Nginx, nginx);
     }
 
     /// <summary>The nginx binary's full path, or null if nginx is not installed.</summary>

@@ -1,43 +1,40 @@
-using System.Threading.Channels;
 using Autopilot.Consul.Client;
 
 namespace Autopilot.Edge;
 
 /// <summary>
-/// Follows the passing instances of the gateway service with Consul blocking queries (no fixed polling) and
-/// publishes each new set. On any error it keeps the last good set, publishes nothing, and backs off with jitter,
-/// so a Consul outage never empties the upstream; and for <see cref="EdgeOptions.SettleAfterRecovery"/> after
-/// Consul comes back it removes nothing, since a restarted agent reports every check critical until it has run.
+/// Follows the passing instances of the gateway service with Consul blocking queries (no fixed polling) and publishes each
+/// new set (<see cref="UpstreamChanges"/>). On any error it keeps the last good set, publishes nothing, and backs off with
+/// jitter, so a Consul outage never empties the upstream; when Consul comes back, <see cref="SettlePolicy"/> holds the
+/// upstream while the agent's checks settle.
 /// </summary>
 public sealed partial class GatewayWatcher(
     ConsulClient consul,
     EdgeOptions options,
     EdgeStatus status,
+    UpstreamChanges changes,
+    TimeProvider time,
     ILogger<GatewayWatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
-    private readonly Channel<IReadOnlyList<GatewayEndpoint>> changes = Channel.CreateUnbounded<IReadOnlyList<GatewayEndpoint>>(new() { SingleReader = true });
-
-    public ChannelReader<IReadOnlyList<GatewayEndpoint>> Changes => changes.Reader;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         ulong index = 0;
-        IReadOnlyList<GatewayEndpoint>? published = null;
-        var settleUntil = DateTime.MinValue;
+        var settle = new SettlePolicy(options.SettleAfterRecovery, time);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 // While settling, wake up when it ends, to drop what Consul still does not list then.
-                var settling = settleUntil - DateTime.UtcNow;
+                var settling = settle.Remaining;
                 var wait = settling > TimeSpan.Zero && settling < options.WatchWait ? settling + TimeSpan.FromMilliseconds(100) : options.WatchWait;
                 var result = await consul.HealthService(options.Service, passingOnly: true, index, wait, stoppingToken);
                 if (result.Index < index || failures > 0)
                 {
                     // Consul came back (an index that goes backwards is a restarted agent; the watch restarts from zero).
-                    settleUntil = DateTime.UtcNow + options.SettleAfterRecovery;
+                    settle.Recovered();
                     if (failures > 0)
                     {
                         LogRecovered(logger, failures, options.SettleAfterRecovery.TotalSeconds);
@@ -50,14 +47,10 @@ public sealed partial class GatewayWatcher(
                 var passing = result.Value
                     .Select(e => new GatewayEndpoint(e.Service.ID, string.IsNullOrEmpty(e.Service.Address) ? e.Node.Address : e.Service.Address, e.Service.Port))
                     .ToList();
-                var next = (DateTime.UtcNow < settleUntil && published is not null ? passing.UnionBy(published, g => g.Id) : passing)
-                    .OrderBy(g => g.Id, StringComparer.Ordinal)
-                    .ToList();
-                if (published is null || !published.SequenceEqual(next))
+                if (settle.Next(passing) is { } next)
                 {
-                    published = next;
                     LogChanged(logger, passing.Count, next.Count, string.Join(", ", next));
-                    changes.Writer.TryWrite(next);
+                    changes.Publish(next);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -72,7 +65,7 @@ public sealed partial class GatewayWatcher(
                 var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 6))))
                     * (0.5 + Random.Shared.NextDouble());
                 LogWatchFailed(logger, failures, e.Message, backoff.TotalSeconds);
-                await Task.Delay(backoff, stoppingToken);
+                await Task.Delay(backoff, time, stoppingToken);
             }
         }
     }

@@ -1,41 +1,43 @@
 namespace Autopilot.Edge;
 
 /// <summary>
-/// Applies what the watcher publishes, coalescing bursts: after a change it waits until no further change came
-/// for <see cref="EdgeOptions.Quiescence"/>, or <see cref="EdgeOptions.MaxDelay"/> has passed since the first,
-/// then applies only the latest set. Scaling ten gateways at once is one or two reloads, not ten.
+/// Applies what the watcher publishes, coalescing bursts: after a change it waits until no further change came for
+/// <see cref="EdgeOptions.Quiescence"/>, or <see cref="EdgeOptions.MaxDelay"/> has passed since the first, then applies only
+/// the latest set. Scaling ten gateways at once is one or two reloads, not ten.
 /// </summary>
 public sealed partial class UpstreamApplier(
-    GatewayWatcher watcher,
+    UpstreamChanges changes,
     IUpstreamSink sink,
     EdgeOptions options,
     EdgeStatus status,
+    TimeProvider time,
     ILogger<UpstreamApplier> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var changes = watcher.Changes;
+        var reader = changes.Reader;
         try
         {
-            while (await changes.WaitToReadAsync(stoppingToken))
+            while (await reader.WaitToReadAsync(stoppingToken))
             {
-                changes.TryRead(out var latest);
-                var deadline = DateTime.UtcNow + options.MaxDelay;
+                reader.TryRead(out var latest);
+                var deadline = time.GetUtcNow() + options.MaxDelay;
                 var coalesced = 1;
                 while (true)
                 {
-                    var quiet = options.Quiescence < deadline - DateTime.UtcNow ? options.Quiescence : deadline - DateTime.UtcNow;
+                    var left = deadline - time.GetUtcNow();
+                    var quiet = options.Quiescence < left ? options.Quiescence : left;
                     if (quiet <= TimeSpan.Zero)
                     {
                         break;
                     }
 
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    wait.CancelAfter(quiet);
+                    using var wait = new CancellationTokenSource(quiet, time);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, wait.Token);
                     try
                     {
-                        await changes.WaitToReadAsync(wait.Token);
-                        while (changes.TryRead(out var newer))
+                        await reader.WaitToReadAsync(linked.Token);
+                        while (reader.TryRead(out var newer))
                         {
                             latest = newer;
                             coalesced++;
@@ -50,6 +52,7 @@ public sealed partial class UpstreamApplier(
                 if (await sink.ApplyAsync(latest!, stoppingToken))
                 {
                     status.Applied(latest!);
+                    EdgeMetrics.UpstreamSize(latest!.Count);
                     LogApplied(logger, sink.Name, latest!.Count, coalesced);
                 }
             }

@@ -16,6 +16,9 @@ namespace Autopilot.Gateway;
 /// </summary>
 public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
 {
+    private static readonly System.Diagnostics.Metrics.Counter<long> Retried = Autopilot.Hosting.AutopilotMetrics.Meter.CreateCounter<long>(
+        "autopilot.grain_calls.retried", "{call}", "Grain calls sent again because the cluster did not run them, or a read timed out");
+
     // Every grain call passes here: look each method's attribute up once.
     private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
     private readonly ResiliencePipeline writes;
@@ -45,6 +48,7 @@ public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
                 UseJitter = true,
                 OnRetry = args =>
                 {
+                    Retried.Add(1, new KeyValuePair<string, object?>("reason", args.Outcome.Exception?.GetType().Name ?? ""));
                     LogRetry(logger, args.AttemptNumber + 1, args.Outcome.Exception?.GetType().Name ?? "", FirstLine(args.Outcome.Exception?.Message));
                     return ValueTask.CompletedTask;
                 },

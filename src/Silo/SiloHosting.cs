@@ -167,6 +167,7 @@ public static class SiloHosting
         services.AddSingleton(settings);
         services.AddSingleton(new SiloModes(clustering, redis is null ? "memory" : $"redis {string.Join(',', redis.EndPoints)}"));
         services.AddSingleton<IReadyLine, SiloReadyLine>();
+        services.AddHostedService<MembershipWatcher>();
         services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: [HostingExtensions.ReadyTag]);
         return builder;
     }

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Autopilot.Edge.Tests;
+
+/// <summary>The settle rule after Consul comes back, on a fake clock: keep what Consul forgets for a while, add what it lists at once.</summary>
+[Trait("Category", "unit")]
+public sealed class SettlePolicyTests
+{
+    private static readonly GatewayEndpoint A = new("a", "127.0.0.1", 1001);
+    private static readonly GatewayEndpoint B = new("b", "127.0.0.1", 1002);
+    private static readonly GatewayEndpoint C = new("c", "127.0.0.1", 1003);
+
+    [Fact]
+    public void Without_a_recovery_the_upstream_is_what_Consul_lists_and_an_unchanged_list_publishes_nothing()
+    {
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), new FakeTimeProvider());
+
+        Assert.Equal([A, B], policy.Next([B, A]));
+        Assert.Null(policy.Next([A, B]));
+        Assert.Equal([A], policy.Next([A]));
+        Assert.Empty(policy.Next([])!);
+    }
+
+    [Fact]
+    public void After_a_recovery_gateways_Consul_forgets_are_kept_until_the_settle_period_ends_and_new_ones_join_at_once()
+    {
+        var time = new FakeTimeProvider();
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), time);
+        policy.Next([A, B]);
+
+        policy.Recovered();
+        Assert.Null(policy.Next([]));
+        Assert.Equal([A, B, C], policy.Next([C]));
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(TimeSpan.FromSeconds(1), policy.Remaining);
+        Assert.Null(policy.Next([C]));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.Zero, policy.Remaining);
+        Assert.Equal([C], policy.Next([C]));
+    }
+
+    [Fact]
+    public void A_second_recovery_starts_the_settle_period_again()
+    {
+        var time = new FakeTimeProvider();
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), time);
+        policy.Next([A]);
+        policy.Recovered();
+        time.Advance(TimeSpan.FromSeconds(8));
+
+        policy.Recovered();
+        time.Advance(TimeSpan.FromSeconds(8));
+
+        Assert.Null(policy.Next([]));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Empty(policy.Next([])!);
+    }
+}
