@@ -4,10 +4,12 @@
 # The public base images (the .NET SDK and ASP.NET Core runtime, Consul, Redis) are used when they are present or can be
 # pulled. Where one cannot, a local stand-in is built first from Debian packages, under a local name (autopilot-base/...):
 # Debian bookworm by debootstrap from the machine's own mirror, .NET from the machine's SDK, Consul 1.8.7 from bullseye
-# (scripts/install-consul.sh), redis-server from bookworm. Then the three app images are built from one build of the code
+# (scripts/install-consul.sh), redis-server and prometheus from bookworm. Then the three app images are built from one build of the code
 # (deploy/Dockerfile). Idempotent: images already built are kept, and docker's layer cache makes a rebuild after a code
 # change take about a minute.
 set -euo pipefail
+# Failures inside $(...) stop the script too (a stand-in that failed to build is not an image to use).
+shopt -s inherit_errexit
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${AUTOPILOT_RUN:-$ROOT/.run}/images"
@@ -53,6 +55,7 @@ sdk_context() { dotnet_context sdk; }
 aspnet_context() { dotnet_context aspnet; }
 consul_context() { mkdir -p "$WORK/consul" && cp "$("$ROOT/scripts/install-consul.sh")" "$WORK/consul/consul" && echo "$WORK/consul"; }
 redis_context() { echo "$ROOT/deploy/standin"; }
+prometheus_context() { echo "$ROOT/deploy/standin"; }
 
 dotnet_context() {
   local context="$WORK/$1"
@@ -83,6 +86,7 @@ base() {
     dotnet-aspnet:10.0) standin "$name" "$ROOT/deploy/standin/dotnet-aspnet.Dockerfile" aspnet_context ;;
     consul:1.8.7) standin "$name" "$ROOT/deploy/standin/consul.Dockerfile" consul_context ;;
     redis:7) standin "$name" "$ROOT/deploy/standin/redis.Dockerfile" redis_context ;;
+    prometheus:2.42) standin "$name" "$ROOT/deploy/standin/prometheus.Dockerfile" prometheus_context ;;
   esac
 }
 
@@ -91,6 +95,7 @@ SDK_IMAGE="$(base mcr.microsoft.com/dotnet/sdk:10.0 dotnet-sdk:10.0)"
 RUNTIME_IMAGE="$(base mcr.microsoft.com/dotnet/aspnet:10.0 dotnet-aspnet:10.0)"
 CONSUL_IMAGE="$(base hashicorp/consul:1.20 consul:1.8.7)"
 REDIS_IMAGE="$(base redis:7 redis:7)"
+PROMETHEUS_IMAGE="$(base prom/prometheus:v2.42.0 prometheus:2.42)"
 
 for target in silo gateway edge; do
   say "building $TAG/$target (deploy/Dockerfile, target $target)"
@@ -103,6 +108,7 @@ cat >"$ROOT/deploy/.env" <<ENV
 # Written by ./autopilot images: the base images this machine uses (public ones where they can be pulled). Not committed.
 CONSUL_IMAGE=$CONSUL_IMAGE
 REDIS_IMAGE=$REDIS_IMAGE
+PROMETHEUS_IMAGE=$PROMETHEUS_IMAGE
 SDK_IMAGE=$SDK_IMAGE
 RUNTIME_IMAGE=$RUNTIME_IMAGE
 AUTOPILOT_IMAGES=$TAG

@@ -30,6 +30,7 @@ public static class EdgeHosting
             builder.Services.AddSingleton(new StatusHosts([.. status.Select(url => $"*:{PortOf(url)}")]));
         }
 
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Default));
         builder.Services.AddSingleton(edge);
         builder.Services.AddSingleton(door);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -100,6 +101,7 @@ public static class EdgeHosting
         }
 
         own.MapGet("/upstreams", (EdgeStatus status) => TypedResults.Ok(status.Snapshot()));
+        own.MapScrapeTargets();
         return app;
     }
 

@@ -78,7 +78,12 @@ public static class GatewayHosting
                     CheckUrl = new Uri(url, "health/ready").ToString(),
                     // Deregistered first; keep answering while the edge drops this gateway from its upstream.
                     DrainDelay = TimeSpan.FromSeconds(1),
-                    Meta = { ["gateway_name"] = provider.GetRequiredService<GatewayIdentity>().Name, ["cluster_id"] = clusterId },
+                    Meta =
+                    {
+                        ["gateway_name"] = provider.GetRequiredService<GatewayIdentity>().Name,
+                        ["cluster_id"] = clusterId,
+                        ["metrics"] = new Uri(url, "metrics").ToString(),
+                    },
                 };
             });
         }

@@ -159,6 +159,7 @@ public static class SiloHosting
                         ["cluster_id"] = provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId,
                         ["gateway_port"] = endpoints.GatewayPort.ToString(CultureInfo.InvariantCulture),
                         ["health"] = health.ToString(),
+                        ["metrics"] = new Uri(health, "metrics").ToString(),
                     },
                 };
             });

@@ -16,11 +16,14 @@ internal sealed class ComposeProject : IAsyncDisposable
 
     public int Port { get; } = FreePort.Next();
 
+    public int PrometheusPort { get; } = FreePort.Next();
+
+    public Dictionary<string, string> Environment => new() { ["AUTOPILOT_PORT"] = $"{Port}", ["PROMETHEUS_PORT"] = $"{PrometheusPort}" };
+
     public Uri Front => new($"http://127.0.0.1:{Port}");
 
     public Task<string> Compose(TimeSpan timeout, params string[] arguments) =>
-        Command.Run("/usr/bin/docker-compose", ["-p", Name, "-f", Path.Combine(Repo.Root, "deploy", "docker-compose.yml"), .. arguments], timeout,
-            new Dictionary<string, string> { ["AUTOPILOT_PORT"] = $"{Port}" });
+        Command.Run("/usr/bin/docker-compose", ["-p", Name, "-f", Path.Combine(Repo.Root, "deploy", "docker-compose.yml"), .. arguments], timeout, Environment);
 
     /// <summary>The ids of the project's containers of <paramref name="service"/> that run.</summary>
     public async Task<List<string>> Containers(string service) =>

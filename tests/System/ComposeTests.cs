@@ -36,6 +36,11 @@ public sealed class ComposeTests(ContainerEngine engine)
             Assert.Equal("reachable", three.Consul);
             var seeded = await Eventually.Holds(() => front.GetFromJsonAsync<CustomerRecord[]>("/customers", Json), rows => rows!.Length == 4, Generous, "the four workshop rows");
             Assert.All(seeded!, row => Assert.NotNull(row.Rep));
+            using var prometheus = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{project.PrometheusPort}"), Timeout = TimeSpan.FromSeconds(5) };
+            await Eventually.Holds(() => prometheus.GetFromJsonAsync<JsonElement>("/api/v1/targets?state=active"),
+                targets => targets.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+                    .Count(t => t.GetProperty("labels").GetProperty("service").GetString() == "silo" && t.GetProperty("health").GetString() == "up") == 3,
+                Generous, "Prometheus scrapes the three silos it found through Consul");
 
             // 2. Five silos: the new ones get activations.
             var names = Enumerable.Range(0, 300).Select(i => $"Compose Co {i}").ToList();
@@ -102,7 +107,7 @@ public sealed class ComposeTests(ContainerEngine engine)
             // 6. Bad configuration: exit 2 with one sentence, in a container as on the command line.
             var (code, output, error) = await Command.Try("/usr/bin/docker-compose",
                 ["-p", project.Name, "-f", Path.Combine(Repo.Root, "deploy", "docker-compose.yml"), "run", "--rm", "--no-deps", "-e", "Orleans__Endpoints__SiloPort=eleven", "silo"],
-                Generous, new Dictionary<string, string> { ["AUTOPILOT_PORT"] = $"{project.Port}" });
+                Generous, project.Environment);
             Assert.True(code == 2, $"a silo with a bad port exited {code}:\n{output}{error}");
             Assert.Contains("Orleans:Endpoints:SiloPort must be a port between 1 and 65535; it is 'eleven'.", output + error, StringComparison.Ordinal);
 

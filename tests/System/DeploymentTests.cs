@@ -13,18 +13,19 @@ public sealed class DeploymentTests
     private static readonly string Deploy = Path.Combine(Repo.Root, "deploy");
 
     [Fact]
-    public async Task The_compose_file_is_valid_and_only_the_edge_publishes_its_port_on_AUTOPILOT_PORT()
+    public async Task The_compose_file_is_valid_and_only_the_edge_and_Prometheus_publish_a_port()
     {
         var dockerCompose = DebianPackage.Ensure("docker-compose", "/usr/bin/docker-compose");
-        var environment = new Dictionary<string, string> { ["AUTOPILOT_PORT"] = "18123" };
+        var environment = new Dictionary<string, string> { ["AUTOPILOT_PORT"] = "18123", ["PROMETHEUS_PORT"] = "18124" };
         string[] file = ["-f", Path.Combine(Deploy, "docker-compose.yml")];
 
         var services = (await Command.Run(dockerCompose, [.. file, "config", "--services"], TimeSpan.FromMinutes(2), environment)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var config = await Command.Run(dockerCompose, [.. file, "config"], TimeSpan.FromMinutes(2), environment);
 
-        Assert.Equal(["consul", "edge", "gateway", "redis", "silo"], services.Order());
-        Assert.Single(config.Split('\n'), line => line.Trim() == "ports:");
+        Assert.Equal(["consul", "edge", "gateway", "prometheus", "redis", "silo"], services.Order());
+        Assert.Equal(2, config.Split('\n').Count(line => line.Trim() == "ports:"));
         Assert.Contains("published: 18123", config, StringComparison.Ordinal);
+        Assert.Contains("published: 18124", config, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class DeploymentTests
     {
         var compose = File.ReadAllText(Path.Combine(Deploy, "docker-compose.yml"));
 
-        foreach (var image in new[] { "${CONSUL_IMAGE:-hashicorp/consul:", "${REDIS_IMAGE:-redis:7}", "${SDK_IMAGE:-mcr.microsoft.com/dotnet/sdk:10.0}", "${RUNTIME_IMAGE:-mcr.microsoft.com/dotnet/aspnet:10.0}" })
+        foreach (var image in new[] { "${CONSUL_IMAGE:-hashicorp/consul:", "${REDIS_IMAGE:-redis:7}", "${PROMETHEUS_IMAGE:-prom/prometheus:", "${SDK_IMAGE:-mcr.microsoft.com/dotnet/sdk:10.0}", "${RUNTIME_IMAGE:-mcr.microsoft.com/dotnet/aspnet:10.0}" })
         {
             Assert.Contains(image, compose, StringComparison.Ordinal);
         }

@@ -48,6 +48,11 @@ public sealed class StackTests
             Assert.True(response.IsSuccessStatusCode, $"PUT {name}: {(int)response.StatusCode}");
         });
         await stack.Invoke(Generous, "scale", "silo=3");
+        using var prometheus = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{stack.Ports["prometheus"]}"), Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.Holds(() => prometheus.GetFromJsonAsync<JsonElement>("/api/v1/targets?state=active"),
+            targets => targets.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+                .Count(t => t.GetProperty("labels").GetProperty("service").GetString() == "silo" && t.GetProperty("health").GetString() == "up") == 3,
+            TimeSpan.FromSeconds(30), "Prometheus finds the three silos through Consul and scrapes them");
         var spread = await Eventually.Holds(() => front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, Balanced, TimeSpan.FromMinutes(4),
             "the activations spread over three silos: each at least a fifth, none more than half");
         Assert.Equal(3, spread!.Active.Count());

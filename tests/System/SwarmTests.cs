@@ -43,13 +43,13 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
             await Command.Run(engine.Docker, ["swarm", "leave", "--force"], TimeSpan.FromMinutes(2));
         }
 
-        await Command.Try(engine.Docker, ["volume", "rm", $"{stack}_consul-data", $"{stack}_redis-data"], TimeSpan.FromMinutes(1));
+        await Command.Try(engine.Docker, ["volume", "rm", $"{stack}_consul-data", $"{stack}_redis-data", $"{stack}_prometheus-data"], TimeSpan.FromMinutes(1));
     }
 
     [Fact]
     public async Task A_stack_deploys_scales_and_rolls_gateways_and_silos_under_load_without_a_failed_request()
     {
-        var environment = new Dictionary<string, string>(engine.Images) { ["AUTOPILOT_PORT"] = $"{port}" };
+        var environment = new Dictionary<string, string>(engine.Images) { ["AUTOPILOT_PORT"] = $"{port}", ["PROMETHEUS_PORT"] = $"{FreePort.Next()}" };
         using var front = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
         var clock = Stopwatch.StartNew();
