@@ -3,6 +3,7 @@ using Autopilot.Consul.Registration;
 using Autopilot.Hosting;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Autopilot.Gateway;
 
@@ -50,6 +51,8 @@ public static class GatewayHosting
             }
 
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
+            // The dashboard has no login of its own: never stream the silos' logs through the front door.
+            client.AddDashboard(dashboard => dashboard.HideTrace = true);
             client.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
         });
 
@@ -106,6 +109,8 @@ public static class GatewayHosting
         app.MapCustomers();
         app.MapSales();
         app.MapCluster();
+        // The Orleans dashboard, through the front door like the rest: http://<edge>/dashboard/
+        app.MapOrleansDashboard("/dashboard");
         return app;
     }
 }

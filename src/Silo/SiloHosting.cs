@@ -6,6 +6,7 @@ using Autopilot.Grains;
 using Autopilot.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Autopilot.Silo;
 
@@ -109,6 +110,8 @@ public static class SiloHosting
             }
 
             silo.AddIncomingGrainCallFilter<BoundaryExceptionFilter>();
+            // The Orleans dashboard's grains and grain-call profiler; the gateways serve its page (/dashboard/index.html).
+            silo.AddDashboard();
 
 #pragma warning disable ORLEANSEXP002 // The rebalancer is experimental in Orleans 10; spreading activations onto new silos is the point of this stack.
             silo.AddActivationRebalancer();

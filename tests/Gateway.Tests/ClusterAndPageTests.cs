@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Autopilot.Testing;
 
 namespace Autopilot.Gateway.Tests;
 
@@ -68,6 +69,27 @@ public sealed class ClusterAndPageTests(GatewayFixture fixture)
         {
             Assert.Contains(part, html, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task The_Orleans_dashboard_is_served_with_the_silos_own_counters()
+    {
+        await Client.GetOk<JsonElement>("/customers");
+
+        var page = await Client.GetAsync("/dashboard/index.html");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+
+        // The counters come from the dashboard's grain in the silo, through this gateway's Orleans client; the silo
+        // samples them once a second.
+        await Eventually.Holds(
+            () => Client.GetOk<JsonElement>("/dashboard/DashboardCounters"),
+            counters => counters.GetProperty("totalActiveHostCount").GetInt32() == 1,
+            TimeSpan.FromSeconds(30),
+            "the dashboard counts the one silo");
+
+        // No login on the page, so no live log stream through the front door.
+        Assert.NotEqual(HttpStatusCode.OK, (await Client.GetAsync("/dashboard/Trace")).StatusCode);
     }
 
     [Fact]
