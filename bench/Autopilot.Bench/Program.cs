@@ -33,7 +33,7 @@ try
     }
 
     Console.Error.WriteLine("bench: starting a stack of 1 silo and 1 gateway");
-    await stack.Invoke("up", "--silos", "1", "--gateways", "1", "--port", "28080", "--base-port", $"{stack.BasePort}");
+    await stack.Invoke(stack.UpArguments(silos: 1, gateways: 1));
     await Task.Delay(TimeSpan.FromSeconds(5));
     figures.Add(Figure.Of("idle_silo_rss_mb", "MB", [stack.RssMegabytes("silo-1")], 128, "resident size of a silo after start-up; reference: the workshop's 128 MB container limit"));
     figures.Add(Figure.Of("gateway_rss_mb", "MB", [stack.RssMegabytes("gateway-1")], 128, "resident size of an idle gateway; reference: 128 MB"));
@@ -105,7 +105,7 @@ try
             using (var scaling = stack.Start("scale", "gateway=2"))
             {
                 await Poll.SecondsUntil(async () => (await http.GetAsync(new Uri(stack.Gateway(2), "/health/ready"))).IsSuccessStatusCode, TimeSpan.FromMinutes(2), "gateway-2 ready");
-                var joined = await Poll.SecondsUntil(async () => await UpstreamHas(stack.BasePort + 4002), TimeSpan.FromSeconds(30), "gateway-2 in the upstream");
+                var joined = await Poll.SecondsUntil(async () => await UpstreamHas(stack.Ports.GatewayHttp(2)), TimeSpan.FromSeconds(30), "gateway-2 in the upstream");
                 if (trial < 5)
                 {
                     convergence.Add(joined);
@@ -117,13 +117,13 @@ try
             if (trial < 5)
             {
                 using var stopping = stack.Start("stop", "gateway", "2");
-                convergence.Add(await Poll.SecondsUntil(async () => !await UpstreamHas(stack.BasePort + 4002), TimeSpan.FromSeconds(30), "gateway-2 out of the upstream"));
+                convergence.Add(await Poll.SecondsUntil(async () => !await UpstreamHas(stack.Ports.GatewayHttp(2)), TimeSpan.FromSeconds(30), "gateway-2 out of the upstream"));
                 await stopping.WaitForExitAsync();
             }
             else
             {
                 await stack.Invoke("kill", "gateway", "2");
-                killConvergence.Add(await Poll.SecondsUntil(async () => !await UpstreamHas(stack.BasePort + 4002), TimeSpan.FromSeconds(30), "killed gateway-2 out of the upstream"));
+                killConvergence.Add(await Poll.SecondsUntil(async () => !await UpstreamHas(stack.Ports.GatewayHttp(2)), TimeSpan.FromSeconds(30), "killed gateway-2 out of the upstream"));
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Autopilot.Testing;
 
 namespace Autopilot.Bench;
 
@@ -8,13 +9,17 @@ public sealed class Stack(string root, int basePort, int edgePort)
 {
     public string Run { get; } = Path.Combine(root, "bench", "results", "run");
 
-    public int BasePort => basePort;
+    /// <summary>The port map, as <c>./autopilot ports</c> prints it.</summary>
+    public StackPorts Ports { get; } = StackPorts.Read(root, basePort, edgePort);
 
-    public Uri Front { get; } = new($"http://127.0.0.1:{edgePort}");
+    public string[] UpArguments(int silos, int gateways) =>
+        ["up", "--silos", $"{silos}", "--gateways", $"{gateways}", "--port", $"{edgePort}", "--base-port", $"{basePort}"];
 
-    public Uri EdgeStatus => new($"http://127.0.0.1:{basePort + 70}");
+    public Uri Front => Ports.Url("edge");
 
-    public Uri Gateway(int j) => new($"http://127.0.0.1:{basePort + 4000 + j}");
+    public Uri EdgeStatus => Ports.Url("edge_status");
+
+    public Uri Gateway(int j) => new($"http://127.0.0.1:{Ports.GatewayHttp(j)}");
 
     public async Task<string> Invoke(params string[] arguments)
     {

@@ -14,7 +14,7 @@ internal sealed class StackCommand : IAsyncDisposable
         // Below Linux's ephemeral range (32768 and up), so that no outgoing connection of another test holds one of its ports.
         BasePort = 10000 + (Random.Shared.Next(0, 35) * 500);
         EdgePort = FreePort.Next();
-        Ports = ReadPorts(BasePort, EdgePort);
+        Ports = StackPorts.Read(Repo.Root, BasePort, EdgePort);
     }
 
     public string Run { get; }
@@ -24,13 +24,13 @@ internal sealed class StackCommand : IAsyncDisposable
     public int EdgePort { get; }
 
     /// <summary>The stack's port map, as <c>./autopilot ports</c> gives it: the one place the ports are written.</summary>
-    public IReadOnlyDictionary<string, int> Ports { get; }
+    public StackPorts Ports { get; }
 
     public Uri ConsulAddress => new($"http://127.0.0.1:{Ports["consul_http"]}");
 
-    public int SiloPort(int i) => Ports["silo_port"] + i;
+    public int SiloPort(int i) => Ports.SiloPort(i);
 
-    public int GatewayPort(int j) => Ports["gateway_http"] + j;
+    public int GatewayPort(int j) => Ports.GatewayHttp(j);
 
     /// <summary>The pid of a process of the stack (silo-1, gateway-2, redis, ...), or of its supervisor.</summary>
     public int Pid(string name, bool supervisor = false) =>
@@ -42,22 +42,6 @@ internal sealed class StackCommand : IAsyncDisposable
     /// <summary>Runs one verb to its end; fails the test with what it printed if it exits non-zero.</summary>
     public Task<string> Invoke(TimeSpan timeout, params string[] arguments) =>
         Command.Run(Path.Combine(Repo.Root, "autopilot"), arguments, timeout, new Dictionary<string, string> { ["AUTOPILOT_RUN"] = Run });
-
-    private static Dictionary<string, int> ReadPorts(int basePort, int edgePort)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(Repo.Root, "autopilot")) { RedirectStandardOutput = true };
-        foreach (var argument in new[] { "ports", "--base-port", $"{basePort}", "--port", $"{edgePort}" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        process.WaitForExit();
-        // "name=port", or "name=base+i" for the per-instance ports (their base is kept).
-        return lines.Select(line => line.Split('=', 2)).ToDictionary(
-            pair => pair[0], pair => int.Parse(pair[1].Split('+')[0], System.Globalization.CultureInfo.InvariantCulture));
-    }
 
     public async ValueTask DisposeAsync()
     {
