@@ -21,6 +21,8 @@ public sealed class Stack(string root, int basePort, int edgePort)
 
     public Uri Gateway(int j) => new($"http://127.0.0.1:{Ports.GatewayHttp(j)}");
 
+    public Uri SiloHttp(int i) => new($"http://127.0.0.1:{Ports.SiloHttp(i)}");
+
     public async Task<string> Invoke(params string[] arguments)
     {
         using var process = Start(arguments);
@@ -48,7 +50,9 @@ public sealed class Stack(string root, int basePort, int edgePort)
         return Process.Start(start) ?? throw new InvalidOperationException("./autopilot did not start");
     }
 
-    public int Pid(string name) => int.Parse(File.ReadAllText(Path.Combine(Run, "pids", $"{name}.pid")).Trim(), CultureInfo.InvariantCulture);
+    /// <summary>The pid of a process of the stack (silo-1, gateway-2, redis, ...), or of its supervisor.</summary>
+    public int Pid(string name, bool supervisor = false) =>
+        int.Parse(File.ReadAllText(Path.Combine(Run, "pids", $"{name}.{(supervisor ? "supervisor" : "pid")}")).Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>Resident set size in MB, from /proc.</summary>
     public double RssMegabytes(string name)

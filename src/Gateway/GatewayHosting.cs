@@ -22,6 +22,7 @@ public static class GatewayHosting
         var consul = ConsulClientOptions.Load(configuration);
         var startup = StartupOptions.Load(configuration);
         var api = ApiOptions.Load(configuration);
+        var dashboard = DashboardSwitch.Load(configuration);
         var providerType = configuration["Orleans:Clustering:ProviderType"];
         var clusterId = configuration["Orleans:ClusterId"] ?? "autopilot";
         var serviceId = configuration["Orleans:ServiceId"] ?? "autopilot";
@@ -51,8 +52,11 @@ public static class GatewayHosting
             }
 
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
-            // The dashboard has no login of its own: never stream the silos' logs through the front door.
-            client.AddDashboard(dashboard => dashboard.HideTrace = true);
+            if (dashboard.Enabled)
+            {
+                // The dashboard has no login of its own: never stream the silos' logs through the front door.
+                client.AddDashboard(options => options.HideTrace = true);
+            }
             client.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
         });
 
@@ -109,8 +113,12 @@ public static class GatewayHosting
         app.MapCustomers();
         app.MapSales();
         app.MapCluster();
-        // The Orleans dashboard, through the front door like the rest: http://<edge>/dashboard/
-        app.MapOrleansDashboard("/dashboard");
+        // The Orleans dashboard, through the front door like the rest: http://<edge>/dashboard/index.html
+        if (DashboardSwitch.Load(app.Configuration).Enabled)
+        {
+            app.MapOrleansDashboard("/dashboard");
+        }
+
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Autopilot.Consul.Registration;
 using Autopilot.Contracts;
 using Autopilot.Grains;
 using Autopilot.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -28,6 +29,8 @@ public static class SiloHosting
         var startup = StartupOptions.Load(configuration);
         var redis = StorageOptions.LoadRedis(configuration);
         var consul = ConsulClientOptions.Load(configuration);
+        var memoryTrim = MemoryTrimOptions.Load(configuration);
+        var dashboard = DashboardSwitch.Load(configuration);
         var providerType = configuration[$"{SiloSettings.Section}:Clustering:ProviderType"];
         var clustering = providerType is { Length: > 0 } ? $"{providerType} (Orleans:Clustering)" : consul is null ? "localhost (embedded)" : $"consul {consul.AddressUri}";
         var services = builder.Services;
@@ -111,7 +114,10 @@ public static class SiloHosting
 
             silo.AddIncomingGrainCallFilter<BoundaryExceptionFilter>();
             // The Orleans dashboard's grains and grain-call profiler; the gateways serve its page (/dashboard/index.html).
-            silo.AddDashboard();
+            if (dashboard.Enabled)
+            {
+                silo.AddDashboard();
+            }
 
 #pragma warning disable ORLEANSEXP002 // The rebalancer is experimental in Orleans 10; spreading activations onto new silos is the point of this stack.
             silo.AddActivationRebalancer();
@@ -172,6 +178,9 @@ public static class SiloHosting
         services.AddSingleton(new SiloModes(clustering, redis is null ? "memory" : $"redis {string.Join(',', redis.EndPoints)}"));
         services.AddSingleton<IReadyLine, SiloReadyLine>();
         services.AddHostedService<MembershipWatcher>();
+        services.AddSingleton(memoryTrim);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<MemoryTrim>();
         services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: [HostingExtensions.ReadyTag]);
         return builder;
     }

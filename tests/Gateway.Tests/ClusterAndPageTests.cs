@@ -93,6 +93,16 @@ public sealed class ClusterAndPageTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Dashboard_Enabled_false_leaves_the_dashboard_out()
+    {
+        using var factory = fixture.Factory.WithWebHostBuilder(web => web.UseSetting("Dashboard:Enabled", "false"));
+        using var client = factory.CreateClient();
+
+        await client.GetOk<JsonElement>("/customers");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dashboard/index.html")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_unknown_route_is_a_404_problem()
     {
         await (await Client.GetAsync("/nothing/here")).Problem(HttpStatusCode.NotFound);

@@ -113,6 +113,7 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     [InlineData("Silo", "--Orleans:Endpoints:SiloPort=eleven", "Orleans:Endpoints:SiloPort must be a port between 1 and 65535; it is 'eleven'.")]
     [InlineData("Silo", "--Orleans:Endpoints:AdvertisedIPAddress=localhost-ish", "Orleans:Endpoints:AdvertisedIPAddress 'localhost-ish' is not an IP address.")]
     [InlineData("Silo", "--Consul:Address=ftp://127.0.0.1:8500", "Consul:Address 'ftp://127.0.0.1:8500' is not an http or https URL.")]
+    [InlineData("Silo", "--MemoryTrim:MinimumDrop=-1", "MemoryTrim:MinimumDrop must be 0 (off) or more; it is -1.")]
     [InlineData("Gateway", "--Api:RequestTimeout=-00:00:01", "Api:RequestTimeout must be positive; it is -00:00:01.")]
     [InlineData("Gateway", "--Startup:DependencyTimeout=soon", "Startup")]
     [InlineData("Gateway", "--Consul:Address=nowhere", "Consul:Address 'nowhere' is not an http or https URL.")]

@@ -19,6 +19,8 @@ public sealed class StackPorts
 
     public int SiloPort(int i) => this["silo_port"] + i;
 
+    public int SiloHttp(int i) => this["silo_http"] + i;
+
     public int GatewayHttp(int j) => this["gateway_http"] + j;
 
     public Uri Url(string name) => new($"http://127.0.0.1:{this[name]}");

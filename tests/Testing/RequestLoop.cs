@@ -1,14 +1,14 @@
 using System.Diagnostics;
 
-namespace Autopilot.SystemTests;
+namespace Autopilot.Testing;
 
 /// <summary>
 /// A steady, bounded stream of reads through the front door, one at a time, recording every failure with when it
 /// happened; with a write prefix, every fourth request creates a new customer instead, and each one acknowledged (200) is
 /// remembered so that a test can read every acknowledged write back. It stops by itself after <see cref="MaxRequests"/>
-/// requests or <see cref="MaxDuration"/>.
+/// requests or <see cref="MaxDuration"/>. The system tests and the bench (which compiles this file in) share it.
 /// </summary>
-internal sealed class RequestLoop : IAsyncDisposable
+public sealed class RequestLoop : IAsyncDisposable
 {
     public const int MaxRequests = 200_000;
     public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(10);
@@ -22,14 +22,17 @@ internal sealed class RequestLoop : IAsyncDisposable
     private readonly Dictionary<string, TimeSpan> acknowledgedAt = new(StringComparer.Ordinal);
     private readonly List<TimeSpan> successes = [];
     private readonly string? writePrefix;
+    private readonly TimeSpan pause;
     private readonly Task loop;
     private int requests;
 
-    public RequestLoop(Uri front, IReadOnlyList<string> paths, string? writePrefix = null)
+    /// <summary>Starts the loop; <paramref name="pause"/> is the wait after each request (zero: as fast as one connection goes).</summary>
+    public RequestLoop(Uri front, IReadOnlyList<string> paths, string? writePrefix = null, TimeSpan pause = default)
     {
         http = new HttpClient { BaseAddress = front, Timeout = TimeSpan.FromSeconds(30) };
         this.paths = paths;
         this.writePrefix = writePrefix;
+        this.pause = pause;
         loop = Task.Run(RunAsync);
     }
 
@@ -121,7 +124,11 @@ internal sealed class RequestLoop : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (Requests < target && !loop.IsCompleted)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the request loop made fewer than {count} requests in two minutes");
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the request loop made fewer than {count} requests in two minutes");
+            }
+
             await Task.Delay(50);
         }
     }
@@ -173,10 +180,24 @@ internal sealed class RequestLoop : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                Fail($"{path}: {e.GetType().Name} {e.Message}");
+                // The inner exceptions say what the connection did (reset, closed before the answer, refused).
+                var causes = string.Concat(Causes(e.InnerException).Select(c => $" <- {c.GetType().Name}: {c.Message}"));
+                Fail($"{path}: {e.GetType().Name} {e.Message}{causes}");
             }
 
             Interlocked.Increment(ref requests);
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, CancellationToken.None);
+            }
+        }
+    }
+
+    private static IEnumerable<Exception> Causes(Exception? inner)
+    {
+        for (; inner is not null; inner = inner.InnerException)
+        {
+            yield return inner;
         }
     }
 

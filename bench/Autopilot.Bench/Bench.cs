@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Autopilot.Bench;
+
+/// <summary>
+/// What every scenario shares: the stack under test, an HTTP client, the static-file reference server, the figures of
+/// this run, and how long each load runs. Every load is bounded in time.
+/// </summary>
+internal sealed class Bench(string root, bool quick) : IDisposable
+{
+    private StaticFiles? statics;
+
+    public string Root => root;
+
+    public string Results { get; } = Path.Combine(root, "bench", "results");
+
+    public bool Quick => quick;
+
+    /// <summary>How long one wrk run lasts, and how many runs make a figure (its median, min and max).</summary>
+    public TimeSpan Duration { get; } = TimeSpan.FromSeconds(quick ? 3 : 8);
+
+    public int Runs { get; } = quick ? 2 : 3;
+
+    public Stack Stack { get; } = new(root, basePort: 25000, edgePort: 28080);
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    public List<Figure> Figures { get; } = [];
+
+    public Uri Front => Stack.Front;
+
+    /// <summary>nginx serving static files, started on first use (port 28090, beside the stack's edge on 28080).</summary>
+    public StaticFiles Static => statics ??= StaticFiles.Start(Results, 28090);
+
+    public static void Log(string line) => Console.Error.WriteLine($"bench: {line}");
+
+    public void Add(Figure figure)
+    {
+        Figures.Add(figure);
+        Log($"{figure.Name} = {figure.Value} {figure.Unit}{(figure.Ratio is { } ratio ? $" (ratio {ratio})" : "")}{(figure.Failed is null ? "" : $" FAILED: {figure.Failed}")}");
+    }
+
+    public double Value(string figure) => Figures.Single(f => f.Name == figure).Value;
+
+    /// <summary>
+    /// Each URL measured <see cref="Runs"/> times at <paramref name="connections"/>, taking turns, so that a figure and
+    /// the reference it is compared with see the machine in the same state.
+    /// </summary>
+    public async Task<Dictionary<string, List<Wrk>>> SideBySide(int connections, IReadOnlyDictionary<string, string> urls, string? script = null)
+    {
+        var measured = urls.Keys.ToDictionary(key => key, _ => new List<Wrk>());
+        for (var run = 0; run < Runs; run++)
+        {
+            foreach (var (key, url) in urls)
+            {
+                measured[key].Add(await Wrk.RunAsync(url, connections, Duration, script));
+            }
+        }
+
+        return measured;
+    }
+
+    /// <summary>
+    /// Throughput (2xx answers per second), p50 and p99 of one measured URL, each beside its reference. A run that saw
+    /// any non-2xx answer or socket error fails the throughput figure, and says how many.
+    /// </summary>
+    public void AddLoad(string resource, int connections, string suffix, string what, List<Wrk> measured, List<Wrk>? reference, string referenceWhat)
+    {
+        var problems = measured.Sum(r => r.Problems);
+        var failed = problems > 0
+            ? $"{problems} of {measured.Sum(r => r.Requests)} answers were not 2xx ({measured.Sum(r => r.Non2xx)} non-2xx, {measured.Sum(r => r.SocketErrors)} socket errors)"
+            : null;
+        var against = reference is null ? "" : $"; reference: {referenceWhat}";
+        Add(Figure.Of($"{resource}_rps_c{connections}{suffix}", "req/s", [.. measured.Select(r => r.OkPerSecond)], Median(reference, r => r.OkPerSecond),
+            $"{what}, 2xx answers per second{against}", failed));
+        Add(Figure.Of($"{resource}_p50_ms_c{connections}{suffix}", "ms", [.. measured.Select(r => r.P50Milliseconds)], Median(reference, r => r.P50Milliseconds), $"p50 of {what}{against}"));
+        Add(Figure.Of($"{resource}_p99_ms_c{connections}{suffix}", "ms", [.. measured.Select(r => r.P99Milliseconds)], Median(reference, r => r.P99Milliseconds), $"p99 of {what}{against}"));
+    }
+
+    /// <summary>
+    /// Takes down whatever stack of the bench's own is up, clears its run folder, and starts a new one; returns the
+    /// seconds from invoking <c>./autopilot up</c> to the first 200 of /customers through the front door.
+    /// </summary>
+    public async Task<double> FreshStack(int silos, int gateways)
+    {
+        if (Directory.Exists(Stack.Run))
+        {
+            await Stack.Invoke("down");
+            Directory.Delete(Stack.Run, recursive: true);
+        }
+
+        Log($"starting a stack of {silos} silo(s) and {gateways} gateways");
+        return await TimedUp(Stack.UpArguments(silos, gateways));
+    }
+
+    /// <summary>Seconds from invoking <c>./autopilot</c> with <paramref name="arguments"/> to the first 200 of /customers.</summary>
+    public async Task<double> TimedUp(params string[] arguments)
+    {
+        var clock = Stopwatch.StartNew();
+        await Stack.Invoke(arguments);
+        await Poll.SecondsUntil(async () => (await Http.GetAsync(new Uri(Front, "/customers"))).IsSuccessStatusCode, TimeSpan.FromMinutes(2), "the first 200 of /customers");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Before anything is measured through the front door: it must be nginx, not the edge's YARP fallback.</summary>
+    public async Task EnsureTheEdgeIsNginx()
+    {
+        var health = await Http.GetFromJsonAsync<JsonElement>(new Uri(Front, "/health"));
+        var by = health.TryGetProperty("by", out var value) ? value.GetString() : null;
+        if (by != "nginx")
+        {
+            throw new InvalidOperationException($"the front door's /health says it is served by '{by}', not nginx: the figures would not be the stack's");
+        }
+    }
+
+    /// <summary>Creates customers through the front door, <paramref name="parallel"/> at a time; counts those not acknowledged.</summary>
+    public async Task<(int Failed, TimeSpan Took)> CreateCustomers(IEnumerable<int> numbers, int parallel = 32, string location = "Springfield")
+    {
+        var failed = 0;
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(numbers, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, token) =>
+        {
+            try
+            {
+                using var response = await Http.PutAsJsonAsync(new Uri(Front, CustomerPath(i)), new { location }, token);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        });
+        return (failed, clock.Elapsed);
+    }
+
+    /// <summary>The benchmark's own customers: "Bench Co 1", "Bench Co 2", ...</summary>
+    public static string CustomerPath(int i) => $"/customers/Bench%20Co%20{i}";
+
+    /// <summary>Activations per active silo, as /cluster reports them.</summary>
+    public async Task<Dictionary<string, int>> Activations()
+    {
+        var cluster = await Http.GetFromJsonAsync<JsonElement>(new Uri(Front, "/cluster"));
+        return cluster.GetProperty("silos").EnumerateArray()
+            .Where(s => s.GetProperty("status").GetString() == "Active")
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("activations").GetInt32());
+    }
+
+    /// <summary>Which silo hosts each of the given customers (the row's <c>source</c>).</summary>
+    public async Task<Dictionary<int, string>> Hosts(IEnumerable<int> numbers)
+    {
+        var hosts = new Dictionary<int, string>();
+        foreach (var i in numbers)
+        {
+            var row = await Http.GetFromJsonAsync<JsonElement>(new Uri(Front, CustomerPath(i)));
+            hosts[i] = row.GetProperty("source").GetString()!;
+        }
+
+        return hosts;
+    }
+
+    /// <summary>Runs redis-cli against the stack's Redis; returns what it printed.</summary>
+    public async Task<string> RedisCli(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", $"{Stack.Ports["redis"]}" }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-cli did not start");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0 || output.StartsWith("ERR", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"redis-cli {string.Join(' ', arguments)}: {output}{await process.StandardError.ReadToEndAsync()}");
+        }
+
+        return output;
+    }
+
+    public void Dispose()
+    {
+        statics?.Dispose();
+        Http.Dispose();
+    }
+
+    private static double? Median(List<Wrk>? runs, Func<Wrk, double> value) => runs is null ? null : Figure.Median(runs.Select(value));
+}

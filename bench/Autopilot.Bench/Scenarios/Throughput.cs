@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace Autopilot.Bench.Scenarios;
+
+/// <summary>
+/// GET /customers and /sales through nginx at 128 and 32 connections, with 1 silo and then 3 (2 gateways, as
+/// <c>./autopilot up</c> starts them), each group beside references measured in the same turns: nginx serving a static
+/// file of the answer's size (the edge's ceiling) and the gateway's /health/live through nginx (the gateway's ceiling).
+/// At 32 connections the tail is taken apart: the same requests straight to one gateway (no nginx), and the garbage
+/// collectors' pause time in the gateways and silos while the load ran.
+/// </summary>
+internal static class Throughput
+{
+    public static async Task Run(Bench bench)
+    {
+        await Group(bench, silos: 1, suffix: "");
+        Bench.Log("scaling to 3 silos");
+        await bench.Stack.Invoke("scale", "silo=3");
+        await Group(bench, silos: 3, suffix: "_3silos");
+    }
+
+    private static async Task Group(Bench bench, int silos, string suffix)
+    {
+        await bench.EnsureTheEdgeIsNginx();
+        var front = bench.Front;
+        var sizes = new Dictionary<string, int>();
+        foreach (var resource in new[] { "customers", "sales" })
+        {
+            sizes[resource] = (await bench.Http.GetByteArrayAsync(new Uri(front, $"/{resource}"))).Length;
+        }
+
+        var urls = new Dictionary<string, string>
+        {
+            ["static_customers"] = await bench.Static.Of("customers.json", sizes["customers"], bench.Http),
+            ["static_sales"] = await bench.Static.Of("sales.json", sizes["sales"], bench.Http),
+            ["gateway_health"] = new Uri(front, "/health/live").ToString(),
+            ["customers"] = new Uri(front, "/customers").ToString(),
+            ["sales"] = new Uri(front, "/sales").ToString(),
+        };
+        var where = $"{silos} silo(s), 2 gateways";
+        foreach (var connections in new[] { 128, 32 })
+        {
+            Bench.Log($"GET /customers and /sales at {connections} connections, {where}, beside the references");
+            var direct = connections == 32
+                ? new Dictionary<string, string>
+                {
+                    ["gateway_health_direct"] = new Uri(bench.Stack.Gateway(1), "/health/live").ToString(),
+                    ["customers_direct"] = new Uri(bench.Stack.Gateway(1), "/customers").ToString(),
+                }
+                : [];
+            var gcBefore = await GcPauses(bench, silos);
+            var m = await bench.SideBySide(connections, urls.Concat(direct).ToDictionary());
+            var gcAfter = await GcPauses(bench, silos);
+
+            bench.AddLoad("static_customers", connections, suffix, $"nginx serving a static file of {sizes["customers"]} bytes (the edge's ceiling), {connections} connections", m["static_customers"], null, "");
+            bench.AddLoad("gateway_health", connections, suffix, $"the gateway's /health/live through nginx (the gateway's ceiling), {connections} connections", m["gateway_health"],
+                m["static_customers"], "the static file");
+            foreach (var resource in new[] { "customers", "sales" })
+            {
+                var what = $"GET /{resource} through nginx, {connections} connections, {where}";
+                bench.AddLoad(resource, connections, suffix, what, m[resource], m[$"static_{resource}"], $"a static file of the same size ({sizes[resource]} bytes)");
+                bench.Add(Figure.Of($"{resource}_rps_c{connections}{suffix}_of_gateway", "req/s", [.. m[resource].Select(r => r.OkPerSecond)],
+                    Figure.Median(m["gateway_health"].Select(r => r.OkPerSecond)), $"{what}; reference: the gateway's /health/live through nginx"));
+            }
+
+            if (connections == 32)
+            {
+                bench.AddLoad("gateway_health_direct", connections, suffix, "the gateway's /health/live straight to gateway-1 (no nginx), 32 connections", m["gateway_health_direct"],
+                    m["gateway_health"], "the same through nginx");
+                bench.AddLoad("customers_direct", connections, suffix, $"GET /customers straight to gateway-1 (no nginx), 32 connections, {where}", m["customers_direct"],
+                    m["customers"], "the same through nginx");
+                var seconds = bench.Runs * bench.Duration.TotalSeconds * m.Count;
+                foreach (var (process, before) in gcBefore)
+                {
+                    bench.Add(Figure.Of($"gc_pause_ms_per_s_{process.Replace('-', '_')}_c32{suffix}", "ms/s", [(gcAfter[process] - before) * 1000 / seconds], null,
+                        $"{process}: garbage-collection pause time per second of the 32-connection runs above (dotnet.gc.pause.time from its /metrics)"));
+                }
+            }
+        }
+    }
+
+    /// <summary>Total GC pause seconds so far of each gateway and silo, from OpenTelemetry's runtime metrics on /metrics.</summary>
+    private static async Task<Dictionary<string, double>> GcPauses(Bench bench, int silos)
+    {
+        var hosts = Enumerable.Range(1, 2).Select(j => ($"gateway-{j}", bench.Stack.Gateway(j)))
+            .Concat(Enumerable.Range(1, silos).Select(i => ($"silo-{i}", bench.Stack.SiloHttp(i))));
+        var pauses = new Dictionary<string, double>();
+        foreach (var (name, url) in hosts)
+        {
+            var text = await bench.Http.GetStringAsync(new Uri(url, "/metrics"));
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"{name}'s /metrics has no dotnet_gc_pause_time_seconds_total");
+            // "name{labels} value [timestamp]"
+            var afterLabels = line[(line.LastIndexOf('}') is var brace and >= 0 ? brace + 1 : "dotnet_gc_pause_time_seconds_total".Length)..];
+            pauses[name] = double.Parse(afterLabels.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+        }
+
+        return pauses;
+    }
+}
