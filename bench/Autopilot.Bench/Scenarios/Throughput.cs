@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Autopilot.Bench.Scenarios;
@@ -7,7 +8,7 @@ namespace Autopilot.Bench.Scenarios;
 /// <c>./autopilot up</c> starts them), each group beside references measured in the same turns: nginx serving a static
 /// file of the answer's size (the edge's ceiling) and the gateway's /health/live through nginx (the gateway's ceiling).
 /// At 32 connections the tail is taken apart: the same requests straight to one gateway (no nginx), and the garbage
-/// collectors' pause time in the gateways and silos while the load ran.
+/// collectors' pause time in the gateways and silos, and how long runnable tasks waited for a core, while the load ran.
 /// </summary>
 internal static class Throughput
 {
@@ -49,7 +50,9 @@ internal static class Throughput
                 }
                 : [];
             var gcBefore = await GcPauses(bench, silos);
+            var (stalledBefore, wallBefore) = (CpuStalledMicroseconds(), Stopwatch.GetTimestamp());
             var m = await bench.SideBySide(connections, urls.Concat(direct).ToDictionary());
+            var (stalledAfter, wall) = (CpuStalledMicroseconds(), Stopwatch.GetElapsedTime(wallBefore));
             var gcAfter = await GcPauses(bench, silos);
 
             bench.AddLoad("static_customers", connections, suffix, $"nginx serving a static file of {sizes["customers"]} bytes (the edge's ceiling), {connections} connections", m["static_customers"], null, "");
@@ -69,6 +72,8 @@ internal static class Throughput
                     m["gateway_health"], "the same through nginx");
                 bench.AddLoad("customers_direct", connections, suffix, $"GET /customers straight to gateway-1 (no nginx), 32 connections, {where}", m["customers_direct"],
                     m["customers"], "the same through nginx");
+                bench.Add(Figure.Of($"cpu_pressure_pct_c32{suffix}", "%", [(stalledAfter - stalledBefore) / wall.TotalMicroseconds * 100], null,
+                    "share of the 32-connection runs' wall time in which at least one runnable task waited for a core (Linux's /proc/pressure/cpu, some)"));
                 var seconds = bench.Runs * bench.Duration.TotalSeconds * m.Count;
                 foreach (var (process, before) in gcBefore)
                 {
@@ -77,6 +82,13 @@ internal static class Throughput
                 }
             }
         }
+    }
+
+    /// <summary>Microseconds so far in which some runnable task waited for a CPU (Linux's pressure stall information).</summary>
+    private static double CpuStalledMicroseconds()
+    {
+        var some = File.ReadLines("/proc/pressure/cpu").First(l => l.StartsWith("some ", StringComparison.Ordinal));
+        return double.Parse(some[(some.IndexOf("total=", StringComparison.Ordinal) + "total=".Length)..], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Total GC pause seconds so far of each gateway and silo, from OpenTelemetry's runtime metrics on /metrics.</summary>
