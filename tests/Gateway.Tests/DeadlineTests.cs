@@ -1,13 +1,16 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Autopilot.Gateway.Tests;
 
 /// <summary>
 /// A request has one deadline for all it does (Api:RequestTimeout, below nginx's own 30 s). Here the deadline is one
-/// millisecond, which no request through a cluster meets: a read answers 503 (nothing changed) and a write 504 (its
-/// outcome unknown), both problem+json, instead of the request running on past it.
+/// millisecond and every grain call is held back by a quarter of a second first (a warm in-process cluster can
+/// otherwise answer within the millisecond): a read answers 503 (nothing changed) and a write 504 (its outcome
+/// unknown), both problem+json, instead of the request running on past it.
 /// </summary>
 [Collection(GatewayCollection.Name)]
 [Trait("Category", "contract")]
@@ -18,7 +21,9 @@ public sealed class DeadlineTests(GatewayFixture fixture) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        factory = fixture.Factory.WithWebHostBuilder(web => web.UseSetting("Api:RequestTimeout", "00:00:00.001"));
+        factory = fixture.Factory.WithWebHostBuilder(web => web
+            .UseSetting("Api:RequestTimeout", "00:00:00.001")
+            .ConfigureTestServices(services => services.AddSingleton<IOutgoingGrainCallFilter, SlowCalls>()));
         client = factory.CreateClient();
         return Task.CompletedTask;
     }
@@ -47,5 +52,15 @@ public sealed class DeadlineTests(GatewayFixture fixture) : IAsyncLifetime
 
         var detail = await response.Problem(HttpStatusCode.GatewayTimeout);
         Assert.Contains("may or may not have been stored", detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>Holds every grain call back long enough that the deadline surely passes before it answers.</summary>
+    private sealed class SlowCalls : IOutgoingGrainCallFilter
+    {
+        public async Task Invoke(IOutgoingGrainCallContext context)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            await context.Invoke();
+        }
     }
 }
