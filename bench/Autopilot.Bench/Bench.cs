@@ -70,7 +70,7 @@ internal sealed class Bench(string root, bool quick) : IDisposable
     {
         var problems = measured.Sum(r => r.Problems);
         var failed = problems > 0
-            ? $"{problems} of {measured.Sum(r => r.Requests)} answers were not 2xx ({measured.Sum(r => r.Non2xx)} non-2xx, {measured.Sum(r => r.SocketErrors)} socket errors)"
+            ? $"{problems} of {measured.Sum(r => r.Requests)} answers were not 2xx ({measured.Sum(r => r.Non2xx)} non-2xx; {measured.Sum(r => r.SocketErrors)} socket errors: {string.Join(", ", measured.Where(r => r.SocketErrors > 0).Select(r => r.SocketErrorKinds))})"
             : null;
         var against = reference is null ? "" : $"; reference: {referenceWhat}";
         Add(Figure.Of($"{resource}_rps_c{connections}{suffix}", "req/s", [.. measured.Select(r => r.OkPerSecond)], Median(reference, r => r.OkPerSecond),

@@ -9,7 +9,7 @@ namespace Autopilot.Bench;
 /// answer, so it is recomputed from the total minus the non-2xx ones. Anything else it saw (non-2xx answers, socket
 /// errors) is kept, so that the figure built from the run can fail.
 /// </summary>
-public sealed partial record Wrk(double OkPerSecond, double P50Milliseconds, double P99Milliseconds, long Requests, long Non2xx, long SocketErrors)
+public sealed partial record Wrk(double OkPerSecond, double P50Milliseconds, double P99Milliseconds, long Requests, long Non2xx, long SocketErrors, string SocketErrorKinds)
 {
     public long Problems => Non2xx + SocketErrors;
 
@@ -41,10 +41,10 @@ public sealed partial record Wrk(double OkPerSecond, double P50Milliseconds, dou
         var requests = long.Parse(total.Groups[1].Value, CultureInfo.InvariantCulture);
         var seconds = Seconds(total.Groups[2].Value, total.Groups[3].Value);
         var non2xx = Non2xxLine().Match(output) is { Success: true } line ? long.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        var socket = SocketErrorsLine().Match(output) is { Success: true } errors
-            ? errors.Groups.Cast<Group>().Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture))
-            : 0;
-        return new Wrk((requests - non2xx) / seconds, Milliseconds(P50().Match(output)), Milliseconds(P99().Match(output)), requests, non2xx, socket);
+        var errors = SocketErrorsLine().Match(output);
+        var socket = errors.Success ? errors.Groups.Cast<Group>().Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
+        var kinds = errors.Success ? errors.Value : "";
+        return new Wrk((requests - non2xx) / seconds, Milliseconds(P50().Match(output)), Milliseconds(P99().Match(output)), requests, non2xx, socket, kinds);
     }
 
     private static double Seconds(string value, string unit)
