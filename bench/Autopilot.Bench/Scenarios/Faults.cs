@@ -46,15 +46,31 @@ internal static class Faults
         var trials = bench.Quick ? 1 : 3;
         for (var trial = 1; trial <= trials; trial++)
         {
-            // New customers for each trial, so that some live on silo-3 as it is now.
-            var numbers = Enumerable.Range(100_000 + (trial * 1000), 90).ToList();
-            await bench.CreateCustomers(numbers);
-            var hosts = await bench.Hosts(numbers);
+            // New customers for each trial, so that some live on silo-3 as it is now. Placement weighs the silos'
+            // statistics, which reach the others some seconds after a silo (re)joins: until then a batch may all go
+            // elsewhere, so batches are created until one places customers on silo-3, or 6 batches have not.
+            var hosts = new Dictionary<int, string>();
+            for (var batch = 0; batch < 6 && !hosts.ContainsValue("silo-3"); batch++)
+            {
+                if (batch > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5));
+                }
+
+                var numbers = Enumerable.Range(100_000 + (trial * 1000) + (batch * 100), 90).ToList();
+                await bench.CreateCustomers(numbers);
+                foreach (var (number, host) in await bench.Hosts(numbers))
+                {
+                    hosts[number] = host;
+                }
+            }
+
             var own = hosts.Where(h => h.Value == "silo-3").Select(h => Bench.CustomerPath(h.Key)).ToList();
             var elsewhere = hosts.Where(h => h.Value != "silo-3").Select(h => Bench.CustomerPath(h.Key)).ToList();
             if (own.Count == 0)
             {
-                throw new InvalidOperationException("none of 90 new customers was placed on silo-3");
+                var placed = string.Join(", ", hosts.GroupBy(h => h.Value).Select(g => $"{g.Key}: {g.Count()}"));
+                throw new InvalidOperationException($"none of {hosts.Count} new customers was placed on silo-3 ({placed})");
             }
 
             Bench.Log($"freeze trial {trial}: SIGSTOP silo-3 for {FreezeFor.TotalSeconds} s ({own.Count} of the customers read live there)");
