@@ -34,7 +34,8 @@ internal sealed class Bench(string root, bool quick) : IDisposable
     /// <summary>nginx serving static files, started on first use (port 28090, beside the stack's edge on 28080).</summary>
     public StaticFiles Static => statics ??= StaticFiles.Start(Results, 28090);
 
-    public static void Log(string line) => Console.Error.WriteLine($"bench: {line}");
+    /// <summary>One line on standard error, timed like the stack's own logs so that the two can be read side by side.</summary>
+    public static void Log(string line) => Console.Error.WriteLine($"bench: {DateTime.Now:HH:mm:ss.fff} {line}");
 
     public void Add(Figure figure)
     {

@@ -26,8 +26,13 @@ public sealed class ServiceRegistrationOptions
     /// </summary>
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Failed checks in a row before the service turns critical: one stall (a long GC, a frozen peer) does not unlist it.</summary>
-    public int FailuresBeforeCritical { get; set; } = 2;
+    /// <summary>
+    /// Failed checks in a row before the service turns critical: a stall (a long GC, a frozen peer, an agent starved of CPU)
+    /// does not unlist it. Two were not enough on a saturated machine: the bench saw two checks in a row of a healthy silo
+    /// and gateway time out together (the agent itself stalled), and the reload that dropped the gateway from nginx closed
+    /// 33 keep-alive connections under load. A process that really hangs leaves the upstream after about 3 × (2 s + 2 s).
+    /// </summary>
+    public int FailuresBeforeCritical { get; set; } = 3;
 
     /// <summary>A process that crashed is removed by Consul after its check stayed critical this long (Consul's minimum is one minute).</summary>
     public TimeSpan DeregisterCriticalServiceAfter { get; set; } = TimeSpan.FromMinutes(1);
