@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -71,13 +72,65 @@ internal sealed class Bench(string root, bool quick) : IDisposable
     {
         var problems = measured.Sum(r => r.Problems);
         var failed = problems > 0
-            ? $"{problems} of {measured.Sum(r => r.Requests)} answers were not 2xx ({measured.Sum(r => r.Non2xx)} non-2xx; {measured.Sum(r => r.SocketErrors)} socket errors: {string.Join(", ", measured.Where(r => r.SocketErrors > 0).Select(r => r.SocketErrorKinds))})"
+            ? $"{problems} of {measured.Sum(r => r.Requests)} answers were not 2xx ({measured.Sum(r => r.Non2xx)} non-2xx; {measured.Sum(r => r.SocketErrors)} socket errors: {string.Join(", ", measured.Where(r => r.SocketErrors > 0).Select(r => r.SocketErrorKinds))}); " +
+                $"meanwhile: {StackEvents(measured.Where(r => r.Problems > 0).Select(r => r.Window))}"
             : null;
         var against = reference is null ? "" : $"; reference: {referenceWhat}";
         Add(Figure.Of($"{resource}_rps_c{connections}{suffix}", "req/s", [.. measured.Select(r => r.OkPerSecond)], Median(reference, r => r.OkPerSecond),
             $"{what}, 2xx answers per second{against}", failed));
         Add(Figure.Of($"{resource}_p50_ms_c{connections}{suffix}", "ms", [.. measured.Select(r => r.P50Milliseconds)], Median(reference, r => r.P50Milliseconds), $"p50 of {what}{against}"));
         Add(Figure.Of($"{resource}_p99_ms_c{connections}{suffix}", "ms", [.. measured.Select(r => r.P99Milliseconds)], Median(reference, r => r.P99Milliseconds), $"p99 of {what}{against}"));
+    }
+
+    /// <summary>
+    /// What the stack logged during <paramref name="windows"/> that can fail requests through the front door: the edge
+    /// changing nginx's upstream (a reload closes idle keep-alive connections) and Consul checks failing or turning
+    /// critical. Read from the run folder's logs, so that a failed figure names its cause, or says none was logged.
+    /// </summary>
+    private string StackEvents(IEnumerable<(DateTime Start, DateTime End)> windows)
+    {
+        var spans = windows.ToList();
+        bool During(DateTime at) => spans.Any(w => at >= w.Start && at <= w.End);
+        var events = new List<(DateTime At, string What)>();
+        var logs = Path.Combine(Stack.Run, "logs");
+        foreach (var line in ReadLines(Path.Combine(logs, "edge.log")).Where(l => l.Contains("the upstream is", StringComparison.Ordinal)))
+        {
+            if (line.Length > 13 && TimeSpan.TryParseExact(line[..12], @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture, out var time))
+            {
+                events.Add((DateTime.Today + time, "edge: " + line[(line.IndexOf("Consul lists", StringComparison.Ordinal) is >= 0 and var at ? at : 13)..]));
+            }
+        }
+
+        foreach (var line in ReadLines(Path.Combine(logs, "consul.log")).Where(l => l.Contains("Check", StringComparison.Ordinal) && l.Contains("critical", StringComparison.Ordinal)))
+        {
+            var stamp = line.TrimStart();
+            if (stamp.Length > 24 && DateTime.TryParse(stamp[..24], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var utc))
+            {
+                events.Add((utc.ToLocalTime(), "consul: " + stamp[(stamp.IndexOf("agent:", StringComparison.Ordinal) is >= 0 and var at ? at + 7 : 24)..]));
+            }
+        }
+
+        var during = events.Where(e => During(e.At)).OrderBy(e => e.At).Select(e => $"{e.At:HH:mm:ss.fff} {e.What}").ToList();
+        return during.Count == 0 ? "no upstream change or failed Consul check was logged" : string.Join("; ", during.Take(8));
+    }
+
+    private static IEnumerable<string> ReadLines(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        // The stack is still writing: open for reading beside it.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
     }
 
     /// <summary>

@@ -11,6 +11,9 @@ namespace Autopilot.Bench;
 /// </summary>
 public sealed partial record Wrk(double OkPerSecond, double P50Milliseconds, double P99Milliseconds, long Requests, long Non2xx, long SocketErrors, string SocketErrorKinds)
 {
+    /// <summary>When the run started and ended (local time, as the stack's logs write it).</summary>
+    public (DateTime Start, DateTime End) Window { get; init; }
+
     public long Problems => Non2xx + SocketErrors;
 
     /// <summary>Runs wrk against <paramref name="url"/>; <paramref name="script"/> is a wrk Lua script, for requests other than a plain GET.</summary>
@@ -29,6 +32,7 @@ public sealed partial record Wrk(double OkPerSecond, double P50Milliseconds, dou
             start.ArgumentList.Add(argument);
         }
 
+        var started = DateTime.Now;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -44,7 +48,10 @@ public sealed partial record Wrk(double OkPerSecond, double P50Milliseconds, dou
         var errors = SocketErrorsLine().Match(output);
         var socket = errors.Success ? errors.Groups.Cast<Group>().Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
         var kinds = errors.Success ? errors.Value : "";
-        return new Wrk((requests - non2xx) / seconds, Milliseconds(P50().Match(output)), Milliseconds(P99().Match(output)), requests, non2xx, socket, kinds);
+        return new Wrk((requests - non2xx) / seconds, Milliseconds(P50().Match(output)), Milliseconds(P99().Match(output)), requests, non2xx, socket, kinds)
+        {
+            Window = (started, DateTime.Now),
+        };
     }
 
     private static double Seconds(string value, string unit)
