@@ -30,7 +30,7 @@ public sealed class ContainerEngine : IAsyncLifetime
             .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#'))
             .Select(line => line.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1]);
-        Console.WriteLine($"containers: engine {Docker}, images built in {ImagesBuiltIn.TotalSeconds:0} s");
+        TestFigures.Print($"containers: engine {Docker}, images built in {ImagesBuiltIn.TotalSeconds:0} s");
     }
 
     public async Task DisposeAsync() =>

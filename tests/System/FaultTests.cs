@@ -135,7 +135,7 @@ public sealed class FaultTests
             }
         }
 
-        Console.WriteLine($"faults: {string.Join("; ", figures)}; {acknowledged.Count} acknowledged writes, {lost.Count} lost");
+        TestFigures.Print($"faults: {string.Join("; ", figures)}; {acknowledged.Count} acknowledged writes, {lost.Count} lost");
         Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged writes are lost:\n{string.Join('\n', lost.Take(10))}");
     }
 
