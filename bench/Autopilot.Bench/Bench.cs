@@ -154,7 +154,7 @@ internal sealed class Bench(string root, bool quick) : IDisposable
     {
         var clock = Stopwatch.StartNew();
         await Stack.Invoke(arguments);
-        await Poll.SecondsUntil(async () => (await Http.GetAsync(new Uri(Front, "/customers"))).IsSuccessStatusCode, TimeSpan.FromMinutes(2), "the first 200 of /customers");
+        await Poll.SecondsUntil(() => Serves(new Uri(Front, "/customers")), TimeSpan.FromMinutes(2), "the first 200 of /customers");
         return clock.Elapsed.TotalSeconds;
     }
 
@@ -192,6 +192,13 @@ internal sealed class Bench(string root, bool quick) : IDisposable
         return (failed, clock.Elapsed);
     }
 
+    /// <summary>Whether <paramref name="url"/> answers 2xx now; the answer is disposed, so a poll holds no connection.</summary>
+    public async Task<bool> Serves(Uri url)
+    {
+        using var response = await Http.GetAsync(url);
+        return response.IsSuccessStatusCode;
+    }
+
     /// <summary>The benchmark's own customers: "Bench Co 1", "Bench Co 2", ...</summary>
     public static string CustomerPath(int i) => $"/customers/Bench%20Co%20{i}";
 
@@ -220,21 +227,9 @@ internal sealed class Bench(string root, bool quick) : IDisposable
     /// <summary>Runs redis-cli against the stack's Redis; returns what it printed.</summary>
     public async Task<string> RedisCli(params string[] arguments)
     {
-        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", $"{Stack.Ports["redis"]}" }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-cli did not start");
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0 || output.StartsWith("ERR", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"redis-cli {string.Join(' ', arguments)}: {output}{await process.StandardError.ReadToEndAsync()}");
-        }
-
-        return output;
+        var what = $"redis-cli {string.Join(' ', arguments)}";
+        var output = await Programs.RunAsync(Programs.Start("redis-cli", ["-h", "127.0.0.1", "-p", $"{Stack.Ports["redis"]}", .. arguments]), what);
+        return output.StartsWith("ERR", StringComparison.Ordinal) ? throw new InvalidOperationException($"{what}: {output}") : output;
     }
 
     public void Dispose()

@@ -23,31 +23,23 @@ public sealed class Stack(string root, int basePort, int edgePort)
 
     public Uri SiloHttp(int i) => new($"http://127.0.0.1:{Ports.SiloHttp(i)}");
 
-    public async Task<string> Invoke(params string[] arguments)
-    {
-        using var process = Start(arguments);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"./autopilot {string.Join(' ', arguments)} failed: {error}");
-        }
-
-        return await output;
-    }
+    public Task<string> Invoke(params string[] arguments) => Programs.RunAsync(StartInfo(arguments), $"./autopilot {string.Join(' ', arguments)}");
 
     /// <summary>Starts a verb without waiting for it, for timing what it sets off.</summary>
     public Process Start(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Path.Combine(root, "autopilot")) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        start.Environment["AUTOPILOT_RUN"] = Run;
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = StartInfo(arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         return Process.Start(start) ?? throw new InvalidOperationException("./autopilot did not start");
+    }
+
+    private ProcessStartInfo StartInfo(string[] arguments)
+    {
+        var start = Programs.Start(Path.Combine(root, "autopilot"), arguments);
+        start.WorkingDirectory = root;
+        start.Environment["AUTOPILOT_RUN"] = Run;
+        return start;
     }
 
     /// <summary>The pid of a process of the stack (silo-1, gateway-2, redis, ...), or of its supervisor.</summary>

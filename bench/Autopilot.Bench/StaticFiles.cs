@@ -49,11 +49,11 @@ public sealed class StaticFiles : IDisposable
     }
 
     /// <summary>Writes a file of <paramref name="size"/> bytes and returns its URL once nginx serves it.</summary>
-    public async Task<string> Of(string name, int size, HttpClient http)
+    public async Task<string> Of(string name, int size, Func<Uri, Task<bool>> serves)
     {
         await File.WriteAllTextAsync(Path.Combine(folder, name), new string('x', size));
         var url = $"http://127.0.0.1:{port}/{name}";
-        await Poll.SecondsUntil(async () => (await http.GetAsync(url)).IsSuccessStatusCode, TimeSpan.FromSeconds(10), $"the static file {name}");
+        await Poll.SecondsUntil(() => serves(new Uri(url)), TimeSpan.FromSeconds(10), $"the static file {name}");
         return url;
     }
 

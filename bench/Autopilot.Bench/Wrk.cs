@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -19,7 +18,6 @@ public sealed partial record Wrk(double OkPerSecond, double P50Milliseconds, dou
     /// <summary>Runs wrk against <paramref name="url"/>; <paramref name="script"/> is a wrk Lua script, for requests other than a plain GET.</summary>
     public static async Task<Wrk> RunAsync(string url, int connections, TimeSpan duration, string? script = null)
     {
-        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
         var arguments = new List<string> { "-t2", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "--timeout", "5s" };
         if (script is not null)
         {
@@ -27,20 +25,8 @@ public sealed partial record Wrk(double OkPerSecond, double P50Milliseconds, dou
         }
 
         arguments.Add(url);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         var started = DateTime.Now;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"wrk failed: {await process.StandardError.ReadToEndAsync()}");
-        }
-
+        var output = await Programs.RunAsync(Programs.Start("wrk", arguments), "wrk");
         var total = Total().Match(output);
         var requests = long.Parse(total.Groups[1].Value, CultureInfo.InvariantCulture);
         var seconds = Seconds(total.Groups[2].Value, total.Groups[3].Value);

@@ -178,7 +178,7 @@ internal static class Faults
         }
 
         await stack.Invoke("up");
-        await Poll.SecondsUntil(async () => (await bench.Http.GetAsync(new Uri(bench.Front, Bench.CustomerPath(1)))).IsSuccessStatusCode, TimeSpan.FromMinutes(2), "serving again");
+        await Poll.SecondsUntil(() => bench.Serves(new Uri(bench.Front, Bench.CustomerPath(1))), TimeSpan.FromMinutes(2), "serving again");
         bench.Add(Figure.Of("cluster_crash_recovery_s", "s", [clock.Elapsed.TotalSeconds], bench.Figures.SingleOrDefault(f => f.Name == "cold_start_s")?.Value,
             "from SIGKILL of every silo and gateway to the first 200 after ./autopilot up; reference: cold_start_s (up on a stopped stack)"));
     }

@@ -23,7 +23,7 @@ internal static class Recovery
             await using (var loop = new RequestLoop(bench.Front, paths, pause: TimeSpan.FromMilliseconds(5)))
             {
                 await stack.Invoke("kill", "silo", silo["silo-".Length..]);
-                recovery.Add(await Poll.SecondsUntil(async () => (await bench.Http.GetAsync(new Uri(bench.Front, Bench.CustomerPath(customer)))).IsSuccessStatusCode,
+                recovery.Add(await Poll.SecondsUntil(() => bench.Serves(new Uri(bench.Front, Bench.CustomerPath(customer))),
                     TimeSpan.FromMinutes(1), $"Bench Co {customer} answers again"));
                 await Task.Delay(TimeSpan.FromSeconds(5));
                 failed.Add(loop.FailureCount);

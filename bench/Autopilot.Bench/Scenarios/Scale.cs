@@ -73,7 +73,7 @@ internal static class Scale
         var page = new Uri(bench.Front, "/customers?limit=100").ToString();
         var rows = await bench.Http.GetFromJsonAsync<JsonElement>(page);
         var size = (await bench.Http.GetByteArrayAsync(page)).Length;
-        var urls = new Dictionary<string, string> { ["static"] = await bench.Static.Of($"page-{count}.json", size, bench.Http), ["page"] = page };
+        var urls = new Dictionary<string, string> { ["static"] = await bench.Static.Of($"page-{count}.json", size, bench.Serves), ["page"] = page };
         var suffix = $"_n{count}";
         foreach (var connections in new[] { 128, 32 })
         {

@@ -32,8 +32,8 @@ internal static class Throughput
 
         var urls = new Dictionary<string, string>
         {
-            ["static_customers"] = await bench.Static.Of("customers.json", sizes["customers"], bench.Http),
-            ["static_sales"] = await bench.Static.Of("sales.json", sizes["sales"], bench.Http),
+            ["static_customers"] = await bench.Static.Of("customers.json", sizes["customers"], bench.Serves),
+            ["static_sales"] = await bench.Static.Of("sales.json", sizes["sales"], bench.Serves),
             ["gateway_health"] = new Uri(front, "/health/live").ToString(),
             ["customers"] = new Uri(front, "/customers").ToString(),
             ["sales"] = new Uri(front, "/sales").ToString(),

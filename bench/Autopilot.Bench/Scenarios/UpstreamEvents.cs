@@ -34,7 +34,7 @@ internal static class UpstreamEvents
                 Mark("gateway-3 starting");
                 using (var scaling = stack.Start("scale", "gateway=3"))
                 {
-                    await Poll.SecondsUntil(async () => (await bench.Http.GetAsync(new Uri(stack.Gateway(3), "/health/ready"))).IsSuccessStatusCode, TimeSpan.FromMinutes(2), "gateway-3 ready");
+                    await Poll.SecondsUntil(() => bench.Serves(new Uri(stack.Gateway(3), "/health/ready")), TimeSpan.FromMinutes(2), "gateway-3 ready");
                     Mark("gateway-3 ready");
                     var joined = await Poll.SecondsUntil(() => UpstreamHas(bench, gateway3), TimeSpan.FromSeconds(30), "gateway-3 in the upstream");
                     Mark("gateway-3 in nginx's upstream");
