@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -82,6 +84,67 @@ public sealed class FrontDoorTests(ConsulFixture fixture) : IAsyncLifetime
         }
 
         Assert.Equal(6, healthy.Puts);
+    }
+
+    [Fact]
+    public async Task Under_nginx_reloads_a_client_that_resends_on_a_closed_idle_connection_loses_no_PUT_and_sends_none_twice()
+    {
+        var (edge, gateways) = await Serving(("a", false), ("b", false));
+        var nginx = int.Parse(await File.ReadAllTextAsync(Path.Combine(edge.RunDirectory, "nginx.pid")), CultureInfo.InvariantCulture);
+
+        // Four writers on keep-alive connections while nginx reloads 20 times: each reload closes the idle connections of
+        // its old workers, and a write sent on one in that instant meets a closed or reset connection.
+        var careful = Enumerable.Range(0, 4).Select(_ => new ResendOnClosedIdleConnection()).ToArray();
+        var resending = await WritesDuringReloads(edge, nginx, careful, "Careful");
+        var reachedGateways = gateways.Sum(g => g.Puts);
+        var plain = await WritesDuringReloads(edge, nginx, [.. Enumerable.Range(0, 4).Select(_ => new HttpClientHandler())], "Plain");
+        var resent = careful.Sum(c => c.Resent);
+
+        TestFigures.Print($"front door: 20 nginx reloads under 4 writers: a resending client {resending.Failures.Count} of {resending.Sent} PUTs failed, " +
+            $"{resent} resent; a plain HttpClient {plain.Failures.Count} of {plain.Sent} failed");
+        Assert.True(resent > 0 || !plain.Failures.IsEmpty, "no reload closed a connection under a request; the test proves nothing");
+        Assert.True(resending.Failures.IsEmpty, $"{resending.Failures.Count} PUT(s) failed:\n{string.Join('\n', resending.Failures.Take(10))}");
+        // Every PUT reached a gateway exactly once: one that was resent had never been read by nginx.
+        Assert.Equal(resending.Sent, reachedGateways);
+    }
+
+    private static async Task<(int Sent, ConcurrentQueue<string> Failures)> WritesDuringReloads(EdgeUnderTest edge, int nginx, HttpMessageHandler[] handlers, string prefix)
+    {
+        using var stop = new CancellationTokenSource();
+        var failures = new ConcurrentQueue<string>();
+        var sent = 0;
+        var writers = handlers.Select((handler, w) => Task.Run(async () =>
+        {
+            // A client each: one request at a time on its own keep-alive connection.
+            using var client = new HttpClient(handler) { BaseAddress = edge.Front.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            while (!stop.IsCancellationRequested)
+            {
+                var path = $"/customers/{prefix}{w}-{Interlocked.Increment(ref sent)}";
+                try
+                {
+                    using var response = await client.PutAsync(path, new StringContent("""{"location":"X"}""", Encoding.UTF8, "application/json"));
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        failures.Enqueue($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+                }
+                catch (HttpRequestException e)
+                {
+                    failures.Enqueue($"PUT {path}: {e.Message} <- {e.InnerException?.Message}");
+                }
+            }
+        })).ToArray();
+
+        for (var reload = 0; reload < 20; reload++)
+        {
+            await Task.Delay(150);
+            Signals.Send(nginx, Signals.SigHup);
+        }
+
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+        return (sent, failures);
     }
 
     [Fact]

@@ -101,7 +101,8 @@ public sealed class ComposeTests(ContainerEngine engine)
                 var lost = await loop.LostWrites(front);
                 Assert.True(lost.Count == 0, $"{lost.Count} of {loop.Acknowledged.Count} acknowledged writes are lost:\n{string.Join('\n', lost.Take(10))}");
                 TestFigures.Print($"compose: up to 3 Active silos {upToActive.TotalSeconds:0.0} s; kill recovery {killRecovery.TotalSeconds:0.0} s; " +
-                    $"{loop.FailureCount} failed of {loop.Requests} requests over the kill, stop and crash; {loop.Acknowledged.Count} acknowledged writes, 0 lost");
+                    $"{loop.FailureCount} failed of {loop.Requests} requests over the kill, stop and crash ({loop.Resent} resent after nginx closed their keep-alive connection); " +
+                    $"{loop.Acknowledged.Count} acknowledged writes, 0 lost");
             }
 
             // 6. Bad configuration: exit 2 with one sentence, in a container as on the command line.

@@ -75,7 +75,8 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
         var lost = await loop.LostWrites(front);
 
         TestFigures.Print($"swarm: deployed to 2 Active silos in {deployed.TotalSeconds:0.0} s; rolling update of the gateways: {gatewayFailures.Count} failed requests; " +
-            $"of the silos: {siloFailures.Count} failed; {loop.Requests} requests, {loop.Acknowledged.Count} acknowledged writes, {lost.Count} lost");
+            $"of the silos: {siloFailures.Count} failed; {loop.Requests} requests ({loop.Resent} resent after nginx closed their keep-alive connection), " +
+            $"{loop.Acknowledged.Count} acknowledged writes, {lost.Count} lost");
         Assert.True(gatewayFailures.Count == 0, $"{gatewayFailures.Count} request(s) failed during the gateways' rolling update:\n{string.Join('\n', gatewayFailures.Take(10))}");
         Assert.True(siloFailures.Count == 0, $"{siloFailures.Count} request(s) failed during the silos' rolling update:\n{string.Join('\n', siloFailures.Take(10))}");
         Assert.Empty(lost);

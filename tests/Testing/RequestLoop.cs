@@ -6,13 +6,16 @@ namespace Autopilot.Testing;
 /// A steady, bounded stream of reads through the front door, one at a time, recording every failure with when it
 /// happened; with a write prefix, every fourth request creates a new customer instead, and each one acknowledged (200) is
 /// remembered so that a test can read every acknowledged write back. It stops by itself after <see cref="MaxRequests"/>
-/// requests or <see cref="MaxDuration"/>. The system tests and the bench (which compiles this file in) share it.
+/// requests or <see cref="MaxDuration"/>. It is a careful client: a request whose keep-alive connection nginx closed as it
+/// went out is sent again (<see cref="ResendOnClosedIdleConnection"/>, counted in <see cref="Resent"/>); every other
+/// failure is recorded. The system tests and the bench (which compiles this file in) share it.
 /// </summary>
 public sealed class RequestLoop : IAsyncDisposable
 {
     public const int MaxRequests = 200_000;
     public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(10);
 
+    private readonly ResendOnClosedIdleConnection resending = new();
     private readonly HttpClient http;
     private readonly IReadOnlyList<string> paths;
     private readonly CancellationTokenSource stop = new();
@@ -29,7 +32,7 @@ public sealed class RequestLoop : IAsyncDisposable
     /// <summary>Starts the loop; <paramref name="pause"/> is the wait after each request (zero: as fast as one connection goes).</summary>
     public RequestLoop(Uri front, IReadOnlyList<string> paths, string? writePrefix = null, TimeSpan pause = default)
     {
-        http = new HttpClient { BaseAddress = front, Timeout = TimeSpan.FromSeconds(30) };
+        http = new HttpClient(resending) { BaseAddress = front, Timeout = TimeSpan.FromSeconds(30) };
         this.paths = paths;
         this.writePrefix = writePrefix;
         this.pause = pause;
@@ -99,6 +102,9 @@ public sealed class RequestLoop : IAsyncDisposable
     public TimeSpan Now => clock.Elapsed;
 
     public int Requests => Volatile.Read(ref requests);
+
+    /// <summary>How many requests went out twice because nginx closed their keep-alive connection as they were sent (<see cref="ResendOnClosedIdleConnection"/>).</summary>
+    public int Resent => resending.Resent;
 
     public IReadOnlyList<(TimeSpan At, string What)> FailuresBetween(TimeSpan from, TimeSpan to)
     {

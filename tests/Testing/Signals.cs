@@ -5,6 +5,7 @@ namespace Autopilot.Testing;
 /// <summary>POSIX signals for child processes: .NET's Process can only SIGKILL.</summary>
 public static partial class Signals
 {
+    public const int SigHup = 1;
     public const int SigTerm = 15;
     public const int SigKill = 9;
     public const int SigStop = 19;
