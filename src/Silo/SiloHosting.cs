@@ -78,6 +78,14 @@ public static class SiloHosting
             o.CollectionQuantum = TimeSpan.FromSeconds(30);
         });
         services.Configure<GrainCollectionOptions>(configuration.GetSection($"{SiloSettings.Section}:GrainCollection"));
+        services.Configure<GrainDirectoryOptions>(o =>
+        {
+            // Orleans caches up to a million grain locations (about 250 bytes each); entries of activations that idle
+            // collection removed stay until evicted, so after a burst the cache, not the working set, sets the silo's memory.
+            o.CacheSize = 20_000;
+        });
+        // Not under Orleans:GrainDirectory, where Orleans reads named grain directory providers.
+        services.Configure<GrainDirectoryOptions>(configuration.GetSection("GrainDirectory"));
 
         builder.UseOrleans(silo =>
         {

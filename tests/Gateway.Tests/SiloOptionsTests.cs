@@ -1,0 +1,45 @@
+using Autopilot.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Autopilot.Gateway.Tests;
+
+/// <summary>
+/// The silo's settings for Orleans' own option classes (its defaults and the README's keys under <c>Orleans:</c>), read
+/// from a silo host built as the Silo program builds it, not started.
+/// </summary>
+[Trait("Category", "unit")]
+public sealed class SiloOptionsTests
+{
+    [Fact]
+    public async Task The_silo_bounds_the_grain_location_cache_collects_idle_grains_and_detects_failures_fast()
+    {
+        await using var silo = Build();
+
+        Assert.Equal(20_000, silo.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize);
+        Assert.Equal(TimeSpan.FromMinutes(2), silo.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
+        var membership = silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(1), membership.ProbeTimeout);
+        Assert.Equal(2, membership.NumMissedProbesLimit);
+    }
+
+    [Fact]
+    public async Task The_README_keys_override_each_default()
+    {
+        await using var silo = Build("--GrainDirectory:CacheSize=500", "--Orleans:GrainCollection:CollectionAge=00:10:00", "--Orleans:Membership:NumMissedProbesLimit=3");
+
+        Assert.Equal(500, silo.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize);
+        Assert.Equal(TimeSpan.FromMinutes(10), silo.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
+        Assert.Equal(3, silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value.NumMissedProbesLimit);
+    }
+
+    private static WebApplication Build(params string[] arguments)
+    {
+        var builder = WebApplication.CreateBuilder(arguments);
+        builder.AddAutopilotHost(SiloHosting.Role).AddAutopilotSilo();
+        return builder.Build();
+    }
+}
