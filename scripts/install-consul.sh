@@ -10,7 +10,10 @@ TOOLS="$ROOT/.tools"
 BIN="$TOOLS/consul/consul"
 WANT="1.8.7"
 
-installed() { [[ -x "$BIN" ]] && "$BIN" version 2>/dev/null | grep -q "Consul v$WANT"; }
+# The version is read whole before it is matched: `consul version | grep -q` under pipefail fails now and
+# then, because grep exits at the first line and consul (Go) dies of SIGPIPE writing the second.
+reports_wanted() { local out; out="$("$BIN" version 2>/dev/null)" && [[ "$out" == *"Consul v$WANT"* ]]; }
+installed() { [[ -x "$BIN" ]] && reports_wanted; }
 if installed; then
   echo "$BIN"
   exit 0
@@ -54,6 +57,6 @@ version="$(apt-cache "${opts[@]}" policy consul | awk '/Candidate:/ {print $2}')
 rm -rf "$APT/root"
 dpkg -x "$APT"/consul_*.deb "$APT/root"
 install -m 0755 "$APT/root/usr/bin/consul" "$BIN"
-"$BIN" version | grep -q "Consul v$WANT" || fail "the unpacked binary does not report Consul v$WANT"
-echo "install-consul: installed $("$BIN" version | head -n1) at .tools/consul/consul" >&2
+reports_wanted || fail "the unpacked binary does not report Consul v$WANT"
+echo "install-consul: installed Consul v$WANT at .tools/consul/consul" >&2
 echo "$BIN"
