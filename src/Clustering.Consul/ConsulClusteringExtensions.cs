@@ -27,8 +27,10 @@ public static class ConsulClusteringExtensions
         builder.Services.AddConsulClient(configureClient);
         builder.Services.AddOptions<ConsulClusteringOptions>().Configure(configure ?? (_ => { }));
         builder.Services.AddSingleton<IGatewayListProvider, ConsulGatewayListProvider>();
-        // New silos should reach clients within seconds, not Orleans' default minute.
-        builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+        // New silos should reach clients within seconds, not Orleans' default minute; and a silo declared dead should
+        // leave the client's list within a second: the client sends each grain's calls through one gateway (chosen by
+        // the grain's hash), so until then the calls of a frozen gateway's share of grains time out there.
+        builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
         return builder;
     }
 }

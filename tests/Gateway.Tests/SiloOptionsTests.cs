@@ -24,6 +24,9 @@ public sealed class SiloOptionsTests
         var membership = silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(1), membership.ProbeTimeout);
         Assert.Equal(2, membership.NumMissedProbesLimit);
+        // Orleans 10 suppresses votes against a silo heard from within MaxProbeTimeout x NumMissedProbesLimit: 4 s.
+        Assert.Equal(TimeSpan.FromSeconds(2), membership.MaxProbeTimeout);
+        Assert.True(membership.EnableConnectionLivenessCheck);
     }
 
     [Fact]
