@@ -10,6 +10,9 @@ namespace Autopilot.Clustering.Consul;
 /// The gateways of the active silos in the Consul membership table, re-read every
 /// <see cref="GatewayOptions.GatewayListRefreshPeriod"/>. While Consul cannot be read, the last list read is
 /// served: the silos behind it are still there, and a client must not lose the cluster because Consul restarts.
+/// The same holds when the table itself is gone after a list was read (no version key: a Consul that lost or has not
+/// yet rebuilt its data): Orleans closes the connection to every gateway missing from the list, so believing that
+/// empty answer would cut a connected client off a cluster that is still there.
 /// </summary>
 public sealed partial class ConsulGatewayListProvider(
     ConsulClient consul,
@@ -35,7 +38,14 @@ public sealed partial class ConsulGatewayListProvider(
     {
         try
         {
-            lastGood = (await store.Read(cancellationToken)).Entries
+            var table = await store.Read(cancellationToken);
+            if (table.Version is null && lastGood is not null)
+            {
+                LogTableMissing(logger, lastGood.Count);
+                return lastGood;
+            }
+
+            lastGood = table.Entries
                 .Where(e => e.Entry.Status == SiloStatus.Active && e.Entry.ProxyPort > 0)
                 .Select(e => SiloAddress.New(e.Entry.SiloAddress.Endpoint.Address, e.Entry.ProxyPort, e.Entry.SiloAddress.Generation).ToGatewayUri())
                 .ToList();
@@ -47,6 +57,9 @@ public sealed partial class ConsulGatewayListProvider(
             return lastGood;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consul holds no membership table for this cluster any more; keeping the last {Count} gateway(s)")]
+    private static partial void LogTableMissing(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the gateway list from Consul ({Reason}); keeping the last {Count} gateway(s)")]
     private static partial void LogServingLastGood(ILogger logger, int count, string reason);

@@ -36,10 +36,10 @@ internal sealed partial class MembershipStore(ConsulClient consul, string root, 
 
     public static byte[] AliveValue(DateTime time) => Encoding.UTF8.GetBytes(MembershipRow.FormatTime(time));
 
-    /// <summary>One consistent read of the whole table.</summary>
+    /// <summary>One read of the whole table at one index, in Consul's consistent mode.</summary>
     public async Task<Snapshot> Read(CancellationToken cancellationToken = default)
     {
-        var pairs = (await consul.KvList(Folder, cancellationToken: cancellationToken)).Value;
+        var pairs = (await consul.KvList(Folder, consistent: true, cancellationToken: cancellationToken)).Value;
         KvPair? version = null;
         var rows = new List<KvPair>();
         var alive = new Dictionary<string, KvPair>(StringComparer.Ordinal);

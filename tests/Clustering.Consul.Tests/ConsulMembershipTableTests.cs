@@ -98,4 +98,21 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         Assert.Single(before);
         Assert.Equal(before, await provider.GetGatewaysAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_table_that_vanished_after_a_read_leaves_the_gateway_list_as_it_was_and_a_new_cluster_has_none()
+    {
+        // Orleans closes the connection to every gateway missing from the list: an answer from a Consul that lost (or has
+        // not rebuilt) its data must not cut a connected client off its cluster.
+        var entry = Entries.New(SiloStatus.Active);
+        Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        var before = await Gateways.GetGatewaysAsync(CancellationToken.None);
+        Assert.Single(before);
+
+        Assert.True(await fixture.Client.KvDelete($"orleans/{ClusterId}/", recurse: true));
+
+        Assert.Equal(before, await Gateways.GetGatewaysAsync(CancellationToken.None));
+        Assert.Contains(fixture.Logs.Messages, m => m.Contains("no membership table for this cluster any more", StringComparison.Ordinal));
+        Assert.Empty(await fixture.Gateways(ClusterId + "-new").GetGatewaysAsync(CancellationToken.None));
+    }
 }

@@ -36,10 +36,17 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
             : (await Read(response, ConsulJsonContext.Default.ListKvPair, cancellationToken)).FirstOrDefault();
     }
 
-    /// <summary>Every key under <paramref name="prefix"/>; with <paramref name="index"/> &gt; 0, blocks until something under it changes or <paramref name="wait"/> passes.</summary>
-    public async Task<BlockingResult<IReadOnlyList<KvPair>>> KvList(string prefix, ulong index = 0, TimeSpan? wait = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Every key under <paramref name="prefix"/>; with <paramref name="index"/> &gt; 0, blocks until something under it changes or
+    /// <paramref name="wait"/> passes. <paramref name="consistent"/> asks for Consul's <c>consistent</c> mode: the leader confirms
+    /// that it still leads and has applied its log before it answers, so a leader elected a moment ago never answers from a
+    /// store it has not finished rebuilding (the default mode may: hashicorp/consul#2644, fixed for consistent reads only).
+    /// </summary>
+    public async Task<BlockingResult<IReadOnlyList<KvPair>>> KvList(
+        string prefix, ulong index = 0, TimeSpan? wait = null, bool consistent = false, CancellationToken cancellationToken = default)
     {
-        using var response = await Send(HttpMethod.Get, $"v1/kv/{Escape(prefix)}?recurse=true{Blocking(index, wait)}", null, wait, cancellationToken, HttpStatusCode.NotFound);
+        var query = $"?recurse=true{Blocking(index, wait)}{(consistent ? "&consistent" : "")}";
+        using var response = await Send(HttpMethod.Get, $"v1/kv/{Escape(prefix)}{query}", null, wait, cancellationToken, HttpStatusCode.NotFound);
         IReadOnlyList<KvPair> pairs = response.StatusCode == HttpStatusCode.NotFound ? [] : await Read(response, ConsulJsonContext.Default.ListKvPair, cancellationToken);
         return new(pairs, IndexOf(response));
     }
