@@ -8,11 +8,11 @@ using Orleans.Configuration;
 namespace Autopilot.Gateway.Tests;
 
 /// <summary>
-/// The silo's settings for Orleans' own option classes (its defaults and the README's keys under <c>Orleans:</c>), read
-/// from a silo host built as the Silo program builds it, not started.
+/// The settings of Orleans' own option classes in our hosts (their defaults and the README's keys under <c>Orleans:</c>),
+/// read from a silo or gateway host built as its program builds it, not started.
 /// </summary>
 [Trait("Category", "unit")]
-public sealed class SiloOptionsTests
+public sealed class OrleansOptionsTests
 {
     [Fact]
     public async Task The_silo_bounds_the_grain_location_cache_collects_idle_grains_and_detects_failures_fast()
@@ -39,10 +39,29 @@ public sealed class SiloOptionsTests
         Assert.Equal(3, silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value.NumMissedProbesLimit);
     }
 
+    [Theory]
+    [InlineData("--Consul:Address=http://127.0.0.1:1")]
+    [InlineData("--Orleans:Clustering:ProviderType=Consul", "--Orleans:Clustering:Address=http://127.0.0.1:1")]
+    public async Task With_Consul_clustering_the_gateways_client_rereads_the_gateway_list_every_second(params string[] arguments)
+    {
+        // The client sends each grain's calls through one gateway silo: until a dead silo leaves this list, the calls of
+        // its share of grains time out there.
+        await using var gateway = BuildGateway(arguments);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), gateway.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayListRefreshPeriod);
+    }
+
     private static WebApplication Build(params string[] arguments)
     {
         var builder = WebApplication.CreateBuilder(arguments);
         builder.AddAutopilotHost(SiloHosting.Role).AddAutopilotSilo();
+        return builder.Build();
+    }
+
+    private static WebApplication BuildGateway(params string[] arguments)
+    {
+        var builder = WebApplication.CreateBuilder(arguments);
+        builder.AddAutopilotHost(GatewayHosting.Role).AddAutopilotGateway();
         return builder.Build();
     }
 }
