@@ -7,7 +7,7 @@ namespace Autopilot.Grains;
 public sealed class ClusterViewGrain(IClusterMembershipService membership) : Grain, IClusterViewGrain
 {
     /// <summary>Well inside <see cref="Reads.Timeout"/>: a frozen silo costs the answer this much, once.</summary>
-    private static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(1.5);
 
     public Task<int> ActiveSilos() =>
         Task.FromResult(membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
