@@ -74,6 +74,18 @@ public static class SiloHosting
             o.DefunctSiloExpiration = TimeSpan.FromMinutes(10);
         });
         services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloSettings.Section}:Membership"));
+        services.Configure<SiloMessagingOptions>(o =>
+        {
+            // Orleans waits 30 s by default for a call between silos (a grain directory lookup among them) and for a
+            // placement, longer than a request's deadline (Api:RequestTimeout, 20 s). Every message for a grain waits on
+            // that grain's one placement in progress, so after a whole-cluster crash a single directory lookup that got no
+            // answer held every read of its grain for over 20 s (a 503 in CI). A placement now gives up after 5 s and
+            // fails its messages, which the gateway sends again to a placement of their own; and no call inside the
+            // cluster waits longer than the gateway's call that waits on it (ClientMessagingOptions.ResponseTimeout).
+            o.ResponseTimeout = TimeSpan.FromSeconds(10);
+            o.PlacementTimeout = TimeSpan.FromSeconds(5);
+        });
+        services.Configure<SiloMessagingOptions>(configuration.GetSection($"{SiloSettings.Section}:Messaging"));
         services.Configure<GrainCollectionOptions>(o =>
         {
             // Idle records leave memory after two minutes, so a silo's memory follows the working set, not the table.

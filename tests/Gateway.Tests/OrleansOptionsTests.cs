@@ -30,13 +30,31 @@ public sealed class OrleansOptionsTests
     }
 
     [Fact]
+    public async Task No_placement_or_call_between_silos_outlasts_the_gateways_call_or_a_requests_deadline()
+    {
+        await using var silo = Build();
+        await using var gateway = BuildGateway();
+
+        var messaging = silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
+        var client = gateway.Services.GetRequiredService<IOptions<ClientMessagingOptions>>().Value;
+        var deadline = ApiOptions.Load(gateway.Configuration).RequestTimeout;
+        Assert.Equal(TimeSpan.FromSeconds(5), messaging.PlacementTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), messaging.ResponseTimeout);
+        Assert.True(messaging.ResponseTimeout <= client.ResponseTimeout, $"silo {messaging.ResponseTimeout}, gateway {client.ResponseTimeout}");
+        // Room for a placement that failed to be tried again, more than once, within one request.
+        Assert.True(messaging.PlacementTimeout * 3 < deadline, $"placement {messaging.PlacementTimeout}, deadline {deadline}");
+    }
+
+    [Fact]
     public async Task The_README_keys_override_each_default()
     {
-        await using var silo = Build("--GrainDirectory:CacheSize=500", "--Orleans:GrainCollection:CollectionAge=00:10:00", "--Orleans:Membership:NumMissedProbesLimit=3");
+        await using var silo = Build("--GrainDirectory:CacheSize=500", "--Orleans:GrainCollection:CollectionAge=00:10:00", "--Orleans:Membership:NumMissedProbesLimit=3",
+            "--Orleans:Messaging:PlacementTimeout=00:00:08");
 
         Assert.Equal(500, silo.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize);
         Assert.Equal(TimeSpan.FromMinutes(10), silo.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
         Assert.Equal(3, silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value.NumMissedProbesLimit);
+        Assert.Equal(TimeSpan.FromSeconds(8), silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.PlacementTimeout);
     }
 
     [Theory]

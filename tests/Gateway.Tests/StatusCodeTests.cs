@@ -27,6 +27,8 @@ public sealed class StatusCodeTests
         { new StorageFaultException("Redis timed out", mayHaveStored: true), true, 503 },
         { new OperationCanceledException("Message expired before placement could complete for grain customer/x"), false, 503 },
         { new OperationCanceledException("cancelled"), false, 504 },
+        { new TimeoutException("Grain placement operation timed out for grain customer/x."), false, 503 },
+        { new TimeoutException("Response did not arrive on time in 00:00:10 for message: Request customer/x"), false, 504 },
         { new OrleansException("Trying to register customer/x on invalid silo: S127.0.0.1:1:1. Known status: Dead"), false, 503 },
         { new OrleansException("something in the cluster"), false, 504 },
         { new OrleansException("something in the cluster"), true, 503 },
