@@ -1,3 +1,4 @@
+using Autopilot.Contracts;
 using Autopilot.Consul.Client;
 using Autopilot.Consul.Registration;
 using Autopilot.Hosting;
@@ -37,6 +38,7 @@ public static class GatewayHosting
             o.ServiceId = serviceId;
         });
         services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        services.AddAutopilotWireExceptions();
         builder.UseOrleansClient(client =>
         {
             if (providerType is not { Length: > 0 })

@@ -86,6 +86,7 @@ public static class SiloHosting
             o.PlacementTimeout = TimeSpan.FromSeconds(5);
         });
         services.Configure<SiloMessagingOptions>(configuration.GetSection($"{SiloSettings.Section}:Messaging"));
+        services.AddAutopilotWireExceptions();
         services.Configure<GrainCollectionOptions>(o =>
         {
             // Idle records leave memory after two minutes, so a silo's memory follows the working set, not the table.

@@ -15,6 +15,7 @@ public sealed class RejectedCallRetryFilterTests
     public static TheoryData<string, Exception> SafeToRetry => new()
     {
         { "rejected unprocessed", Rejection() },
+        { "placement timed out", new TimeoutException("Grain placement operation timed out for grain customer/x.") },
     };
 
     [Theory]
