@@ -76,13 +76,16 @@ public static class SiloHosting
         services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloSettings.Section}:Membership"));
         services.Configure<SiloMessagingOptions>(o =>
         {
-            // Orleans waits 30 s by default for a call between silos (a grain directory lookup among them) and for a
-            // placement, longer than a request's deadline (Api:RequestTimeout, 20 s). Every message for a grain waits on
-            // that grain's one placement in progress, so after a whole-cluster crash a single directory lookup that got no
-            // answer held every read of its grain for over 20 s (a 503 in CI). A placement now gives up after 5 s and
-            // fails its messages, which the gateway sends again to a placement of their own; and no call inside the
-            // cluster waits longer than the gateway's call that waits on it (ClientMessagingOptions.ResponseTimeout).
+            // Orleans waits 30 s by default for a placement and for a grain call between silos, longer than a request's
+            // deadline (Api:RequestTimeout, 20 s). Every message for a grain waits on that grain's one placement in
+            // progress: when the directory lookup inside a placement got no answer (after a whole-cluster crash, with the
+            // DHT directory), every read of that grain waited past the deadline. A placement now gives up after 5 s and
+            // fails its messages, which the gateway sends again to a placement of their own. A grain call between silos
+            // waits no longer than the gateway's own call (ClientMessagingOptions.ResponseTimeout), and so does a call to
+            // one of Orleans' system targets (a directory registration among them: one held a grain's activation past the
+            // deadline after a whole-cluster crash; failed, the activation's messages are placed again).
             o.ResponseTimeout = TimeSpan.FromSeconds(10);
+            o.SystemResponseTimeout = TimeSpan.FromSeconds(10);
             o.PlacementTimeout = TimeSpan.FromSeconds(5);
         });
         services.Configure<SiloMessagingOptions>(configuration.GetSection($"{SiloSettings.Section}:Messaging"));

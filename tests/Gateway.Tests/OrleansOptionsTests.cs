@@ -40,6 +40,7 @@ public sealed class OrleansOptionsTests
         var deadline = ApiOptions.Load(gateway.Configuration).RequestTimeout;
         Assert.Equal(TimeSpan.FromSeconds(5), messaging.PlacementTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), messaging.ResponseTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), messaging.SystemResponseTimeout);
         Assert.True(messaging.ResponseTimeout <= client.ResponseTimeout, $"silo {messaging.ResponseTimeout}, gateway {client.ResponseTimeout}");
         // Room for a placement that failed to be tried again, more than once, within one request.
         Assert.True(messaging.PlacementTimeout * 3 < deadline, $"placement {messaging.PlacementTimeout}, deadline {deadline}");
