@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Autopilot.Contracts;
-using Autopilot.Silo;
-using Autopilot.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans.Runtime.Placement;
 
 namespace Autopilot.Gateway.Tests;
@@ -14,50 +9,29 @@ namespace Autopilot.Gateway.Tests;
 /// <summary>
 /// A placement that never completes (after a whole-cluster crash, one grain directory lookup got no answer and held every
 /// call of its grain) gives up after the silo's placement timeout, and the gateway sends the call again, a write too: it
-/// never ran. A real silo host (the Silo project's wiring, grain state in memory) whose placement of some grains hangs the
-/// first time, and the gateway connected to it.
+/// never ran. A real silo host (<see cref="InProcessCluster"/>, grain state in memory) whose placement of some grains hangs
+/// the first time, and the gateway connected to it.
 /// </summary>
 [Trait("Category", "contract")]
 public sealed class PlacementTimeoutTests : IAsyncLifetime
 {
     private const string Marker = "Placement Hangs";
     private readonly FirstPlacementHangs director = new();
-    private WebApplication silo = null!;
-    private WebApplicationFactory<GatewayIdentity> gateway = null!;
+    private InProcessCluster cluster = null!;
     private HttpClient client = null!;
 
     public async Task InitializeAsync()
     {
-        var clusterId = $"placement-tests-{Guid.NewGuid():N}";
-        var gatewayPort = FreePort.Next();
-        var builder = WebApplication.CreateBuilder(
-        [
-            $"--Orleans:ClusterId={clusterId}",
-            $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
-            $"--Orleans:Endpoints:GatewayPort={gatewayPort}",
-            $"--urls=http://127.0.0.1:{FreePort.Next()}",
-        ]);
-        builder.AddAutopilotHost(SiloHosting.Role).AddAutopilotSilo();
         // Grains without a placement attribute are placed by the default strategy's director: this one, registered last.
-        builder.Services.AddKeyedSingleton<IPlacementDirector>(typeof(ResourceOptimizedPlacement), director);
-        silo = builder.Build();
-        await silo.StartAsync();
-
-        gateway = new WebApplicationFactory<GatewayIdentity>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Orleans:ClusterId", clusterId);
-            web.UseSetting("Orleans:Clustering:ProviderType", "Static");
-            web.UseSetting("Orleans:Clustering:Gateways:0", $"127.0.0.1:{gatewayPort}");
-        });
-        client = gateway.CreateClient();
+        cluster = await InProcessCluster.StartAsync("placement-tests", [],
+            services => services.AddKeyedSingleton<IPlacementDirector>(typeof(ResourceOptimizedPlacement), director));
+        client = cluster.Gateway.CreateClient();
     }
 
     public async Task DisposeAsync()
     {
         client.Dispose();
-        await gateway.DisposeAsync();
-        await silo.StopAsync();
-        await silo.DisposeAsync();
+        await cluster.DisposeAsync();
     }
 
     [Fact]

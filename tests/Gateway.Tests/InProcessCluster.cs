@@ -1,0 +1,59 @@
+using Autopilot.Silo;
+using Autopilot.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Autopilot.Gateway.Tests;
+
+/// <summary>
+/// A real silo host (the Silo project's own wiring, localhost clustering, free ports) and the gateway under
+/// WebApplicationFactory, connected to it through Orleans' own static clustering.
+/// </summary>
+internal sealed class InProcessCluster : IAsyncDisposable
+{
+    private InProcessCluster(WebApplication silo, WebApplicationFactory<GatewayIdentity> gateway) => (Silo, Gateway) = (silo, gateway);
+
+    public WebApplication Silo { get; }
+
+    public WebApplicationFactory<GatewayIdentity> Gateway { get; }
+
+    /// <param name="name">Names the cluster (with a unique suffix), so that no two tests' silos meet.</param>
+    /// <param name="siloArguments">Command-line settings of the silo besides its cluster and ports.</param>
+    /// <param name="siloServices">Registrations added after the silo's own (the last one of a service wins).</param>
+    public static async Task<InProcessCluster> StartAsync(string name, IEnumerable<string> siloArguments, Action<IServiceCollection>? siloServices = null)
+    {
+        var clusterId = $"{name}-{Guid.NewGuid():N}";
+        var gatewayPort = FreePort.Next();
+        var builder = WebApplication.CreateBuilder(
+        [
+            .. siloArguments,
+            $"--Orleans:ClusterId={clusterId}",
+            $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
+            $"--Orleans:Endpoints:GatewayPort={gatewayPort}",
+            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+        ]);
+        builder.AddAutopilotHost(SiloHosting.Role).AddAutopilotSilo();
+        siloServices?.Invoke(builder.Services);
+        var silo = builder.Build();
+        silo.MapAutopilotHost();
+        await silo.StartAsync();
+
+        var gateway = new WebApplicationFactory<GatewayIdentity>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Orleans:ClusterId", clusterId);
+            // Orleans' own static clustering: the one silo's gateway endpoint.
+            web.UseSetting("Orleans:Clustering:ProviderType", "Static");
+            web.UseSetting("Orleans:Clustering:Gateways:0", $"127.0.0.1:{gatewayPort}");
+        });
+        return new InProcessCluster(silo, gateway);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Silo.StopAsync();
+        await Silo.DisposeAsync();
+    }
+}
