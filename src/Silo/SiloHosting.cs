@@ -88,7 +88,7 @@ public static class SiloHosting
             o.SystemResponseTimeout = TimeSpan.FromSeconds(10);
             o.PlacementTimeout = TimeSpan.FromSeconds(5);
         });
-        services.Configure<SiloMessagingOptions>(configuration.GetSection($"{SiloSettings.Section}:Messaging"));
+        // Orleans binds its own Orleans:Messaging section over these defaults.
         services.AddAutopilotWireExceptions();
         services.Configure<GrainCollectionOptions>(o =>
         {
