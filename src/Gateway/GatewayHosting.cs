@@ -1,6 +1,6 @@
-using Autopilot.Contracts;
 using Autopilot.Consul.Client;
 using Autopilot.Consul.Registration;
+using Autopilot.Contracts;
 using Autopilot.Hosting;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Orleans.Configuration;

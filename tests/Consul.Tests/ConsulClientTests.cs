@@ -82,7 +82,7 @@ public sealed class ConsulClientTests(ConsulFixture fixture)
     [Fact]
     public async Task An_agent_that_does_not_answer_is_a_clear_error()
     {
-        var client = fixture.NewClient(new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+        var client = fixture.NewClient(new Uri($"http://127.0.0.1:{TestPorts.Next()}"));
 
         var e = await Assert.ThrowsAsync<HttpRequestException>(() => client.StatusLeader());
         Assert.Contains("Connection refused", e.Message, StringComparison.Ordinal);

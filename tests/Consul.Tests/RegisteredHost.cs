@@ -11,9 +11,12 @@ namespace Autopilot.Consul.Tests;
 /// <summary>A small web host on a free loopback port that registers itself in Consul the way the silo and gateway do.</summary>
 internal static class RegisteredHost
 {
-    public static async Task<WebApplication> StartAsync(Uri consul, string service, ILoggerProvider? logs = null)
+    public static Task<WebApplication> StartAsync(Uri consul, string service, ILoggerProvider? logs = null) =>
+        TestPorts.Retry(() => StartOnceAsync(consul, service, logs));
+
+    private static async Task<WebApplication> StartOnceAsync(Uri consul, string service, ILoggerProvider? logs)
     {
-        var port = FreePort.Next();
+        var port = TestPorts.Next();
         var builder = WebApplication.CreateBuilder();
         if (logs is not null)
         {
@@ -36,7 +39,16 @@ internal static class RegisteredHost
         });
         var app = builder.Build();
         app.MapGet("/health/ready", () => Results.Ok("ready"));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return app;
     }
 }

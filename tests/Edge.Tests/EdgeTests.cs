@@ -113,8 +113,7 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
     public async Task When_Consul_stops_the_last_upstream_is_still_served(string mode)
     {
         await using var agent = await ConsulAgent.StartAsync();
-        var client = ConsulFixture.ClientFor(agent.Address, out var provider);
-        await using var _ = provider;
+        var client = fixture.NewClient(agent.Address);
         var edge = await Edge(mode, agent.Address);
         var a = Track(await FakeGateway.StartAsync($"a-{service}"));
         await a.RegisterAsync(client, service);
@@ -134,8 +133,7 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
     public async Task After_Consul_restarts_the_upstream_is_held_while_its_checks_settle_then_follows_Consul(string mode)
     {
         await using var agent = await ConsulAgent.StartAsync();
-        var client = ConsulFixture.ClientFor(agent.Address, out var provider);
-        await using var _ = provider;
+        var client = fixture.NewClient(agent.Address);
         var edge = await Edge(mode, agent.Address, "--Edge:SettleAfterRecovery=00:00:05");
         var a = Track(await FakeGateway.StartAsync($"a-{service}"));
         await a.RegisterAsync(client, service);

@@ -24,14 +24,17 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
     public string RunDirectory { get; }
 
     /// <summary>Follows <paramref name="service"/>, so that tests sharing one agent do not see each other's gateways.</summary>
-    public static async Task<EdgeUnderTest> StartAsync(Uri consul, string mode, string service, params string[] extra)
+    public static Task<EdgeUnderTest> StartAsync(Uri consul, string mode, string service, params string[] extra) =>
+        TestPorts.Retry(() => StartOnceAsync(consul, mode, service, extra));
+
+    private static async Task<EdgeUnderTest> StartOnceAsync(Uri consul, string mode, string service, string[] extra)
     {
         if (mode == "nginx")
         {
             DebianPackage.Ensure("nginx", "/usr/sbin/nginx");
         }
 
-        var (front, status) = (FreePort.Next(), FreePort.Next());
+        var (front, status) = (TestPorts.Next(), TestPorts.Next());
         var run = Path.Combine(Path.GetTempPath(), "autopilot-tests", $"edge-{front}");
         var builder = WebApplication.CreateBuilder(
         [
@@ -41,7 +44,16 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
         builder.AddAutopilotEdge();
         var app = builder.Build();
         app.MapAutopilotEdge();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new EdgeUnderTest(app, front, status, run);
     }
 

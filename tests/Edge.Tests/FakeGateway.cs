@@ -27,9 +27,11 @@ internal sealed class FakeGateway : IAsyncDisposable
     public int Puts => Volatile.Read(ref puts);
 
     /// <summary>A gateway that answers with its name; with <paramref name="dieOnPut"/>, it reads a PUT and then drops the connection, as one that crashes mid-request.</summary>
-    public static async Task<FakeGateway> StartAsync(string name, bool dieOnPut = false)
+    public static Task<FakeGateway> StartAsync(string name, bool dieOnPut = false) => TestPorts.Retry(() => StartOnceAsync(name, dieOnPut));
+
+    private static async Task<FakeGateway> StartOnceAsync(string name, bool dieOnPut)
     {
-        var port = FreePort.Next();
+        var port = TestPorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
@@ -48,7 +50,16 @@ internal sealed class FakeGateway : IAsyncDisposable
 
             return Results.Text($"{name} stored /{path}");
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         gateway = new FakeGateway(name, port, app);
         return gateway;
     }

@@ -22,23 +22,34 @@ internal sealed class InProcessCluster : IAsyncDisposable
     /// <param name="name">Names the cluster (with a unique suffix), so that no two tests' silos meet.</param>
     /// <param name="siloArguments">Command-line settings of the silo besides its cluster and ports.</param>
     /// <param name="siloServices">Registrations added after the silo's own (the last one of a service wins).</param>
-    public static async Task<InProcessCluster> StartAsync(string name, IEnumerable<string> siloArguments, Action<IServiceCollection>? siloServices = null)
+    public static Task<InProcessCluster> StartAsync(string name, IEnumerable<string> siloArguments, Action<IServiceCollection>? siloServices = null) =>
+        TestPorts.Retry(() => StartOnceAsync(name, siloArguments, siloServices));
+
+    private static async Task<InProcessCluster> StartOnceAsync(string name, IEnumerable<string> siloArguments, Action<IServiceCollection>? siloServices)
     {
         var clusterId = $"{name}-{Guid.NewGuid():N}";
-        var gatewayPort = FreePort.Next();
+        var gatewayPort = TestPorts.Next();
         var builder = WebApplication.CreateBuilder(
         [
             .. siloArguments,
             $"--Orleans:ClusterId={clusterId}",
-            $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
+            $"--Orleans:Endpoints:SiloPort={TestPorts.Next()}",
             $"--Orleans:Endpoints:GatewayPort={gatewayPort}",
-            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            $"--urls=http://127.0.0.1:{TestPorts.Next()}",
         ]);
         builder.AddAutopilotHost(SiloHosting.Role).AddAutopilotSilo();
         siloServices?.Invoke(builder.Services);
         var silo = builder.Build();
         silo.MapAutopilotHost();
-        await silo.StartAsync();
+        try
+        {
+            await silo.StartAsync();
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
 
         var gateway = new WebApplicationFactory<GatewayIdentity>().WithWebHostBuilder(web =>
         {

@@ -12,7 +12,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     private const string InnerStorage = "memory";
 
-    public TestCluster Cluster { get; } = new TestClusterBuilder(initialSilosCount: 3)
+    public TestCluster Cluster { get; } = new TestClusterBuilder(initialSilosCount: 3) { PortAllocator = new TestPortAllocator() }
         .AddSiloBuilderConfigurator<SiloConfigurator>()
         .Build();
 

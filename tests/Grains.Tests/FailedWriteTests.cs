@@ -1,4 +1,5 @@
 using Autopilot.Contracts;
+using Autopilot.Testing;
 
 namespace Autopilot.Grains.Tests;
 
@@ -80,6 +81,6 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
         var retried = await Rep(taker).Put("555-0400", company);
         Assert.Equal((company, "Omaha"), (retried.Record!.Client!, retried.Record.Territory!));
         Assert.Equal(taker, (await Customer(company).Get())!.Rep);
-        await Eventually.Holds(() => Rep(owner).Get(), row => row!.Client is null);
+        await Eventually.Holds(() => Rep(owner).Get(), row => row!.Client is null, TimeSpan.FromSeconds(30), "the rep's record loses the client");
     }
 }

@@ -1,4 +1,5 @@
 using Autopilot.Contracts;
+using Autopilot.Testing;
 
 namespace Autopilot.Grains.Tests;
 
@@ -82,7 +83,7 @@ public sealed class SalesRepGrainTests(ClusterFixture fixture)
         Assert.Null(ivanRow.Territory);
 
         // The old rep also forgets the claim in its own storage, not only in what it shows.
-        await Eventually.Holds(() => Rep(ivan).Facts(), facts => facts.Client is null);
+        await Eventually.Holds(() => Rep(ivan).Facts(), facts => facts.Client is null, TimeSpan.FromSeconds(30), "the rep's facts lose the client");
     }
 
     [Fact]

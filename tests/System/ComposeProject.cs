@@ -14,9 +14,9 @@ internal sealed class ComposeProject : IAsyncDisposable
 
     public string Name { get; } = $"aptest{Guid.NewGuid():N}"[..16];
 
-    public int Port { get; } = FreePort.Next();
+    public int Port { get; } = TestPorts.Next();
 
-    public int PrometheusPort { get; } = FreePort.Next();
+    public int PrometheusPort { get; } = TestPorts.Next();
 
     public Dictionary<string, string> Environment => new() { ["AUTOPILOT_PORT"] = $"{Port}", ["PROMETHEUS_PORT"] = $"{PrometheusPort}" };
 

@@ -38,7 +38,7 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     public async Task Three_silos_and_a_gateway_form_one_cluster_through_Consul_and_a_fourth_silo_joins_with_no_config_change()
     {
         var silos = Enumerable.Range(1, 3).Select(i => Track(SiloProcess.Start($"silo-{i}", agent.Address, clusterId))).ToList();
-        var httpPort = FreePort.Next();
+        var httpPort = TestPorts.Next();
         var gateway = Track(Hosts.Start("gateway", "Gateway", [$"--Consul:Address={agent.Address}", $"--Orleans:ClusterId={clusterId}", $"--urls=http://127.0.0.1:{httpPort}"]));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
 
@@ -62,7 +62,7 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     public async Task A_stopped_silo_leaves_cleanly_and_a_killed_one_is_declared_dead_while_the_cluster_keeps_answering()
     {
         var silos = Enumerable.Range(1, 3).Select(i => Track(SiloProcess.Start($"silo-{i}", agent.Address, clusterId))).ToList();
-        var httpPort = FreePort.Next();
+        var httpPort = TestPorts.Next();
         Track(Hosts.Start("gateway", "Gateway", [$"--Consul:Address={agent.Address}", $"--Orleans:ClusterId={clusterId}", $"--urls=http://127.0.0.1:{httpPort}"]));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
         await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Count() == 3, Generous, "three active silos");
@@ -90,11 +90,11 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     {
         // No Consul:Address: both processes find the cluster through Orleans:Clustering alone, as with Orleans' own providers.
         string[] clustering = ["--Orleans:Clustering:ProviderType=Consul", $"--Orleans:Clustering:Address={agent.Address}", $"--Orleans:ClusterId={clusterId}"];
-        var (siloPort, gatewayPort, httpPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var (siloPort, gatewayPort, httpPort) = (TestPorts.Next(), TestPorts.Next(), TestPorts.Next());
         var silo = Track(Hosts.Start("silo-orleans-keys", "Silo",
         [
             .. clustering, "--Orleans:Name=configured-silo", "--Orleans:Endpoints:AdvertisedIPAddress=127.0.0.1",
-            $"--Orleans:Endpoints:SiloPort={siloPort}", $"--Orleans:Endpoints:GatewayPort={gatewayPort}", $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            $"--Orleans:Endpoints:SiloPort={siloPort}", $"--Orleans:Endpoints:GatewayPort={gatewayPort}", $"--urls=http://127.0.0.1:{TestPorts.Next()}",
         ]));
         var gateway = Track(Hosts.Start("gateway-orleans-keys", "Gateway", [.. clustering, $"--urls=http://127.0.0.1:{httpPort}"]));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
@@ -119,7 +119,7 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     [InlineData("Gateway", "--Consul:Address=nowhere", "Consul:Address 'nowhere' is not an http or https URL.")]
     public async Task Bad_configuration_stops_the_process_with_exit_code_2_and_one_sentence_naming_the_key(string project, string argument, string expected)
     {
-        var process = Track(Hosts.Start($"{project.ToLowerInvariant()}-bad-{Guid.NewGuid():N}", project, [argument, $"--urls=http://127.0.0.1:{FreePort.Next()}"]));
+        var process = Track(Hosts.Start($"{project.ToLowerInvariant()}-bad-{Guid.NewGuid():N}", project, [argument, $"--urls=http://127.0.0.1:{TestPorts.Next()}"]));
 
         Assert.Equal(2, await process.ExitCodeAsync(Generous));
         Assert.True(process.Printed(expected), process.Tail());

@@ -31,7 +31,7 @@ public sealed class EdgeProcessTests : IAsyncLifetime
 
     private (ChildProcess Edge, HttpClient Front, HttpClient Status, string Run) StartEdge()
     {
-        var (front, status) = (FreePort.Next(), FreePort.Next());
+        var (front, status) = (TestPorts.Next(), TestPorts.Next());
         var run = Path.Combine(Hosts.LogDirectory, $"edge-{front}");
         var edge = Hosts.Start($"edge-{front}", "Edge",
             [$"--Consul:Address={agent.Address}", "--Edge:Mode=nginx", $"--Edge:Listen=127.0.0.1:{front}", $"--Edge:RunDirectory={run}", $"--urls=http://127.0.0.1:{status}"]);

@@ -7,7 +7,7 @@ internal sealed record SiloProcess(ChildProcess Process, int SiloPort, int Gatew
 {
     public static SiloProcess Start(string name, Uri consul, string clusterId)
     {
-        var (siloPort, gatewayPort, httpPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var (siloPort, gatewayPort, httpPort) = (TestPorts.Next(), TestPorts.Next(), TestPorts.Next());
         var process = Hosts.Start(name, "Silo",
         [
             $"--Consul:Address={consul}", $"--Orleans:ClusterId={clusterId}", "--Orleans:Endpoints:AdvertisedIPAddress=127.0.0.1",

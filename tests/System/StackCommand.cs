@@ -8,12 +8,15 @@ namespace Autopilot.SystemTests;
 /// </summary>
 internal sealed class StackCommand : IAsyncDisposable
 {
+    private readonly PortSpan span;
+
     public StackCommand()
     {
         Run = Path.Combine(Path.GetTempPath(), "autopilot-tests", $"stack-{Guid.NewGuid():N}");
-        // Below Linux's ephemeral range (32768 and up), so that no outgoing connection of another test holds one of its ports.
-        BasePort = 10000 + (Random.Shared.Next(0, 35) * 500);
-        EdgePort = FreePort.Next();
+        // The whole port map (B..B+499), reserved against every other test process.
+        span = TestPorts.Span(500);
+        BasePort = span.First;
+        EdgePort = TestPorts.Next();
         Ports = StackPorts.Read(Repo.Root, BasePort, EdgePort);
     }
 
@@ -45,9 +48,16 @@ internal sealed class StackCommand : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Directory.Exists(Path.Combine(Run, "pids")))
+        try
         {
-            await Invoke(TimeSpan.FromMinutes(3), "down");
+            if (Directory.Exists(Path.Combine(Run, "pids")))
+            {
+                await Invoke(TimeSpan.FromMinutes(3), "down");
+            }
+        }
+        finally
+        {
+            span.Dispose();
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
     private static readonly TimeSpan Generous = TimeSpan.FromMinutes(4);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string stack = $"apswarm{Guid.NewGuid():N}"[..15];
-    private readonly int port = FreePort.Next();
+    private readonly int port = TestPorts.Next();
     private bool joined;
 
     public async Task InitializeAsync()
@@ -49,7 +49,7 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
     [Fact]
     public async Task A_stack_deploys_scales_and_rolls_gateways_and_silos_under_load_without_a_failed_request()
     {
-        var environment = new Dictionary<string, string>(engine.Images) { ["AUTOPILOT_PORT"] = $"{port}", ["PROMETHEUS_PORT"] = $"{FreePort.Next()}" };
+        var environment = new Dictionary<string, string>(engine.Images) { ["AUTOPILOT_PORT"] = $"{port}", ["PROMETHEUS_PORT"] = $"{TestPorts.Next()}" };
         using var front = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
         var clock = Stopwatch.StartNew();

@@ -27,14 +27,14 @@ public sealed class ConsulAgent : IAsyncDisposable
 
     private ConsulAgent(string? extraHcl)
     {
-        HttpPort = FreePort.Next();
+        HttpPort = TestPorts.Next();
         logDirectory = Path.Combine(Path.GetTempPath(), "autopilot-tests", $"consul-{HttpPort}");
         var hcl = "check_reap_interval = \"1s\"\n" + (extraHcl ?? "");
         arguments =
         [
             "agent", "-dev", "-node", $"test-{HttpPort}", "-bind", "127.0.0.1", "-client", "127.0.0.1",
             "-http-port", $"{HttpPort}", "-dns-port", "-1", "-grpc-port", "-1",
-            "-server-port", $"{FreePort.Next()}", "-serf-lan-port", $"{FreePort.Next()}", "-serf-wan-port", $"{FreePort.Next()}",
+            "-server-port", $"{TestPorts.Next()}", "-serf-lan-port", $"{TestPorts.Next()}", "-serf-wan-port", $"{TestPorts.Next()}",
             "-hcl", hcl, "-log-level", "warn",
         ];
     }
@@ -43,12 +43,22 @@ public sealed class ConsulAgent : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{HttpPort}");
 
-    public static async Task<ConsulAgent> StartAsync(string? extraHcl = null)
+    /// <summary>Starts an agent; if one of its ports was taken meanwhile, again on new ports.</summary>
+    public static Task<ConsulAgent> StartAsync(string? extraHcl = null) => TestPorts.Retry(async () =>
     {
         var agent = new ConsulAgent(extraHcl);
-        await agent.StartProcessAsync();
+        try
+        {
+            await agent.StartProcessAsync();
+        }
+        catch
+        {
+            await agent.DisposeAsync();
+            throw;
+        }
+
         return agent;
-    }
+    });
 
     /// <summary>Stops the agent and starts it again on the same ports: a dev agent comes back empty, as after losing its state.</summary>
     public async Task RestartAsync()
@@ -78,7 +88,10 @@ public sealed class ConsulAgent : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The Consul agent exited at start.\n{process.Tail()}");
+                var tail = process.Tail();
+                throw TestPorts.SaysInUse(tail)
+                    ? new PortInUseException($"The Consul agent could not bind a port.\n{tail}")
+                    : new InvalidOperationException($"The Consul agent exited at start.\n{tail}");
             }
 
             try

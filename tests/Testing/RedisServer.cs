@@ -18,10 +18,13 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts a server; if its port was taken meanwhile, again on a new one.</summary>
+    public static Task<RedisServer> StartAsync() => TestPorts.Retry(StartOnceAsync);
+
+    private static async Task<RedisServer> StartOnceAsync()
     {
         var binary = DebianPackage.Ensure("redis-server", "/usr/bin/redis-server");
-        var port = FreePort.Next();
+        var port = TestPorts.Next();
         var process = ChildProcess.Start($"redis-{port}", binary,
             ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"],
             Path.Combine(Path.GetTempPath(), "autopilot-tests", $"redis-{port}"));
@@ -32,7 +35,10 @@ public sealed class RedisServer : IAsyncDisposable
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
                 await server.DisposeAsync();
-                throw new InvalidOperationException($"redis-server did not answer PING on port {port}.\n{process.Tail()}");
+                var tail = process.Tail();
+                throw TestPorts.SaysInUse(tail)
+                    ? new PortInUseException($"redis-server could not bind port {port}.\n{tail}")
+                    : new InvalidOperationException($"redis-server did not answer PING on port {port}.\n{tail}");
             }
 
             await Task.Delay(100);

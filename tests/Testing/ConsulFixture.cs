@@ -1,10 +1,14 @@
 using Autopilot.Consul.Client;
-using Autopilot.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xunit;
 
-namespace Autopilot.Consul.Tests;
+namespace Autopilot.Testing;
 
-/// <summary>One real Consul agent for the contract tests; each test works under a cluster id of its own.</summary>
+/// <summary>
+/// One real Consul agent shared by a collection of tests, each working under a key prefix, cluster id or service name of its
+/// own; clients and services built here are disposed with it, and what they log is kept in <see cref="Logs"/>.
+/// </summary>
 public sealed class ConsulFixture : IAsyncLifetime
 {
     private readonly List<ServiceProvider> providers = [];
@@ -12,6 +16,8 @@ public sealed class ConsulFixture : IAsyncLifetime
     public ConsulAgent Agent { get; private set; } = null!;
 
     public ConsulClient Client { get; private set; } = null!;
+
+    public CollectingLoggerProvider Logs { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -29,6 +35,7 @@ public sealed class ConsulFixture : IAsyncLifetime
         await Agent.DisposeAsync();
     }
 
+    /// <summary>A client of the agent at <paramref name="address"/> (this fixture's or another), with an ACL token if given.</summary>
     public ConsulClient NewClient(Uri address, string? token = null) =>
         Services(services => services.AddConsulClient(o =>
         {
@@ -36,9 +43,10 @@ public sealed class ConsulFixture : IAsyncLifetime
             o.Token = token;
         })).GetRequiredService<ConsulClient>();
 
-    private ServiceProvider Services(Action<IServiceCollection> configure)
+    /// <summary>A service provider with logging into <see cref="Logs"/> and what <paramref name="configure"/> adds.</summary>
+    public IServiceProvider Services(Action<IServiceCollection> configure)
     {
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging(logging => logging.AddProvider(Logs));
         configure(services);
         var provider = services.BuildServiceProvider();
         lock (providers)
@@ -48,17 +56,4 @@ public sealed class ConsulFixture : IAsyncLifetime
 
         return provider;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ConsulCollection : ICollectionFixture<ConsulFixture>
-{
-    public const string Name = "consul";
-}
-
-/// <summary>Registration tests wait on Consul's one-minute reaper: an agent of their own lets them run beside the client tests.</summary>
-[CollectionDefinition(Name)]
-public sealed class ConsulRegistrationCollection : ICollectionFixture<ConsulFixture>
-{
-    public const string Name = "consul-registration";
 }
