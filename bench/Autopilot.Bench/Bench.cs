@@ -228,7 +228,7 @@ internal sealed class Bench(string root, bool quick) : IDisposable
     public async Task<string> RedisCli(params string[] arguments)
     {
         var what = $"redis-cli {string.Join(' ', arguments)}";
-        var output = await Programs.RunAsync(Programs.Start("redis-cli", ["-h", "127.0.0.1", "-p", $"{Stack.Ports["redis"]}", .. arguments]), what);
+        var output = await Programs.RunAsync(Programs.Start("redis-cli", ["-h", "127.0.0.1", "-p", $"{Stack.Ports.Redis}", .. arguments]), what);
         return output.StartsWith("ERR", StringComparison.Ordinal) ? throw new InvalidOperationException($"{what}: {output}") : output;
     }
 

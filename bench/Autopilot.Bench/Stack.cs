@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Autopilot.Testing;
+using Autopilot.Stack.Model;
 
 namespace Autopilot.Bench;
 
@@ -9,19 +9,19 @@ public sealed class Stack(string root, int basePort, int edgePort)
 {
     public string Run { get; } = Path.Combine(root, "bench", "results", "run");
 
-    /// <summary>The port map, as <c>./autopilot ports</c> prints it.</summary>
-    public StackPorts Ports { get; } = StackPorts.Read(root, basePort, edgePort);
+    /// <summary>The port map, from the model the command line itself reads.</summary>
+    public StackPorts Ports { get; } = new(basePort, edgePort);
 
     public string[] UpArguments(int silos, int gateways) =>
         ["up", "--silos", $"{silos}", "--gateways", $"{gateways}", "--port", $"{edgePort}", "--base-port", $"{basePort}"];
 
-    public Uri Front => Ports.Url("edge");
+    public Uri Front => Ports.EdgeUrl;
 
-    public Uri EdgeStatus => Ports.Url("edge_status");
+    public Uri EdgeStatus => Ports.EdgeStatusUrl;
 
-    public Uri Gateway(int j) => new($"http://127.0.0.1:{Ports.GatewayHttp(j)}");
+    public Uri Gateway(int j) => StackPorts.Loopback(Ports.GatewayHttp(j));
 
-    public Uri SiloHttp(int i) => new($"http://127.0.0.1:{Ports.SiloHttp(i)}");
+    public Uri SiloHttp(int i) => StackPorts.Loopback(Ports.SiloHttp(i));
 
     public Task<string> Invoke(params string[] arguments) => Programs.RunAsync(StartInfo(arguments), $"./autopilot {string.Join(' ', arguments)}");
 

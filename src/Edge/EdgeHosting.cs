@@ -7,7 +7,6 @@ namespace Autopilot.Edge;
 
 public static class EdgeHosting
 {
-    public static HostRole Role { get; } = new("edge", "http://127.0.0.1:8070");
 
     private const string NoGateway =
         """{"type":"about:blank","title":"No gateway is available.","status":503,"detail":"No gateway passes its health check in Consul right now; retry shortly."}""";
@@ -22,7 +21,7 @@ public static class EdgeHosting
                 ["Consul:Address is required: the edge follows the gateways registered in Consul."]);
         var door = edge.ResolveFrontDoor();
 
-        var status = (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : Role.DefaultUrl).Split(';');
+        var status = (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : HostRole.Edge.DefaultUrl).Split(';');
         builder.WebHost.UseUrls(door.Mode == EdgeMode.Yarp ? [.. status, $"http://{edge.Listen}"] : status);
         if (door.Mode == EdgeMode.Yarp)
         {
@@ -55,13 +54,13 @@ public static class EdgeHosting
         builder.Services.AddHostedService<GatewayWatcher>();
         builder.Services.AddHostedService<UpstreamApplier>();
         builder.Services.AddSingleton<IReadyLine, EdgeReadyLine>();
-        builder.Services.AddHealthChecks().AddCheck<EdgeReadyCheck>("edge", tags: [HostingExtensions.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<EdgeReadyCheck>(HostRole.Edge.Name, tags: [HostingExtensions.ReadyTag]);
         builder.Services.AddConsulRegistration(consul.CopyTo, services =>
         {
             var status = ReachableUrl.Of(services);
             return new ServiceRegistrationOptions
             {
-                Name = "edge",
+                Name = HostRole.Edge.Name,
                 Address = edge.ListenHost,
                 Port = edge.ListenPort,
                 CheckUrl = new Uri(status, "health/ready").ToString(),

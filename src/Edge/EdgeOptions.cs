@@ -15,7 +15,7 @@ public sealed class EdgeOptions
     public string Listen { get; set; } = "127.0.0.1:8080";
 
     /// <summary>The Consul service whose passing instances are the upstream.</summary>
-    public string Service { get; set; } = "gateway";
+    public string Service { get; set; } = HostRole.Gateway.Name;
 
     /// <summary>The nginx binary: a path, or a name looked up in PATH, /usr/sbin and /usr/local/sbin.</summary>
     public string NginxBinary { get; set; } = "nginx";

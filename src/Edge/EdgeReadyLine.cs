@@ -6,7 +6,7 @@ namespace Autopilot.Edge;
 /// <summary>The edge's ready line: the front door, what serves it, and the Consul service it follows.</summary>
 public sealed class EdgeReadyLine(EdgeOptions options, IUpstreamSink sink, ConsulClient consul) : IReadyLine
 {
-    public string Name => InstanceName.For("edge", options.ListenPort);
+    public string Name => InstanceName.For(HostRole.Edge.Name, options.ListenPort);
 
     public string Details => $"front door {options.Listen} by {sink.Name}, following Consul service '{options.Service}' at {consul.Address}";
 

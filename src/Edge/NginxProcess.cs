@@ -23,8 +23,6 @@ public sealed partial class NginxProcess(
 
     public bool Running => nginx is { HasExited: false };
 
-    public int Pid => nginx?.Id ?? 0;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await files.PrepareAsync(cancellationToken);

@@ -1,4 +1,4 @@
 using Autopilot.Edge;
 using Autopilot.Hosting;
 
-return await AutopilotHost.RunAsync(EdgeHosting.Role, args, builder => builder.AddAutopilotEdge(), app => app.MapAutopilotEdge());
+return await AutopilotHost.RunAsync(HostRole.Edge, args, builder => builder.AddAutopilotEdge(), app => app.MapAutopilotEdge());

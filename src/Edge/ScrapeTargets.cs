@@ -1,4 +1,5 @@
 using Autopilot.Consul.Client;
+using Autopilot.Hosting;
 
 namespace Autopilot.Edge;
 
@@ -10,7 +11,7 @@ namespace Autopilot.Edge;
 /// </summary>
 public static class ScrapeTargets
 {
-    private static readonly string[] Services = ["silo", "gateway", "edge"];
+    private static readonly string[] Services = [HostRole.Silo.Name, HostRole.Gateway.Name, HostRole.Edge.Name];
 
     public static IEndpointRouteBuilder MapScrapeTargets(this IEndpointRouteBuilder app)
     {

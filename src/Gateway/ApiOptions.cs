@@ -11,7 +11,7 @@ public sealed class ApiOptions
     /// The whole time a request may take, retries of its grain calls included; below nginx's <c>proxy_read_timeout</c> (30 s)
     /// so that the caller hears this gateway's answer (503 or 504 problem+json), not nginx's.
     /// </summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan RequestTimeout { get; set; } = Deadlines.Request;
 
     public static ApiOptions Load(IConfiguration configuration)
     {

@@ -1,4 +1,5 @@
 using Autopilot.Contracts;
+using Autopilot.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Autopilot.Gateway;
@@ -11,8 +12,6 @@ namespace Autopilot.Gateway;
 /// </summary>
 public sealed class ClusterReadyCheck(ClusterConnection connection, IGrainFactory grains) : IHealthCheck
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(800);
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (connection.ConnectedGateways > 0)
@@ -22,7 +21,7 @@ public sealed class ClusterReadyCheck(ClusterConnection connection, IGrainFactor
 
         try
         {
-            var active = await grains.GetGrain<IClusterViewGrain>(0).ActiveSilos().WaitAsync(ProbeTimeout, cancellationToken);
+            var active = await grains.GetGrain<IClusterViewGrain>(0).ActiveSilos().WaitAsync(Deadlines.ReadyProbe, cancellationToken);
             return active > 0
                 ? HealthCheckResult.Healthy($"a silo gateway answers, with {active} active silo(s)")
                 : HealthCheckResult.Unhealthy("the cluster has no active silo");

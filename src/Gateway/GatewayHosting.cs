@@ -10,7 +10,6 @@ namespace Autopilot.Gateway;
 
 public static class GatewayHosting
 {
-    public static HostRole Role { get; } = new("gateway", "http://127.0.0.1:8080");
 
     /// <summary>
     /// The Orleans client (clustering from <c>Orleans:Clustering:ProviderType</c>, else Consul when <c>Consul:Address</c> is set,
@@ -25,8 +24,8 @@ public static class GatewayHosting
         var api = ApiOptions.Load(configuration);
         var dashboard = DashboardSwitch.Load(configuration);
         var providerType = configuration["Orleans:Clustering:ProviderType"];
-        var clusterId = configuration["Orleans:ClusterId"] ?? "autopilot";
-        var serviceId = configuration["Orleans:ServiceId"] ?? "autopilot";
+        var clusterId = configuration["Orleans:ClusterId"] ?? ClusterDefaults.Id;
+        var serviceId = configuration["Orleans:ServiceId"] ?? ClusterDefaults.Id;
         var services = builder.Services;
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes * 4);
@@ -37,7 +36,7 @@ public static class GatewayHosting
             o.ClusterId = clusterId;
             o.ServiceId = serviceId;
         });
-        services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = Deadlines.GatewayCall);
         services.AddAutopilotWireExceptions();
         builder.UseOrleansClient(client =>
         {
@@ -81,7 +80,7 @@ public static class GatewayHosting
                 var url = ReachableUrl.Of(provider);
                 return new ServiceRegistrationOptions
                 {
-                    Name = "gateway",
+                    Name = HostRole.Gateway.Name,
                     Address = url.Host,
                     Port = url.Port,
                     CheckUrl = new Uri(url, "health/ready").ToString(),

@@ -13,6 +13,6 @@ public sealed class GatewayIdentity(IServer server)
 
     private static string Create(string? address) =>
         address is not null && Uri.TryCreate(address.Replace("://+", "://localhost").Replace("://*", "://localhost"), UriKind.Absolute, out var uri)
-            ? InstanceName.For("gateway", uri.Port)
+            ? InstanceName.For(HostRole.Gateway.Name, uri.Port)
             : $"gateway-{Environment.MachineName.ToLowerInvariant()}";
 }

@@ -16,6 +16,11 @@ namespace Autopilot.Gateway;
 /// </summary>
 public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
 {
+    /// <summary>Eight retries, 100 ms doubling to 1 s: 5.5 s of back-off in all (<c>Deadlines.RetryBackoff</c>), which outlasts a failure detection.</summary>
+    public const int MaxRetryAttempts = 8;
+    public static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
+
     private static readonly System.Diagnostics.Metrics.Counter<long> Retried = Autopilot.Hosting.AutopilotMetrics.Meter.CreateCounter<long>(
         "autopilot.grain_calls.retried", "{call}", "Grain calls sent again because the cluster did not run them, or a read timed out");
 
@@ -41,9 +46,9 @@ public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = retryOn,
-                MaxRetryAttempts = 8,
-                Delay = TimeSpan.FromMilliseconds(100),
-                MaxDelay = TimeSpan.FromSeconds(1),
+                MaxRetryAttempts = MaxRetryAttempts,
+                Delay = FirstDelay,
+                MaxDelay = MaxDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 OnRetry = args =>

@@ -6,8 +6,8 @@ namespace Autopilot.Grains;
 [StatelessWorker]
 public sealed class ClusterViewGrain(IClusterMembershipService membership) : Grain, IClusterViewGrain
 {
-    /// <summary>Well inside <see cref="Reads.Timeout"/>: a frozen silo costs the answer this much, once.</summary>
-    private static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(1.5);
+    /// <summary>Well inside <see cref="Reads.Timeout"/>: a frozen silo costs the answer this much, once (Deadlines.ClusterStatistics, pinned by its test).</summary>
+    public static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(1.5);
 
     public Task<int> ActiveSilos() =>
         Task.FromResult(membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));

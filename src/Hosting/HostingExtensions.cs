@@ -42,6 +42,8 @@ public static class HostingExtensions
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 
         builder.Services.AddSingleton(role);
+        // On SIGTERM: deregister, drain, hand grains over, within the budget's shutdown (the process manager waits longer).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Deadlines.HostShutdown);
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<ReadyAnnouncer>();
 

@@ -13,7 +13,6 @@ namespace Autopilot.Silo;
 
 public static class SiloHosting
 {
-    public static HostRole Role { get; } = new("silo", "http://127.0.0.1:8090");
 
     /// <summary>
     /// Everything that makes this process a silo of the cluster: clustering (Orleans' <c>Orleans:Clustering:ProviderType</c>,
@@ -84,9 +83,9 @@ public static class SiloHosting
             // waits no longer than the gateway's own call (ClientMessagingOptions.ResponseTimeout), and so does a call to
             // one of Orleans' system targets (a directory registration among them: one held a grain's activation past the
             // deadline after a whole-cluster crash; failed, the activation's messages are placed again).
-            o.ResponseTimeout = TimeSpan.FromSeconds(10);
-            o.SystemResponseTimeout = TimeSpan.FromSeconds(10);
-            o.PlacementTimeout = TimeSpan.FromSeconds(5);
+            o.ResponseTimeout = Deadlines.SiloCall;
+            o.SystemResponseTimeout = Deadlines.SiloCall;
+            o.PlacementTimeout = Deadlines.Placement;
         });
         // Orleans binds its own Orleans:Messaging section over these defaults.
         services.AddAutopilotWireExceptions();
@@ -184,8 +183,8 @@ public static class SiloHosting
                 var health = ReachableUrl.Of(provider, endpoints.AdvertisedIPAddress);
                 return new ServiceRegistrationOptions
                 {
-                    Name = "silo",
-                    Id = InstanceName.For("silo", endpoints.SiloPort),
+                    Name = HostRole.Silo.Name,
+                    Id = InstanceName.For(HostRole.Silo.Name, endpoints.SiloPort),
                     Address = endpoints.AdvertisedIPAddress.ToString(),
                     Port = endpoints.SiloPort,
                     CheckUrl = new Uri(health, "health/ready").ToString(),
@@ -208,7 +207,7 @@ public static class SiloHosting
         services.AddSingleton(memoryTrim);
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<MemoryTrim>();
-        services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: [HostingExtensions.ReadyTag]);
+        services.AddHealthChecks().AddCheck<SiloReadyCheck>(HostRole.Silo.Name, tags: [HostingExtensions.ReadyTag]);
         return builder;
     }
 }

@@ -12,10 +12,10 @@ namespace Autopilot.Silo;
 public sealed record SiloSettings(string ClusterId, string ServiceId, int SiloPort, int GatewayPort, IPAddress? AdvertisedIPAddress, string? Name)
 {
     public const string Section = "Orleans";
-    public const string DefaultId = "autopilot";
+    public const string DefaultId = Autopilot.Hosting.ClusterDefaults.Id;
 
     /// <summary>Shown as <c>source</c> on every row: <c>Orleans:Name</c>, else <c>silo-{host}-{SiloPort}</c>.</summary>
-    public string EffectiveName => Name is { Length: > 0 } name ? name : Autopilot.Hosting.InstanceName.For("silo", SiloPort);
+    public string EffectiveName => Name is { Length: > 0 } name ? name : Autopilot.Hosting.InstanceName.For(Autopilot.Hosting.HostRole.Silo.Name, SiloPort);
 
     public static SiloSettings Load(IConfiguration configuration)
     {

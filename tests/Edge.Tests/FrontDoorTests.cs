@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Autopilot.Stack.Processes;
+using Autopilot.Stack.Traffic;
 using Autopilot.Testing;
 
 namespace Autopilot.Edge.Tests;

@@ -1,3 +1,4 @@
+using Autopilot.Hosting;
 using Autopilot.Silo;
 using Autopilot.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -37,7 +38,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
             $"--Orleans:Endpoints:GatewayPort={gatewayPort}",
             $"--urls=http://127.0.0.1:{TestPorts.Next()}",
         ]);
-        builder.AddAutopilotHost(SiloHosting.Role).AddAutopilotSilo();
+        builder.AddAutopilotHost(HostRole.Silo).AddAutopilotSilo();
         siloServices?.Invoke(builder.Services);
         var silo = builder.Build();
         silo.MapAutopilotHost();

@@ -1,3 +1,4 @@
+using Autopilot.Hosting;
 using Autopilot.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,14 +74,14 @@ public sealed class OrleansOptionsTests
     private static WebApplication Build(params string[] arguments)
     {
         var builder = WebApplication.CreateBuilder(arguments);
-        builder.AddAutopilotHost(SiloHosting.Role).AddAutopilotSilo();
+        builder.AddAutopilotHost(HostRole.Silo).AddAutopilotSilo();
         return builder.Build();
     }
 
     private static WebApplication BuildGateway(params string[] arguments)
     {
         var builder = WebApplication.CreateBuilder(arguments);
-        builder.AddAutopilotHost(GatewayHosting.Role).AddAutopilotGateway();
+        builder.AddAutopilotHost(HostRole.Gateway).AddAutopilotGateway();
         return builder.Build();
     }
 }

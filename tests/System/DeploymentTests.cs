@@ -1,4 +1,6 @@
+using Autopilot.Stack.Model;
 using Autopilot.Testing;
+using YamlDotNet.RepresentationModel;
 
 namespace Autopilot.SystemTests;
 
@@ -49,13 +51,42 @@ public sealed class DeploymentTests
     {
         var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
         var stage = dockerfile[dockerfile.IndexOf($"AS {target}\n", StringComparison.Ordinal)..].Split("\nFROM ", 2)[0].Split('\n');
-        var stack = File.ReadAllText(Path.Combine(Repo.Root, "autopilot"));
+        var local = Model.Parts(silos: 1, gateways: 1).Single(p => p.Kind.ToString() == project);
 
         Assert.Contains("ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0", dockerfile, StringComparison.Ordinal);
         Assert.Contains("ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile, StringComparison.Ordinal);
         Assert.Contains("USER app", stage);
         Assert.Contains(stage, l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal) && l.Contains("/health/ready", StringComparison.Ordinal));
         Assert.Contains($"ENTRYPOINT [\"dotnet\", \"Autopilot.{project}.dll\"]", stage);
-        Assert.Contains($"dotnet \"$PUBLISH/{target}/Autopilot.{project}.dll\"", stack, StringComparison.Ordinal);
+        Assert.Equal(("dotnet", $"Autopilot.{project}.dll"), (local.Program, Path.GetFileName(local.ProgramArguments[0])));
     }
+
+    [Theory]
+    [InlineData("silo")]
+    [InlineData("gateway")]
+    [InlineData("edge")]
+    public void The_compose_file_gives_each_host_the_configuration_keys_and_dependencies_of_the_stack_model(string service)
+    {
+        var compose = new YamlStream();
+        compose.Load(new StringReader(File.ReadAllText(Path.Combine(Deploy, "docker-compose.yml"))));
+        var services = (YamlMappingNode)((YamlMappingNode)compose.Documents[0].RootNode)["services"];
+        var model = Model.Parts(silos: 1, gateways: 1).Single(p => p.Kind.ToString().Equals(service, StringComparison.OrdinalIgnoreCase));
+        var definition = (YamlMappingNode)services[service];
+        var environment = ((YamlMappingNode)definition["environment"]).Children.ToDictionary(e => e.Key.ToString().Replace("__", ":", StringComparison.Ordinal), e => e.Value.ToString());
+        var dependsOn = ((YamlSequenceNode)definition["depends_on"]).Children.Select(d => d.ToString());
+
+        Assert.Equal(
+            services.Children.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal),
+            Enum.GetNames<PartKind>().Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal));
+        Assert.Equal(model.Settings.Keys.Order(StringComparer.Ordinal), environment.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(model.DependsOn.Select(k => k.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal), dependsOn.Order(StringComparer.Ordinal));
+        if (model.Settings.ContainsKey("Orleans:ClusterId"))
+        {
+            Assert.Equal(StackTopology.ClusterId, environment["Orleans:ClusterId"]);
+        }
+    }
+
+    // The local stack's model; only its shape is read here (no process starts).
+    private static StackTopology Model { get; } =
+        new(StackPorts.Default, new RunFolder(Path.Combine(Path.GetTempPath(), "autopilot-model")), new HostBinaries("/published", Published: true, "consul"));
 }

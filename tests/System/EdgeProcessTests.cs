@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Autopilot.Stack.Processes;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;

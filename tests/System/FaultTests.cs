@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Autopilot.Contracts;
+using Autopilot.Stack.Processes;
+using Autopilot.Stack.Traffic;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;

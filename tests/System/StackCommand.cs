@@ -1,3 +1,4 @@
+using Autopilot.Stack.Model;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;
@@ -17,7 +18,7 @@ internal sealed class StackCommand : IAsyncDisposable
         span = TestPorts.Span(500);
         BasePort = span.First;
         EdgePort = TestPorts.Next();
-        Ports = StackPorts.Read(Repo.Root, BasePort, EdgePort);
+        Ports = new StackPorts(BasePort, EdgePort);
     }
 
     public string Run { get; }
@@ -26,10 +27,10 @@ internal sealed class StackCommand : IAsyncDisposable
 
     public int EdgePort { get; }
 
-    /// <summary>The stack's port map, as <c>./autopilot ports</c> gives it: the one place the ports are written.</summary>
+    /// <summary>The stack's port map, from the model the command line itself reads.</summary>
     public StackPorts Ports { get; }
 
-    public Uri ConsulAddress => new($"http://127.0.0.1:{Ports["consul_http"]}");
+    public Uri ConsulAddress => Ports.ConsulUrl;
 
     public int SiloPort(int i) => Ports.SiloPort(i);
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Autopilot.Contracts;
+using Autopilot.Stack.Traffic;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;
@@ -48,7 +49,7 @@ public sealed class StackTests
             Assert.True(response.IsSuccessStatusCode, $"PUT {name}: {(int)response.StatusCode}");
         });
         await stack.Invoke(Generous, "scale", "silo=3");
-        using var prometheus = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{stack.Ports["prometheus"]}"), Timeout = TimeSpan.FromSeconds(5) };
+        using var prometheus = new HttpClient { BaseAddress = stack.Ports.PrometheusUrl, Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.Holds(() => prometheus.GetFromJsonAsync<JsonElement>("/api/v1/targets?state=active"),
             targets => targets.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
                 .Count(t => t.GetProperty("labels").GetProperty("service").GetString() == "silo" && t.GetProperty("health").GetString() == "up") == 3,
@@ -141,8 +142,8 @@ public sealed class StackTests
         var consul = ChildProcess.Start("consul-after-down", Repo.RunScript("scripts/install-consul.sh", TimeSpan.FromMinutes(5)),
         [
             "agent", "-server", "-bootstrap-expect=1", "-node=autopilot", $"-data-dir={Path.Combine(stack.Run, "consul", "data")}",
-            "-bind=127.0.0.1", "-client=127.0.0.1", $"-http-port={stack.Ports["consul_http"]}", "-dns-port=-1", "-grpc-port=-1",
-            $"-server-port={stack.Ports["consul_server"]}", $"-serf-lan-port={stack.Ports["consul_serf_lan"]}", $"-serf-wan-port={stack.Ports["consul_serf_wan"]}",
+            "-bind=127.0.0.1", "-client=127.0.0.1", $"-http-port={stack.Ports.ConsulHttp}", "-dns-port=-1", "-grpc-port=-1",
+            $"-server-port={stack.Ports.ConsulServer}", $"-serf-lan-port={stack.Ports.ConsulSerfLan}", $"-serf-wan-port={stack.Ports.ConsulSerfWan}",
         ], Hosts.LogDirectory);
         using var http = new HttpClient { BaseAddress = stack.ConsulAddress, Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.Holds(() => http.GetFromJsonAsync<string>("/v1/status/leader"), leader => !string.IsNullOrEmpty(leader), Generous,

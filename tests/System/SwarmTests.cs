@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Autopilot.Contracts;
+using Autopilot.Stack.Traffic;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Autopilot.Stack.Processes;
 
 namespace Autopilot.Testing;
 

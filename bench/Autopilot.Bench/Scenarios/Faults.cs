@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Autopilot.Testing;
+using Autopilot.Stack.Processes;
+using Autopilot.Stack.Traffic;
 
 namespace Autopilot.Bench.Scenarios;
 

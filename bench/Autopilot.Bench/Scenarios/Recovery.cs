@@ -1,4 +1,4 @@
-using Autopilot.Testing;
+using Autopilot.Stack.Traffic;
 
 namespace Autopilot.Bench.Scenarios;
 

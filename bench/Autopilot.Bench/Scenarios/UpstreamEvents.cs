@@ -1,5 +1,5 @@
 using System.Globalization;
-using Autopilot.Testing;
+using Autopilot.Stack.Traffic;
 
 namespace Autopilot.Bench.Scenarios;
 

@@ -92,10 +92,11 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
         return response.StatusCode == HttpStatusCode.NotFound ? null : await Read(response, ConsulJsonContext.Default.AgentService, cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<string, AgentCheck>> AgentChecks(CancellationToken cancellationToken = default)
+    /// <summary>Every service the local agent holds, by ID.</summary>
+    public async Task<IReadOnlyDictionary<string, AgentService>> AgentServices(CancellationToken cancellationToken = default)
     {
-        using var response = await Send(HttpMethod.Get, "v1/agent/checks", null, null, cancellationToken);
-        return await Read(response, ConsulJsonContext.Default.DictionaryStringAgentCheck, cancellationToken);
+        using var response = await Send(HttpMethod.Get, "v1/agent/services", null, null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.DictionaryStringAgentService, cancellationToken);
     }
 
     /// <summary>The instances of a service with their checks; with <paramref name="index"/> &gt; 0, blocks until they change or <paramref name="wait"/> passes.</summary>

@@ -10,7 +10,7 @@ namespace Autopilot.Consul.Client;
 [JsonSerializable(typeof(AgentServiceRegistration))]
 [JsonSerializable(typeof(AgentService))]
 [JsonSerializable(typeof(Dictionary<string, AgentService>))]
-[JsonSerializable(typeof(Dictionary<string, AgentCheck>))]
+[JsonSerializable(typeof(Dictionary<string, AgentService>))]
 [JsonSerializable(typeof(List<ServiceEntry>))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ConsulJsonContext : JsonSerializerContext;

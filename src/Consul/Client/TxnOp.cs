@@ -8,13 +8,8 @@ public sealed class TxnOp
     /// <summary>Create or replace only if the key's ModifyIndex is <paramref name="index"/>; 0 means "only if absent".</summary>
     public static TxnOp Cas(string key, byte[] value, ulong index) => new() { KV = new TxnKvOp { Verb = "cas", Key = key, Value = value, Index = index } };
 
-    public static TxnOp Set(string key, byte[] value) => new() { KV = new TxnKvOp { Verb = "set", Key = key, Value = value } };
-
     public static TxnOp Delete(string key) => new() { KV = new TxnKvOp { Verb = "delete", Key = key } };
 
     /// <summary>Delete only if the key's ModifyIndex is <paramref name="index"/>.</summary>
     public static TxnOp DeleteCas(string key, ulong index) => new() { KV = new TxnKvOp { Verb = "delete-cas", Key = key, Index = index } };
-
-    /// <summary>Fail the transaction unless the key's ModifyIndex is <paramref name="index"/>.</summary>
-    public static TxnOp CheckIndex(string key, ulong index) => new() { KV = new TxnKvOp { Verb = "check-index", Key = key, Index = index } };
 }

@@ -20,17 +20,14 @@ public sealed class ServiceRegistrationOptions
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How long the agent waits for the check's answer. Ready checks answer from local state within milliseconds, but on a
-    /// machine whose cores are saturated (the bench measured runnable tasks waiting for a core 78% of the time) a 1 s
-    /// limit failed checks of healthy processes twice in a row and took a gateway out of nginx's upstream mid-load.
+    /// How long the agent waits for the check's answer: ready checks answer from local state within milliseconds, and this
+    /// leaves room for a machine whose cores are saturated (bench/README.md, "Health checks under saturation").
     /// </summary>
-    public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan CheckTimeout { get; set; } = Autopilot.Hosting.Deadlines.ConsulCheck;
 
     /// <summary>
     /// Failed checks in a row before the service turns critical: a stall (a long GC, a frozen peer, an agent starved of CPU)
-    /// does not unlist it. Two were not enough on a saturated machine: the bench saw two checks in a row of a healthy silo
-    /// and gateway time out together (the agent itself stalled), and the reload that dropped the gateway from nginx closed
-    /// 33 keep-alive connections under load. A process that really hangs leaves the upstream after about 3 × (2 s + 2 s).
+    /// does not unlist it, while a process that really hangs leaves the upstream after about 3 × (2 s + 2 s).
     /// </summary>
     public int FailuresBeforeCritical { get; set; } = 3;
 

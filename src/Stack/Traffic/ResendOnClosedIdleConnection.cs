@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
-namespace Autopilot.Testing;
+namespace Autopilot.Stack.Traffic;
 
 /// <summary>
 /// What a careful HTTP client does when a server closes a keep-alive connection just as a request goes out on it: it

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Autopilot.Testing;
+namespace Autopilot.Stack.Traffic;
 
 /// <summary>
 /// A steady, bounded stream of reads through the front door, one at a time, recording every failure with when it
@@ -8,7 +8,7 @@ namespace Autopilot.Testing;
 /// remembered so that a test can read every acknowledged write back. It stops by itself after <see cref="MaxRequests"/>
 /// requests or <see cref="MaxDuration"/>. It is a careful client: a request whose keep-alive connection nginx closed as it
 /// went out is sent again (<see cref="ResendOnClosedIdleConnection"/>, counted in <see cref="Resent"/>); every other
-/// failure is recorded. The system tests and the bench (which compiles this file in) share it.
+/// failure is recorded. The demo, the system tests and the bench share it.
 /// </summary>
 public sealed class RequestLoop : IAsyncDisposable
 {

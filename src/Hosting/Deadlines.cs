@@ -1,0 +1,66 @@
+namespace Autopilot.Hosting;
+
+/// <summary>
+/// The stack's timeout budget in one place: each bound is shorter than the bound that waits on it, so the inner one fails
+/// first and its caller still has time to answer (or send the call again) before its own bound. <see cref="Chain"/> lists
+/// each pair; one test pins the whole order. Two values live where C# puts them (an attribute's constant in Contracts,
+/// a grain's in Grains, which reference nothing of ours) and the same test pins them to the ones here; nginx's read
+/// timeout (deploy/nginx/nginx.conf) and the container engine's stop grace (deploy/docker-compose.yml) likewise.
+/// Where a value is configurable, this is its default. docs/architecture.md explains the chain.
+/// </summary>
+public static class Deadlines
+{
+    /// <summary>How long the ready check of a gateway with no open connection waits for one call to a silo.</summary>
+    public static readonly TimeSpan ReadyProbe = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>How long Consul waits for a process's ready check to answer (<c>ServiceRegistrationOptions.CheckTimeout</c>).</summary>
+    public static readonly TimeSpan ConsulCheck = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long <c>/cluster</c> waits for one silo's statistics: a frozen silo costs the answer this much, once.</summary>
+    public static readonly TimeSpan ClusterStatistics = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
+    /// A read of one record (<c>[ResponseTimeout]</c> on every read of the contracts, <c>Reads.Timeout</c>): far above a read's
+    /// normal latency, well below <see cref="GatewayCall"/>, so a read sent to a silo that just died is abandoned and sent
+    /// again while failure detection runs. It is also the message's time to live.
+    /// </summary>
+    public static readonly TimeSpan GrainRead = TimeSpan.FromSeconds(3);
+
+    /// <summary>A grain's placement (its directory lookup and registration among it): a lost directory message fails it here.</summary>
+    public static readonly TimeSpan Placement = TimeSpan.FromSeconds(5);
+
+    /// <summary>A grain call between silos, and a call to one of Orleans' system targets (the directory's among them).</summary>
+    public static readonly TimeSpan SiloCall = TimeSpan.FromSeconds(10);
+
+    /// <summary>A grain call from a gateway (Orleans' client), before the gateway's retry filter sends it again.</summary>
+    public static readonly TimeSpan GatewayCall = TimeSpan.FromSeconds(10);
+
+    /// <summary>The sum of the gateway's retry filter's back-offs (100 ms doubling to 1 s, eight attempts).</summary>
+    public static readonly TimeSpan RetryBackoff = TimeSpan.FromSeconds(5.5);
+
+    /// <summary>The whole time a request may take, retries included (<c>Api:RequestTimeout</c>): then the gateway answers 503/504 itself.</summary>
+    public static readonly TimeSpan Request = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long nginx waits for a gateway's answer (<c>proxy_read_timeout</c>): longer, so the caller hears the gateway's answer.</summary>
+    public static readonly TimeSpan FrontDoorRead = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a host drains on SIGTERM (in-flight requests, a silo's grains handed over) before it exits.</summary>
+    public static readonly TimeSpan HostShutdown = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a process manager waits after SIGTERM before SIGKILL (compose's <c>stop_grace_period</c>, the local supervisor's stop).</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(40);
+
+    /// <summary>Each inner bound, the bound that waits on it, and why it must be shorter.</summary>
+    public static IReadOnlyList<(string Inner, TimeSpan InnerBound, string Outer, TimeSpan OuterBound)> Chain { get; } =
+    [
+        (nameof(ReadyProbe), ReadyProbe, nameof(ConsulCheck), ConsulCheck),
+        (nameof(ClusterStatistics), ClusterStatistics, nameof(GrainRead), GrainRead),
+        (nameof(GrainRead), GrainRead, nameof(Placement), Placement),
+        (nameof(Placement), Placement, nameof(SiloCall), SiloCall),
+        (nameof(SiloCall), SiloCall, $"{nameof(GatewayCall)} + 1 ms", GatewayCall + TimeSpan.FromMilliseconds(1)),
+        ($"{nameof(GatewayCall)} + {nameof(RetryBackoff)}", GatewayCall + RetryBackoff, nameof(Request), Request),
+        (nameof(Request), Request, nameof(FrontDoorRead), FrontDoorRead),
+        (nameof(Request), Request, nameof(HostShutdown), HostShutdown),
+        (nameof(HostShutdown), HostShutdown, nameof(StopGrace), StopGrace),
+    ];
+}

@@ -1,0 +1,126 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Autopilot.Hosting;
+using Autopilot.Stack.Model;
+using Autopilot.Stack.Processes;
+
+namespace Autopilot.Stack.Cli;
+
+/// <summary>One local stack: its run folder, its model, its processes, and the steps the verbs share.</summary>
+internal sealed class LocalStack : IDisposable
+{
+    /// <summary>How long a host (silo, gateway, edge) may take to be ready after it starts.</summary>
+    public static readonly TimeSpan HostStartLimit = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long the stores (Consul, Redis, Prometheus) may take.</summary>
+    public static readonly TimeSpan StoreStartLimit = TimeSpan.FromMinutes(1);
+
+    public LocalStack(Repository repository, RunFolder run)
+    {
+        Repository = repository;
+        Run = run;
+        Processes = new PartProcesses(run);
+        Probe = new ReadinessProbe(Processes);
+    }
+
+    public Repository Repository { get; }
+
+    public RunFolder Run { get; }
+
+    public PartProcesses Processes { get; }
+
+    public ReadinessProbe Probe { get; }
+
+    /// <summary>What <c>up</c> chose, or null if no stack was ever started from this run folder.</summary>
+    public StackState? State => File.Exists(Run.StackFile)
+        ? JsonSerializer.Deserialize(File.ReadAllText(Run.StackFile), StackJsonContext.Default.StackState)
+        : null;
+
+    public StackState RequireState() => State ?? throw new StackException("the stack is not up; run ./autopilot up");
+
+    public void Save(StackState state)
+    {
+        Directory.CreateDirectory(Run.Root);
+        File.WriteAllText(Run.StackFile, JsonSerializer.Serialize(state, StackJsonContext.Default.StackState));
+    }
+
+    /// <summary>The model of the stack with <paramref name="ports"/>, its hosts published in the run folder.</summary>
+    public StackTopology Topology(StackPorts ports, string consul) => new(ports, Run, new HostBinaries(Run.Publish, Published: true, consul));
+
+    public bool HostsPublished =>
+        new[] { HostRole.Silo, HostRole.Gateway, HostRole.Edge }.All(role => File.Exists(new HostBinaries(Run.Publish, true, "").Dll(role)));
+
+    /// <summary>Starts <paramref name="part"/> once its ports are free, after what it needs on disk is in place.</summary>
+    public async Task Start(PartSpec part, StackTopology topology)
+    {
+        foreach (var port in part.Ports)
+        {
+            await NeedPort(port, part.Name);
+        }
+
+        switch (part.Kind)
+        {
+            case PartKind.Consul:
+                Directory.CreateDirectory(Path.Combine(Run.Data("consul"), "data"));
+                break;
+            case PartKind.Redis:
+                Directory.CreateDirectory(Run.Data("redis"));
+                break;
+            case PartKind.Prometheus:
+                Directory.CreateDirectory(Path.Combine(Run.Data("prometheus"), "data"));
+                // The compose file's configuration, aimed at this stack's edge instead of the container named edge.
+                var config = await File.ReadAllTextAsync(Repository.At("deploy", "prometheus", "prometheus.yml"));
+                await File.WriteAllTextAsync(topology.PrometheusConfig, config.Replace("http://edge:8070/", topology.Ports.EdgeStatusUrl.ToString(), StringComparison.Ordinal));
+                break;
+        }
+
+        await Processes.Start(part);
+    }
+
+    public Task WaitReady(PartSpec part) =>
+        Probe.WaitReady(part, part.Kind is PartKind.Consul or PartKind.Redis or PartKind.Prometheus ? StoreStartLimit : HostStartLimit);
+
+    /// <summary>The edge's upstream holds exactly <paramref name="gateways"/> gateways.</summary>
+    public Task WaitUpstream(StackTopology topology, int gateways) => Probe.WaitUntil(topology.Edge.Name, TimeSpan.FromSeconds(60), async () =>
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            using var snapshot = JsonDocument.Parse(await http.GetStringAsync(new Uri(topology.Ports.EdgeStatusUrl, "upstreams")));
+            return snapshot.RootElement.GetProperty("gateways").GetArrayLength() == gateways;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+        {
+            return false;
+        }
+    }, $"following {gateways} gateway(s) in nginx's upstream");
+
+    /// <summary>A process killed a moment ago may hold its ports as it exits: wait up to 10 s before giving up.</summary>
+    public static async Task NeedPort(int port, string what)
+    {
+        for (var waited = 0; InUse(port); waited++)
+        {
+            if (waited >= 40)
+            {
+                throw new StackException($"port {port} on 127.0.0.1 is taken (wanted for {what}); stop what uses it, or choose --base-port / --port");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    public void Dispose() => Probe.Dispose();
+
+    private static bool InUse(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            return client.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromSeconds(1));
+        }
+        catch (AggregateException e) when (e.InnerException is SocketException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Autopilot.Stack.Model;
+
+public enum ReadinessKind
+{
+    Http,
+    ConsulLeader,
+    RedisPing,
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using Autopilot.Hosting;
+
+namespace Autopilot.Stack.Model;
+
+/// <summary>
+/// The local stack as one model: which processes it has, with what arguments and configuration, on which ports, in
+/// what order, and how each one tells that it is ready. The command line starts exactly these; the system tests and the
+/// bench read the same model; a test checks the compose file against it (same hosts, same configuration keys, same
+/// dependencies).
+/// </summary>
+public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries binaries)
+{
+    /// <summary>The cluster every silo and gateway of the stack joins.</summary>
+    public const string ClusterId = ClusterDefaults.Id;
+
+    /// <summary>The embedded mode's one silo: Orleans' default ports, health on 8090.</summary>
+    public const int EmbeddedSiloPort = 11111;
+    public const int EmbeddedSiloGatewayPort = 30000;
+    public const int EmbeddedSiloHttp = 8090;
+
+    public StackPorts Ports { get; } = ports;
+
+    public RunFolder Run { get; } = run;
+
+    public HostBinaries Binaries { get; } = binaries;
+
+    /// <summary>A one-node Consul server with a data folder, so that a restart loses no membership row or registration.</summary>
+    public PartSpec Consul => new(
+        "consul", PartKind.Consul, 0, Binaries.Consul,
+        [
+            "agent", "-server", "-bootstrap-expect=1", "-node=autopilot", $"-data-dir={Path.Combine(Run.Data("consul"), "data")}",
+            "-bind=127.0.0.1", "-client=127.0.0.1", $"-http-port={Ports.ConsulHttp}", "-dns-port=-1", "-grpc-port=-1",
+            $"-server-port={Ports.ConsulServer}", $"-serf-lan-port={Ports.ConsulSerfLan}", $"-serf-wan-port={Ports.ConsulSerfWan}",
+            "-hcl=check_reap_interval = \"5s\"", "-log-level=warn",
+        ],
+        Empty, Empty, [Ports.ConsulHttp, Ports.ConsulServer, Ports.ConsulSerfLan, Ports.ConsulSerfWan],
+        Readiness.ConsulLeader(Ports.ConsulUrl), []);
+
+    /// <summary>Redis with every write fsynced before it answers: an acknowledged PUT survives a crash.</summary>
+    public PartSpec Redis => new(
+        "redis", PartKind.Redis, 0, "redis-server",
+        [
+            "--bind", "127.0.0.1", "--port", Text(Ports.Redis), "--dir", Run.Data("redis"), "--appendonly", "yes",
+            "--appendfsync", "always", "--save", "", "--daemonize", "no", "--protected-mode", "yes",
+        ],
+        Empty, Empty, [Ports.Redis], Readiness.RedisPing(Ports.Redis), []);
+
+    /// <summary>Prometheus, finding every silo, gateway and the edge through Consul by way of the edge (deploy/prometheus).</summary>
+    public PartSpec Prometheus => new(
+        "prometheus", PartKind.Prometheus, 0, "prometheus",
+        [
+            $"--config.file={PrometheusConfig}", $"--storage.tsdb.path={Path.Combine(Run.Data("prometheus"), "data")}",
+            "--storage.tsdb.retention.time=1d", $"--web.listen-address=127.0.0.1:{Ports.Prometheus}", "--log.level=warn",
+        ],
+        Empty, Empty, [Ports.Prometheus], Readiness.Http(new Uri(Ports.PrometheusUrl, "-/ready")), []);
+
+    /// <summary>Where the local Prometheus's configuration is rendered: deploy/prometheus/prometheus.yml, aimed at the local edge.</summary>
+    public string PrometheusConfig => Path.Combine(Run.Data("prometheus"), "prometheus.yml");
+
+    public PartSpec Silo(int i) => new(
+        $"{HostRole.Silo.Name}-{i}", PartKind.Silo, i, "dotnet", [Binaries.Dll(HostRole.Silo)],
+        new Dictionary<string, string>
+        {
+            ["Consul:Address"] = Ports.ConsulUrl.ToString(),
+            ["Orleans:ClusterId"] = ClusterId,
+            ["Storage:Redis"] = $"127.0.0.1:{Text(Ports.Redis)}",
+        },
+        new Dictionary<string, string>
+        {
+            ["Orleans:Name"] = $"{HostRole.Silo.Name}-{i}",
+            ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
+            ["Orleans:Endpoints:SiloPort"] = Text(Ports.SiloPort(i)),
+            ["Orleans:Endpoints:GatewayPort"] = Text(Ports.SiloGatewayPort(i)),
+            ["urls"] = StackPorts.Loopback(Ports.SiloHttp(i)).ToString().TrimEnd('/'),
+        },
+        [Ports.SiloPort(i), Ports.SiloGatewayPort(i), Ports.SiloHttp(i)],
+        Readiness.Http(new Uri(StackPorts.Loopback(Ports.SiloHttp(i)), "health/ready")),
+        [PartKind.Consul, PartKind.Redis]);
+
+    public PartSpec Gateway(int j) => new(
+        $"{HostRole.Gateway.Name}-{j}", PartKind.Gateway, j, "dotnet", [Binaries.Dll(HostRole.Gateway)],
+        new Dictionary<string, string>
+        {
+            ["Consul:Address"] = Ports.ConsulUrl.ToString(),
+            ["Orleans:ClusterId"] = ClusterId,
+        },
+        new Dictionary<string, string> { ["urls"] = StackPorts.Loopback(Ports.GatewayHttp(j)).ToString().TrimEnd('/') },
+        [Ports.GatewayHttp(j)],
+        Readiness.Http(new Uri(StackPorts.Loopback(Ports.GatewayHttp(j)), "health/ready")),
+        [PartKind.Consul]);
+
+    /// <summary>The front door: nginx on <see cref="StackPorts.Edge"/>, its upstream rendered from Consul's passing gateways.</summary>
+    public PartSpec Edge => new(
+        HostRole.Edge.Name, PartKind.Edge, 0, "dotnet", [Binaries.Dll(HostRole.Edge)],
+        new Dictionary<string, string> { ["Consul:Address"] = Ports.ConsulUrl.ToString() },
+        new Dictionary<string, string>
+        {
+            ["Edge:Listen"] = $"127.0.0.1:{Text(Ports.Edge)}",
+            ["Edge:RunDirectory"] = Run.Data("edge"),
+            ["urls"] = Ports.EdgeStatusUrl.ToString().TrimEnd('/'),
+        },
+        [Ports.Edge, Ports.EdgeStatus],
+        Readiness.Http(new Uri(Ports.EdgeStatusUrl, "health/ready")),
+        [PartKind.Consul]);
+
+    /// <summary>The parts of a stack of <paramref name="silos"/> and <paramref name="gateways"/> in the order they start.</summary>
+    public IEnumerable<PartSpec> Parts(int silos, int gateways) =>
+    [
+        Consul, Redis, Prometheus,
+        .. Enumerable.Range(1, silos).Select(Silo),
+        .. Enumerable.Range(1, gateways).Select(Gateway),
+        Edge,
+    ];
+
+    /// <summary>The part named <paramref name="name"/> (<c>consul</c>, <c>silo-3</c>, ...), or null if the model has none.</summary>
+    public PartSpec? Find(string name) => name switch
+    {
+        "consul" => Consul,
+        "redis" => Redis,
+        "prometheus" => Prometheus,
+        "edge" => Edge,
+        _ when Instance(name, HostRole.Silo) is { } i => Silo(i),
+        _ when Instance(name, HostRole.Gateway) is { } j => Gateway(j),
+        _ => null,
+    };
+
+    /// <summary>The embedded mode's silo: no Consul, localhost clustering, state in memory.</summary>
+    public PartSpec EmbeddedSilo => new(
+        $"{HostRole.Silo.Name}-1", PartKind.Silo, 1, "dotnet", [Binaries.Dll(HostRole.Silo)], Empty,
+        new Dictionary<string, string>
+        {
+            ["Orleans:Endpoints:SiloPort"] = Text(EmbeddedSiloPort),
+            ["Orleans:Endpoints:GatewayPort"] = Text(EmbeddedSiloGatewayPort),
+            ["urls"] = StackPorts.Loopback(EmbeddedSiloHttp).ToString().TrimEnd('/'),
+        },
+        [EmbeddedSiloPort, EmbeddedSiloGatewayPort, EmbeddedSiloHttp],
+        Readiness.Http(new Uri(StackPorts.Loopback(EmbeddedSiloHttp), "health/ready")), []);
+
+    /// <summary>The embedded mode's gateway, serving on the front door's port itself.</summary>
+    public PartSpec EmbeddedGateway => new(
+        $"{HostRole.Gateway.Name}-1", PartKind.Gateway, 1, "dotnet", [Binaries.Dll(HostRole.Gateway)], Empty,
+        new Dictionary<string, string> { ["urls"] = Ports.EdgeUrl.ToString().TrimEnd('/') },
+        [Ports.Edge], Readiness.Http(new Uri(Ports.EdgeUrl, "health/ready")), [PartKind.Silo]);
+
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+
+    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private static int? Instance(string name, HostRole role) =>
+        name.StartsWith($"{role.Name}-", StringComparison.Ordinal) &&
+        int.TryParse(name.AsSpan(role.Name.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) &&
+        i is >= 1 and <= StackPorts.MaxInstances
+            ? i
+            : null;
+}
