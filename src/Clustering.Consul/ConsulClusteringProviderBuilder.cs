@@ -16,15 +16,17 @@ namespace Autopilot.Clustering.Consul;
 internal sealed class ConsulClusteringProviderBuilder : IProviderBuilder<ISiloBuilder>, IProviderBuilder<IClientBuilder>
 {
     public void Configure(ISiloBuilder builder, string? name, IConfigurationSection configurationSection) =>
-        builder.UseConsulClustering(ClientOptions(builder.Configuration, configurationSection).CopyTo, configurationSection.Bind);
+        builder.UseConsulClustering(ClientSettings(builder.Configuration, configurationSection), configurationSection.Bind);
 
     public void Configure(IClientBuilder builder, string? name, IConfigurationSection configurationSection) =>
-        builder.UseConsulClustering(ClientOptions(builder.Configuration, configurationSection).CopyTo, configurationSection.Bind);
+        builder.UseConsulClustering(ClientSettings(builder.Configuration, configurationSection), configurationSection.Bind);
 
-    private static ConsulClientOptions ClientOptions(IConfiguration root, IConfigurationSection section)
+    private static Action<ConsulClientOptions> ClientSettings(IConfiguration root, IConfigurationSection section)
     {
-        var options = ConsulClientOptions.Bind(section) ?? ConsulClientOptions.Load(root);
-        return options ?? throw new OrleansConfigurationException(
-            $"{section.Path}:ProviderType is Consul, but neither {section.Path}:Address nor {ConsulClientOptions.Section}:Address says where Consul is.");
+        var source = !string.IsNullOrWhiteSpace(section["Address"]) ? section : root.GetSection(ConsulClientOptions.Section);
+        return !string.IsNullOrWhiteSpace(source["Address"])
+            ? options => source.Bind(options)
+            : throw new OrleansConfigurationException(
+                $"{section.Path}:ProviderType is Consul, but neither {section.Path}:Address nor {ConsulClientOptions.AddressKey} says where Consul is.");
     }
 }

@@ -7,7 +7,6 @@ namespace Autopilot.Edge;
 
 public static class EdgeHosting
 {
-
     private const string NoGateway =
         """{"type":"about:blank","title":"No gateway is available.","status":503,"detail":"No gateway passes its health check in Consul right now; retry shortly."}""";
 
@@ -15,10 +14,13 @@ public static class EdgeHosting
     public static WebApplicationBuilder AddAutopilotEdge(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var edge = EdgeOptions.Load(configuration);
-        var consul = ConsulClientOptions.Load(configuration)
-            ?? throw new OptionsValidationException(ConsulClientOptions.Section, typeof(ConsulClientOptions),
-                ["Consul:Address is required: the edge follows the gateways registered in Consul."]);
+        var edge = EdgeOptions.Read(configuration);
+        if (!ConsulClientOptions.Configured(configuration))
+        {
+            throw new OptionsValidationException(ConsulClientOptions.Section, typeof(ConsulClientOptions),
+                [$"{ConsulClientOptions.AddressKey} is required: the edge follows the gateways registered in Consul."]);
+        }
+
         var door = edge.ResolveFrontDoor();
 
         var status = (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : HostRole.Edge.DefaultUrl).Split(';');
@@ -31,11 +33,12 @@ public static class EdgeHosting
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Default));
         builder.Services.AddSingleton(edge);
+        builder.Services.AddSingleton(Options.Create(edge));
         builder.Services.AddSingleton(door);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EdgeStatus>();
         builder.Services.AddSingleton<UpstreamChanges>();
-        builder.Services.AddConsulClient(consul.CopyTo);
+        builder.Services.AddConsulClient();
         if (door.Mode == EdgeMode.Nginx)
         {
             builder.Services.AddSingleton<NginxFiles>();
@@ -55,7 +58,7 @@ public static class EdgeHosting
         builder.Services.AddHostedService<UpstreamApplier>();
         builder.Services.AddSingleton<IReadyLine, EdgeReadyLine>();
         builder.Services.AddHealthChecks().AddCheck<EdgeReadyCheck>(HostRole.Edge.Name, tags: [HostingExtensions.ReadyTag]);
-        builder.Services.AddConsulRegistration(consul.CopyTo, services =>
+        builder.Services.AddConsulRegistration(services =>
         {
             var status = ReachableUrl.Of(services);
             return new ServiceRegistrationOptions

@@ -48,44 +48,56 @@ public sealed class EdgeOptions
 
     public string ListenHost => Listen[..Listen.LastIndexOf(':')];
 
-    public static EdgeOptions Load(IConfiguration configuration)
+    /// <summary>
+    /// Binds the section and applies <see cref="Validator"/> now, while the host is built: the edge's shape (nginx or YARP,
+    /// the ports it listens on) depends on these values, as Orleans' shape depends on its provider types.
+    /// </summary>
+    public static EdgeOptions Read(IConfiguration configuration)
     {
-        var options = SectionBinder.Bind<EdgeOptions>(configuration, Section);
+        var options = new EdgeOptions();
+        configuration.GetSection(Section).Bind(options);
+        var result = new Validator().Validate(null, options);
+        return result.Failed ? throw new OptionsValidationException(Section, typeof(EdgeOptions), result.Failures) : options;
+    }
 
-        var errors = new List<string>();
-        if (!Enum.IsDefined(options.Mode))
+    internal sealed class Validator : IValidateOptions<EdgeOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EdgeOptions options)
         {
-            errors.Add($"{Section}:Mode must be auto, nginx or yarp; it is '{options.Mode}'.");
-        }
+            var errors = new List<string>();
+            if (!Enum.IsDefined(options.Mode))
+            {
+                errors.Add($"{Section}:Mode must be auto, nginx or yarp; it is '{options.Mode}'.");
+            }
 
-        var colon = options.Listen.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(options.Listen[(colon + 1)..], out var port) || port is < 1 or > 65535)
-        {
-            errors.Add($"{Section}:Listen must be address:port, e.g. 127.0.0.1:8080; it is '{options.Listen}'.");
-        }
+            var colon = options.Listen.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(options.Listen[(colon + 1)..], out var port) || port is < 1 or > 65535)
+            {
+                errors.Add($"{Section}:Listen must be address:port, e.g. 127.0.0.1:8080; it is '{options.Listen}'.");
+            }
 
-        if (string.IsNullOrWhiteSpace(options.Service))
-        {
-            errors.Add($"{Section}:Service must name a Consul service.");
-        }
+            if (string.IsNullOrWhiteSpace(options.Service))
+            {
+                errors.Add($"{Section}:Service must name a Consul service.");
+            }
 
-        if (options.Quiescence <= TimeSpan.Zero || options.MaxDelay < options.Quiescence)
-        {
-            errors.Add($"{Section}:Quiescence must be positive and not above {Section}:MaxDelay; they are {options.Quiescence} and {options.MaxDelay}.");
-        }
+            if (options.Quiescence <= TimeSpan.Zero || options.MaxDelay < options.Quiescence)
+            {
+                errors.Add($"{Section}:Quiescence must be positive and not above {Section}:MaxDelay; they are {options.Quiescence} and {options.MaxDelay}.");
+            }
 
-        if (options.SettleAfterRecovery < TimeSpan.Zero)
-        {
-            errors.Add($"{Section}:SettleAfterRecovery must not be negative; it is {options.SettleAfterRecovery}.");
-        }
+            if (options.SettleAfterRecovery < TimeSpan.Zero)
+            {
+                errors.Add($"{Section}:SettleAfterRecovery must not be negative; it is {options.SettleAfterRecovery}.");
+            }
 
-        if (options.WatchWait < TimeSpan.FromSeconds(1))
-        {
-            errors.Add($"{Section}:WatchWait must be at least one second; it is {options.WatchWait}.");
-        }
+            if (options.WatchWait < TimeSpan.FromSeconds(1))
+            {
+                errors.Add($"{Section}:WatchWait must be at least one second; it is {options.WatchWait}.");
+            }
 
-        SectionBinder.ThrowIfAny<EdgeOptions>(Section, errors);
-        return options;
+            return AutopilotOptions.Result(errors);
+        }
     }
 
     /// <summary>What serves the front door: nginx if it is asked for or installed, else YARP. Throws if nginx is asked for and missing.</summary>

@@ -1,4 +1,5 @@
 using Autopilot.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Autopilot.Gateway;
 
@@ -8,17 +9,15 @@ public sealed class ApiOptions
     public const string Section = "Api";
 
     /// <summary>
-    /// The whole time a request may take, retries of its grain calls included; below nginx's <c>proxy_read_timeout</c> (30 s)
-    /// so that the caller hears this gateway's answer (503 or 504 problem+json), not nginx's.
+    /// The whole time a request may take, retries of its grain calls included; below nginx's <c>proxy_read_timeout</c> so
+    /// that the caller hears this gateway's answer (503 or 504 problem+json), not nginx's (<see cref="Deadlines.Request"/>).
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = Deadlines.Request;
 
-    public static ApiOptions Load(IConfiguration configuration)
+    internal sealed class Validator : IValidateOptions<ApiOptions>
     {
-        var options = SectionBinder.Bind<ApiOptions>(configuration, Section);
-        SectionBinder.ThrowIfAny<ApiOptions>(Section, options.RequestTimeout > TimeSpan.Zero
+        public ValidateOptionsResult Validate(string? name, ApiOptions options) => AutopilotOptions.Result(options.RequestTimeout > TimeSpan.Zero
             ? []
             : [$"{Section}:RequestTimeout must be positive; it is {options.RequestTimeout}."]);
-        return options;
     }
 }

@@ -17,9 +17,9 @@ public static class ClusterEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        IGrainFactory grains, GatewayIdentity gateway, IOptions<ClusterOptions> cluster, GatewayModes modes, IServiceProvider services, CancellationToken cancellationToken)
+        IGrainFactory grains, GatewayIdentity gateway, IOptions<ClusterOptions> cluster, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var consul = modes.UsesConsul ? ConsulStateAsync(services.GetRequiredService<ConsulClient>(), cancellationToken) : Task.FromResult("not used");
+        var consul = services.GetService<ConsulClient>() is { } client ? ConsulStateAsync(client, cancellationToken) : Task.FromResult("not used");
         var silos = await grains.GetGrain<IClusterViewGrain>(0).Silos().WaitAsync(cancellationToken);
         return TypedResults.Ok(new ClusterView(gateway.Name, cluster.Value.ClusterId, await consul, silos));
     }

@@ -1,4 +1,5 @@
 using Autopilot.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Autopilot.Gateway;
 
@@ -6,8 +7,9 @@ namespace Autopilot.Gateway;
 /// Silos may start after the gateway: keep trying to connect, once a second and logged, for
 /// <see cref="StartupOptions.DependencyTimeout"/>; then give up with a plain message, so that the process exits 1 and its supervisor can act.
 /// </summary>
-public sealed class ConnectRetryFilter(StartupOptions startup, TimeProvider time, ILogger<ConnectRetryFilter> logger) : IClientConnectionRetryFilter
+public sealed class ConnectRetryFilter(IOptions<StartupOptions> settings, TimeProvider time, ILogger<ConnectRetryFilter> logger) : IClientConnectionRetryFilter
 {
+    private readonly StartupOptions startup = settings.Value;
     private readonly long started = time.GetTimestamp();
     private int attempts;
 

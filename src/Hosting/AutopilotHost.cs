@@ -8,8 +8,8 @@ public static class AutopilotHost
     /// <summary>
     /// Builds the host (<see cref="HostingExtensions.AddAutopilotHost"/>, then <paramref name="configure"/>), maps its endpoints
     /// (<see cref="HostingExtensions.MapAutopilotHost"/>, then <paramref name="map"/>) and runs it until SIGTERM. Bad
-    /// configuration (<see cref="OptionsValidationException"/>, or what <paramref name="isConfigurationError"/> recognises)
-    /// prints one sentence and returns 2; a <see cref="StartupFailedException"/> prints its message and returns 1.
+    /// configuration (an <see cref="OptionsValidationException"/>, a value the configuration binder refused, or what
+    /// <paramref name="isConfigurationError"/> recognises, however deep it is wrapped) prints one sentence and returns 2; a <see cref="StartupFailedException"/> prints its message and returns 1.
     /// </summary>
     public static async Task<int> RunAsync(
         HostRole role,
@@ -35,9 +35,9 @@ public static class AutopilotHost
             // A test host (WebApplicationFactory) stops the program right after Build, on purpose.
             throw;
         }
-        catch (Exception e) when (e is OptionsValidationException || isConfigurationError?.Invoke(e) == true)
+        catch (Exception e) when (Chain(e).FirstOrDefault(c => c is OptionsValidationException || AutopilotOptions.IsBinderError(c) || isConfigurationError?.Invoke(c) == true) is { } bad)
         {
-            await Console.Error.WriteLineAsync($"autopilot {role.Name}: bad configuration: {e.Message}");
+            await Console.Error.WriteLineAsync($"autopilot {role.Name}: bad configuration: {bad.Message}");
             return ExitCodes.BadConfiguration;
         }
         catch (Exception e) when (Find<StartupFailedException>(e) is { } failed)
@@ -60,16 +60,13 @@ public static class AutopilotHost
     }
 
     private static T? Find<T>(Exception exception)
-        where T : Exception
+        where T : Exception => Chain(exception).OfType<T>().FirstOrDefault();
+
+    private static IEnumerable<Exception> Chain(Exception exception)
     {
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
-            if (current is T found)
-            {
-                return found;
-            }
+            yield return current;
         }
-
-        return null;
     }
 }

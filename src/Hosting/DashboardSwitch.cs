@@ -1,14 +1,13 @@
 namespace Autopilot.Hosting;
 
 /// <summary>
-/// Section <c>Dashboard</c> (ours): whether the Orleans dashboard runs. Silos collect its figures, gateways serve its page
-/// at <c>/dashboard/index.html</c>. It has no login, and costs memory (the bench's README has the figures).
+/// Key <c>Dashboard:Enabled</c> (ours): whether the Orleans dashboard runs. Silos collect its figures, gateways serve its
+/// page at <c>/dashboard/index.html</c>. It has no login, and costs memory (the bench's README has the figures). Read while
+/// the host is built, as Orleans reads its provider types: it decides what is added.
 /// </summary>
-public sealed class DashboardSwitch
+public static class DashboardSwitch
 {
-    public const string Section = "Dashboard";
+    public const string Key = "Dashboard:Enabled";
 
-    public bool Enabled { get; set; } = true;
-
-    public static DashboardSwitch Load(IConfiguration configuration) => SectionBinder.Bind<DashboardSwitch>(configuration, Section);
+    public static bool Enabled(IConfiguration configuration) => configuration.GetValue(Key, defaultValue: true);
 }

@@ -39,11 +39,14 @@ public static class HostingExtensions
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // A host that fails to start says so itself, in one line (AutopilotHost); the generic host's own line repeats it with a stack.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 
         builder.Services.AddSingleton(role);
         // On SIGTERM: deregister, drain, hand grains over, within the budget's shutdown (the process manager waits longer).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Deadlines.HostShutdown);
+        builder.Services.AddAutopilotOptions<StartupOptions, StartupOptions.Validator>(StartupOptions.Section);
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<ReadyAnnouncer>();
 

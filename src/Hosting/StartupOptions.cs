@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Autopilot.Hosting;
 
 /// <summary>How long a host waits at start for what it needs (Consul, Redis, a silo to connect to), section <c>Startup</c>.</summary>
@@ -11,12 +13,10 @@ public sealed class StartupOptions
     /// </summary>
     public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    public static StartupOptions Load(IConfiguration configuration)
+    internal sealed class Validator : IValidateOptions<StartupOptions>
     {
-        var options = SectionBinder.Bind<StartupOptions>(configuration, Section);
-        SectionBinder.ThrowIfAny<StartupOptions>(Section, options.DependencyTimeout > TimeSpan.Zero
+        public ValidateOptionsResult Validate(string? name, StartupOptions options) => AutopilotOptions.Result(options.DependencyTimeout > TimeSpan.Zero
             ? []
             : [$"{Section}:DependencyTimeout must be positive; it is {options.DependencyTimeout}."]);
-        return options;
     }
 }

@@ -1,4 +1,5 @@
 using Autopilot.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Autopilot.Silo;
 
@@ -12,9 +13,10 @@ namespace Autopilot.Silo;
 /// never triggers it.
 /// </summary>
 internal sealed partial class MemoryTrim(
-    IGrainFactory grains, ILocalSiloDetails silo, MemoryTrimOptions options, TimeProvider time, ILogger<MemoryTrim> logger) : BackgroundService
+    IGrainFactory grains, ILocalSiloDetails silo, IOptions<MemoryTrimOptions> settings, TimeProvider time, ILogger<MemoryTrim> logger) : BackgroundService
 {
-    private readonly MemoryTrimPolicy policy = new(options.MinimumDrop);
+    private readonly MemoryTrimOptions options = settings.Value;
+    private readonly MemoryTrimPolicy policy = new(settings.Value.MinimumDrop);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -81,21 +83,22 @@ public sealed class MemoryTrimOptions
 
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromSeconds(30);
 
-    public static MemoryTrimOptions Load(IConfiguration configuration)
+    internal sealed class Validator : IValidateOptions<MemoryTrimOptions>
     {
-        var options = SectionBinder.Bind<MemoryTrimOptions>(configuration, Section);
-        var errors = new List<string>();
-        if (options.MinimumDrop < 0)
+        public ValidateOptionsResult Validate(string? name, MemoryTrimOptions options)
         {
-            errors.Add($"{Section}:MinimumDrop must be 0 (off) or more; it is {options.MinimumDrop}.");
-        }
+            var errors = new List<string>();
+            if (options.MinimumDrop < 0)
+            {
+                errors.Add($"{Section}:MinimumDrop must be 0 (off) or more; it is {options.MinimumDrop}.");
+            }
 
-        if (options.CheckEvery <= TimeSpan.Zero)
-        {
-            errors.Add($"{Section}:CheckEvery must be positive; it is {options.CheckEvery}.");
-        }
+            if (options.CheckEvery <= TimeSpan.Zero)
+            {
+                errors.Add($"{Section}:CheckEvery must be positive; it is {options.CheckEvery}.");
+            }
 
-        SectionBinder.ThrowIfAny<MemoryTrimOptions>(Section, errors);
-        return options;
+            return AutopilotOptions.Result(errors);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Autopilot.Hosting;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Autopilot.Silo;
@@ -8,9 +9,9 @@ namespace Autopilot.Silo;
 /// connections (containers start together, or Redis restarts): the first connect is retried with back-off, each attempt
 /// logged, for <see cref="StartupOptions.DependencyTimeout"/>; after that StackExchange.Redis reconnects by itself.
 /// </summary>
-public sealed partial class RedisConnection(ConfigurationOptions options, StartupOptions startup, ILogger<RedisConnection> logger) : IAsyncDisposable
+public sealed partial class RedisConnection(IOptions<StorageOptions> storage, IOptions<StartupOptions> startup, ILogger<RedisConnection> logger) : IAsyncDisposable
 {
-    private readonly Lazy<Task<IConnectionMultiplexer>> connection = new(() => ConnectAsync(options, startup, logger));
+    private readonly Lazy<Task<IConnectionMultiplexer>> connection = new(() => ConnectAsync(storage.Value.RedisConfiguration()!, startup.Value, logger));
 
     public Task<IConnectionMultiplexer> GetAsync() => connection.Value;
 

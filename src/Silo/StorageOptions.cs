@@ -1,3 +1,4 @@
+using Autopilot.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -8,28 +9,41 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
+    /// <summary>The key that, when set, keeps grain state in Redis; unset keeps it in the silos' memory (the embedded mode).</summary>
+    public const string RedisKey = $"{Section}:Redis";
+
     /// <summary>A StackExchange.Redis connection string; unset keeps grain state in the silos' memory.</summary>
     public string? Redis { get; set; }
 
-    /// <summary>Reads the section; the Redis connection options when <c>Storage:Redis</c> is set, else null. Throws naming the key on a bad value.</summary>
-    public static ConfigurationOptions? LoadRedis(IConfiguration configuration)
+    public static bool RedisConfigured(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[RedisKey]);
+
+    /// <summary>The Redis connection's options, or null when <see cref="Redis"/> is unset. Throws on a string Redis cannot read.</summary>
+    public ConfigurationOptions? RedisConfiguration()
     {
-        var redis = configuration.GetSection(Section).Get<StorageOptions>()?.Redis;
-        if (string.IsNullOrWhiteSpace(redis))
+        if (string.IsNullOrWhiteSpace(Redis))
         {
             return null;
         }
 
-        try
+        var options = ConfigurationOptions.Parse(Redis);
+        // Connections are retried by RedisConnection at start, and by the multiplexer itself afterwards.
+        options.AbortOnConnectFail = true;
+        return options;
+    }
+
+    internal sealed class Validator : IValidateOptions<StorageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StorageOptions options)
         {
-            var options = ConfigurationOptions.Parse(redis);
-            // Connections are retried by RedisConnection at start, and by the multiplexer itself afterwards.
-            options.AbortOnConnectFail = true;
-            return options;
-        }
-        catch (ArgumentException e)
-        {
-            throw new OptionsValidationException(Section, typeof(StorageOptions), [$"{Section}:Redis '{redis}' is not a Redis connection string: {e.Message}"]);
+            try
+            {
+                options.RedisConfiguration();
+                return ValidateOptionsResult.Success;
+            }
+            catch (ArgumentException e)
+            {
+                return AutopilotOptions.Result([$"{RedisKey} '{options.Redis}' is not a Redis connection string: {e.Message}"]);
+            }
         }
     }
 }

@@ -110,12 +110,14 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("Silo", "--Orleans:Endpoints:SiloPort=eleven", "Orleans:Endpoints:SiloPort must be a port between 1 and 65535; it is 'eleven'.")]
+    [InlineData("Silo", "--Orleans:Endpoints:SiloPort=eleven", "Failed to convert configuration value 'eleven' at 'Orleans:Endpoints:SiloPort' to type 'System.Int32'.")]
+    [InlineData("Silo", "--Orleans:Endpoints:SiloPort=70000", "Orleans:Endpoints:SiloPort must be a port between 1 and 65535; it is 70000.")]
     [InlineData("Silo", "--Orleans:Endpoints:AdvertisedIPAddress=localhost-ish", "Orleans:Endpoints:AdvertisedIPAddress 'localhost-ish' is not an IP address.")]
     [InlineData("Silo", "--Consul:Address=ftp://127.0.0.1:8500", "Consul:Address 'ftp://127.0.0.1:8500' is not an http or https URL.")]
     [InlineData("Silo", "--MemoryTrim:MinimumDrop=-1", "MemoryTrim:MinimumDrop must be 0 (off) or more; it is -1.")]
     [InlineData("Gateway", "--Api:RequestTimeout=-00:00:01", "Api:RequestTimeout must be positive; it is -00:00:01.")]
-    [InlineData("Gateway", "--Startup:DependencyTimeout=soon", "Startup")]
+    [InlineData("Gateway", "--Startup:DependencyTimeout=soon", "Failed to convert configuration value 'soon' at 'Startup:DependencyTimeout' to type 'System.TimeSpan'.")]
+    [InlineData("Edge", "--Edge:Listen=nowhere", "Edge:Listen must be address:port, e.g. 127.0.0.1:8080; it is 'nowhere'.")]
     [InlineData("Gateway", "--Consul:Address=nowhere", "Consul:Address 'nowhere' is not an http or https URL.")]
     public async Task Bad_configuration_stops_the_process_with_exit_code_2_and_one_sentence_naming_the_key(string project, string argument, string expected)
     {

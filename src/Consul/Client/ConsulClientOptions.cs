@@ -8,6 +8,9 @@ public sealed class ConsulClientOptions
 {
     public const string Section = "Consul";
 
+    /// <summary>The key that, when set, makes a host use Consul (clustering, registration); unset is the embedded mode.</summary>
+    public const string AddressKey = $"{Section}:Address";
+
     /// <summary>The agent's HTTP API, http or https, e.g. <c>http://127.0.0.1:8500</c>.</summary>
     public string? Address { get; set; }
 
@@ -19,33 +22,11 @@ public sealed class ConsulClientOptions
 
     public Uri AddressUri => new(Address!.EndsWith('/') ? Address : Address + "/");
 
-    /// <summary>Reads the section <c>Consul</c>; null when <c>Consul:Address</c> is unset (the embedded mode). Throws on a bad value.</summary>
-    public static ConsulClientOptions? Load(IConfiguration configuration) => Bind(configuration.GetSection(Section));
+    /// <summary>Whether <paramref name="configuration"/> names a Consul agent (<c>Consul:Address</c>).</summary>
+    public static bool Configured(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[AddressKey]);
 
-    /// <summary>Reads these settings from <paramref name="section"/>; null when it has no <c>Address</c>. Throws naming the key on a bad value.</summary>
-    public static ConsulClientOptions? Bind(IConfigurationSection section)
-    {
-        var options = Autopilot.Hosting.SectionBinder.Bind<ConsulClientOptions>(section);
-
-        if (string.IsNullOrWhiteSpace(options.Address))
-        {
-            return null;
-        }
-
-        options.Validate(section.Path);
-        return options;
-    }
-
-    /// <summary>Copies these settings onto options being configured, e.g. <c>UseConsulClustering(consul.CopyTo)</c>.</summary>
-    public void CopyTo(ConsulClientOptions target)
-    {
-        target.Address = Address;
-        target.Token = Token;
-        target.RequestTimeout = RequestTimeout;
-    }
-
-    /// <summary>Throws <see cref="OptionsValidationException"/> naming the key (under <paramref name="section"/>) and the bad value.</summary>
-    public void Validate(string section = Section)
+    /// <summary>The rules of these settings, each broken one a sentence naming the key (under <paramref name="section"/>) and the bad value.</summary>
+    public IReadOnlyList<string> Errors(string section = Section)
     {
         var errors = new List<string>();
         if (!Uri.TryCreate(Address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -58,9 +39,20 @@ public sealed class ConsulClientOptions
             errors.Add($"{section}:RequestTimeout must be positive; it is {RequestTimeout}.");
         }
 
-        if (errors.Count > 0)
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> naming the key and the bad value, if any rule is broken.</summary>
+    public void Validate(string section = Section)
+    {
+        if (Errors(section) is { Count: > 0 } errors)
         {
             throw new OptionsValidationException(section, typeof(ConsulClientOptions), errors);
         }
+    }
+
+    internal sealed class Validator : IValidateOptions<ConsulClientOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ConsulClientOptions options) => Autopilot.Hosting.AutopilotOptions.Result(options.Errors());
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
 
 namespace Autopilot.Consul.Client;
@@ -21,11 +22,8 @@ public static class ConsulClientServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<ConsulClientOptions>().Configure(configure).Validate(o =>
-        {
-            o.Validate();
-            return true;
-        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsulClientOptions>, ConsulClientOptions.Validator>());
+        services.AddOptions<ConsulClientOptions>().Configure(configure).ValidateOnStart();
         services.AddHttpClient(ConsulClient.HttpClientName, (provider, http) =>
             {
                 var token = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsulClientOptions>>().Value.Token;
@@ -47,6 +45,13 @@ public static class ConsulClientServiceCollectionExtensions
             }));
         services.TryAddSingleton<ConsulClient>();
         return services;
+    }
+
+    /// <summary>The same, with the settings bound from the configuration section <c>Consul</c> (checked when the host starts).</summary>
+    public static IServiceCollection AddConsulClient(this IServiceCollection services)
+    {
+        services.AddOptions<ConsulClientOptions>().BindConfiguration(ConsulClientOptions.Section);
+        return services.AddConsulClient(_ => { });
     }
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)

@@ -13,6 +13,15 @@ public static class ConsulRegistrationExtensions
         this IServiceCollection services, Action<ConsulClientOptions> configureClient, Func<IServiceProvider, ServiceRegistrationOptions> describe)
     {
         services.AddConsulClient(configureClient);
+        return services.AddRegistration(describe);
+    }
+
+    /// <summary>The same, reaching the agent the configuration section <c>Consul</c> names.</summary>
+    public static IServiceCollection AddConsulRegistration(this IServiceCollection services, Func<IServiceProvider, ServiceRegistrationOptions> describe) =>
+        services.AddConsulClient().AddRegistration(describe);
+
+    private static IServiceCollection AddRegistration(this IServiceCollection services, Func<IServiceProvider, ServiceRegistrationOptions> describe)
+    {
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<ConsulServiceRegistration>(provider, describe));
         services.AddHostedService(provider => provider.GetRequiredService<ConsulServiceRegistration>());
         return services;

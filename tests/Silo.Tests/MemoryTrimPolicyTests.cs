@@ -1,6 +1,4 @@
-using Autopilot.Silo;
-
-namespace Autopilot.Gateway.Tests;
+namespace Autopilot.Silo.Tests;
 
 /// <summary>When a silo gives memory back: after a burst of activations has been collected, never for a steady working set.</summary>
 [Trait("Category", "unit")]

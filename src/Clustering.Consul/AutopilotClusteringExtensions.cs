@@ -1,0 +1,65 @@
+using Autopilot.Clustering.Consul;
+using Autopilot.Consul.Client;
+using Autopilot.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Orleans.Hosting;
+
+/// <summary>
+/// The stack's clustering, for silos and clients alike, chosen from configuration as Orleans chooses its own (one internal
+/// choice serves both, as Orleans' Redis provider does): <c>Orleans:Clustering:ProviderType</c> when it is set (Orleans
+/// configures that provider itself), else Consul when <c>Consul:Address</c> is set, else localhost (the embedded mode).
+/// </summary>
+public static class AutopilotClusteringExtensions
+{
+    public static ISiloBuilder UseAutopilotClustering(this ISiloBuilder builder)
+    {
+        var choice = ClusteringChoice.Of(builder.Configuration);
+        builder.Services.AddSingleton(choice);
+        switch (choice.Kind)
+        {
+            case ClusteringKind.Consul:
+                builder.UseConsulClustering(builder.Configuration.GetSection(ConsulClientOptions.Section).Bind);
+                InitializeWithinStartup(builder.Services);
+                break;
+            case ClusteringKind.Localhost:
+                var (clusterId, serviceId) = Identity(builder.Configuration);
+                var endpoints = builder.Configuration.GetSection("Orleans:Endpoints");
+                builder.UseLocalhostClustering(
+                    endpoints.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
+                    endpoints.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
+                    null, serviceId, clusterId);
+                break;
+        }
+
+        return builder;
+    }
+
+    public static IClientBuilder UseAutopilotClustering(this IClientBuilder builder)
+    {
+        var choice = ClusteringChoice.Of(builder.Configuration);
+        builder.Services.AddSingleton(choice);
+        switch (choice.Kind)
+        {
+            case ClusteringKind.Consul:
+                builder.UseConsulClustering(builder.Configuration.GetSection(ConsulClientOptions.Section).Bind);
+                break;
+            case ClusteringKind.Localhost:
+                var (clusterId, serviceId) = Identity(builder.Configuration);
+                builder.UseLocalhostClustering(EndpointOptions.DEFAULT_GATEWAY_PORT, serviceId, clusterId);
+                break;
+        }
+
+        return builder;
+    }
+
+    // A silo started while Consul does not answer retries creating the table as long as it waits for any dependency.
+    private static void InitializeWithinStartup(IServiceCollection services) =>
+        services.AddOptions<ConsulClusteringOptions>().Configure<IOptions<StartupOptions>>((o, startup) => o.InitializeTimeout = startup.Value.DependencyTimeout);
+
+    private static (string ClusterId, string ServiceId) Identity(IConfiguration configuration) =>
+        (configuration["Orleans:ClusterId"] ?? ClusterDefaults.Id, configuration["Orleans:ServiceId"] ?? ClusterDefaults.Id);
+}

@@ -1,0 +1,19 @@
+using Autopilot.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Autopilot.Silo;
+
+/// <summary>How the silo shows itself to operators: its ready line and check, membership changes in its log, memory given back.</summary>
+internal static class SiloOperations
+{
+    public static IServiceCollection AddSiloOperations(this IServiceCollection services)
+    {
+        services.AddSingleton<IReadyLine, SiloReadyLine>();
+        services.AddHostedService<MembershipWatcher>();
+        services.AddAutopilotOptions<MemoryTrimOptions, MemoryTrimOptions.Validator>(MemoryTrimOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<MemoryTrim>();
+        services.AddHealthChecks().AddCheck<SiloReadyCheck>(HostRole.Silo.Name, tags: [HostingExtensions.ReadyTag]);
+        return services;
+    }
+}

@@ -1,0 +1,39 @@
+using Autopilot.Grains;
+using Autopilot.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Autopilot.Silo;
+
+/// <summary>Where grains keep their state and the record index its names: Redis (<c>Storage:Redis</c>), else the silos' memory.</summary>
+internal static class SiloStorage
+{
+    public static ISiloBuilder AddAutopilotStorage(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        services.AddAutopilotOptions<StorageOptions, StorageOptions.Validator>(StorageOptions.Section);
+        if (!StorageOptions.RedisConfigured(silo.Configuration))
+        {
+            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            services.AddSingleton<IRecordIndex, GrainRecordIndex>();
+            services.AddSingleton(new StorageChoice("memory"));
+            return silo;
+        }
+
+        const string redisStorage = GrainStorage.Name + "-redis";
+        silo.AddRedisGrainStorage(redisStorage);
+        services.AddOptions<Orleans.Persistence.RedisStorageOptions>(redisStorage)
+            .Configure<RedisConnection, IOptions<StorageOptions>>((o, connection, storage) =>
+            {
+                o.ConfigurationOptions = storage.Value.RedisConfiguration();
+                o.CreateMultiplexer = async _ => (await connection.GetAsync(), IsShared: true);
+            });
+        // The grains' store is Redis behind a translation of its exceptions into ones every caller can read.
+        services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(GrainStorage.Name,
+            (provider, _) => new PortableGrainStorage(provider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(redisStorage)));
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<IRecordIndex, RedisRecordIndex>();
+        services.AddSingleton(provider =>
+            new StorageChoice($"redis {string.Join(',', provider.GetRequiredService<IOptions<StorageOptions>>().Value.RedisConfiguration()!.EndPoints)}"));
+        return silo;
+    }
+}
