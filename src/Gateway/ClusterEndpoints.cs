@@ -1,5 +1,6 @@
 using Autopilot.Consul.Client;
 using Autopilot.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -12,11 +13,15 @@ public static class ClusterEndpoints
 
     public static IEndpointRouteBuilder MapCluster(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/cluster", GetAsync);
+        app.MapGet("/cluster", GetAsync)
+            .WithName("GetCluster")
+            .WithTags("Cluster")
+            .WithSummary("The silos with their status and activation counts, which gateway answered, whether Consul answers.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async Task<IResult> GetAsync(
+    private static async Task<Ok<ClusterView>> GetAsync(
         IGrainFactory grains, GatewayIdentity gateway, IOptions<ClusterOptions> cluster, IServiceProvider services, CancellationToken cancellationToken)
     {
         var consul = services.GetService<ConsulClient>() is { } client ? ConsulStateAsync(client, cancellationToken) : Task.FromResult("not used");

@@ -62,6 +62,8 @@ public static class GatewayHosting
         app.MapCustomers();
         app.MapSales();
         app.MapCluster();
+        // .NET's own OpenAPI document of every route above, its answers and its problems: /openapi/v1.json
+        app.MapOpenApi();
         // The Orleans dashboard, through the front door like the rest: http://<edge>/dashboard/index.html
         if (DashboardSwitch.Enabled(app.Configuration))
         {
@@ -77,6 +79,7 @@ public static class GatewayHosting
         services.AddAutopilotOptions<ApiOptions, ApiOptions.Validator>(ApiOptions.Section);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddProblemDetails();
+        services.AddOpenApi();
         services.AddExceptionHandler<ClusterExceptionHandler>();
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<ApiOptions>>((o, api) => o.DefaultPolicy = new RequestTimeoutPolicy

@@ -1,8 +1,8 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Serialization.Metadata;
 using Autopilot.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Autopilot.Gateway;
 
@@ -13,7 +13,7 @@ namespace Autopilot.Gateway;
 /// </summary>
 public sealed record PageRequest(int Limit, string? After)
 {
-    public static (PageRequest? Request, IResult? Problem) Parse(HttpRequest request)
+    public static (PageRequest? Request, ProblemHttpResult? Problem) Parse(HttpRequest request)
     {
         var limit = Paging.DefaultLimit;
         if (request.Query["limit"] is { Count: > 0 } limitValues)
@@ -40,28 +40,6 @@ public sealed record PageRequest(int Limit, string? After)
         }
 
         return (new PageRequest(limit, after), null);
-    }
-
-    /// <summary>
-    /// Answers a list request: parses the page asked for (400 if it is no page), reads it, and answers its rows as a JSON
-    /// array with an ETag (<see cref="ConditionalJson"/>) and, unless it is the last page, a <c>Link: rel="next"</c>.
-    /// </summary>
-    public static async Task<IResult> AnswerAsync<T>(
-        HttpContext context, Func<PageRequest, CancellationToken, Task<Page<T>>> read, JsonTypeInfo<IReadOnlyList<T>> typeInfo, CancellationToken cancellationToken)
-    {
-        var (page, problem) = Parse(context.Request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var rows = await read(page!, cancellationToken).WaitAsync(cancellationToken);
-        if (page!.NextLink(context.Request.Path, rows.Next) is { } link)
-        {
-            context.Response.Headers.Link = link;
-        }
-
-        return ConditionalJson.Answer(context, rows.Rows, typeInfo);
     }
 
     /// <summary>The <c>Link</c> header to the page after <paramref name="next"/>, or null at the end of the table.</summary>

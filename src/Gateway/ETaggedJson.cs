@@ -1,0 +1,48 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
+
+namespace Autopilot.Gateway;
+
+/// <summary>
+/// A typed result: <typeparamref name="T"/> as JSON with a strong ETag, a hash of the bytes sent, so every gateway tags the
+/// same answer alike; a request whose <c>If-None-Match</c> names it gets 304 and no body. <c>Cache-Control: no-cache</c>
+/// makes browsers ask again each time, conditionally, so the page's refresh costs a 304 when nothing changed. It declares
+/// both answers to the endpoint's metadata (and so to the OpenAPI document).
+/// </summary>
+public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo) : IResult, IEndpointMetadataProvider, IValueHttpResult, IValueHttpResult<T>
+{
+    public T Value { get; } = value;
+
+    object? IValueHttpResult.Value => Value;
+
+    public Task ExecuteAsync(HttpContext context)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(Value, typeInfo);
+        var etag = new EntityTagHeaderValue($"\"{Base64Url(SHA256.HashData(body).AsSpan(0, 16))}\"");
+        var headers = context.Response.GetTypedHeaders();
+        headers.ETag = etag;
+        headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        if (context.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: false)))
+        {
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body).AsTask();
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified, typeof(void)));
+    }
+
+    private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
