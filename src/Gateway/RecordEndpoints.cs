@@ -1,7 +1,7 @@
 using Autopilot.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Autopilot.Gateway;
 
