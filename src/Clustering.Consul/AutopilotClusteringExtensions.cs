@@ -29,8 +29,8 @@ public static class AutopilotClusteringExtensions
                 var (clusterId, serviceId) = Identity(builder.Configuration);
                 var endpoints = builder.Configuration.GetSection("Orleans:Endpoints");
                 builder.UseLocalhostClustering(
-                    endpoints.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
-                    endpoints.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
+                    Port(endpoints["SiloPort"], EndpointOptions.DEFAULT_SILO_PORT),
+                    Port(endpoints["GatewayPort"], EndpointOptions.DEFAULT_GATEWAY_PORT),
                     null, serviceId, clusterId);
                 break;
         }
@@ -59,6 +59,10 @@ public static class AutopilotClusteringExtensions
     // A silo started while Consul does not answer retries creating the table as long as it waits for any dependency.
     private static void InitializeWithinStartup(IServiceCollection services) =>
         services.AddOptions<ConsulClusteringOptions>().Configure<IOptions<StartupOptions>>((o, startup) => o.InitializeTimeout = startup.Value.DependencyTimeout);
+
+    // A value that is no port is refused with one sentence when the host starts (the silo's endpoint checks), not here.
+    private static int Port(string? text, int fallback) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : fallback;
 
     private static (string ClusterId, string ServiceId) Identity(IConfiguration configuration) =>
         (configuration["Orleans:ClusterId"] ?? ClusterDefaults.Id, configuration["Orleans:ServiceId"] ?? ClusterDefaults.Id);

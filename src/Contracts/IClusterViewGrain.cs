@@ -13,7 +13,7 @@ public interface IClusterViewGrain : IGrainWithIntegerKey
     [ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<int> ActiveSilos();
 
-    /// <summary>Every silo the view knows, active ones first, then by name.</summary>
+    /// <summary>The silos the view knows that are live or died recently, active ones first, then by name.</summary>
     [ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<IReadOnlyList<SiloSummary>> Silos();
 }

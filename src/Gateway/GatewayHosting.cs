@@ -52,7 +52,7 @@ public static class GatewayHosting
         return builder;
     }
 
-    /// <summary>The page and the API of DESIGN.md, behind the error handling and the request deadline.</summary>
+    /// <summary>The page and the API (docs/architecture.md), behind the error handling and the request deadline.</summary>
     public static WebApplication MapAutopilotGateway(this WebApplication app)
     {
         app.UseExceptionHandler();

@@ -4,7 +4,7 @@ using Orleans.Concurrency;
 namespace Autopilot.Grains;
 
 [StatelessWorker]
-public sealed class ClusterViewGrain(IClusterMembershipService membership) : Grain, IClusterViewGrain
+public sealed class ClusterViewGrain(IClusterMembershipService membership, SiloDeaths deaths) : Grain, IClusterViewGrain
 {
     /// <summary>Well inside <see cref="Reads.Timeout"/>: a frozen silo costs the answer this much, once (Deadlines.ClusterStatistics, pinned by its test).</summary>
     public static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(1.5);
@@ -15,6 +15,7 @@ public sealed class ClusterViewGrain(IClusterMembershipService membership) : Gra
     public async Task<IReadOnlyList<SiloSummary>> Silos()
     {
         var members = membership.CurrentSnapshot.Members.Values
+            .Where(deaths.Shown)
             .OrderBy(m => m.Status != SiloStatus.Active)
             .ThenBy(m => m.Name, StringComparer.Ordinal)
             .ToList();

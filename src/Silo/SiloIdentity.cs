@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Autopilot.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,7 +10,8 @@ namespace Autopilot.Silo;
 /// <summary>Who this silo is: its cluster, its name (shown as <c>source</c> on every row) and its endpoints.</summary>
 internal static class SiloIdentity
 {
-    public const string AdvertisedAddressKey = "Orleans:Endpoints:AdvertisedIPAddress";
+    public const string EndpointsSection = "Orleans:Endpoints";
+    public const string AdvertisedAddressKey = $"{EndpointsSection}:AdvertisedIPAddress";
 
     public static IServiceCollection AddSiloIdentity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,8 +23,17 @@ internal static class SiloIdentity
         });
         services.Configure<EndpointOptions>(o =>
         {
-            // Orleans binds the ports of Orleans:Endpoints itself, but not this address. Unset, it is what the host's name
-            // resolves to (a container's address on its own network), as the registration in Consul advertises too.
+            // Orleans binds the ports of Orleans:Endpoints itself, but passes over a value that is no number: refuse it here.
+            foreach (var key in (string[])["SiloPort", "GatewayPort"])
+            {
+                if (configuration[$"{EndpointsSection}:{key}"] is { } text && !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    throw new OptionsValidationException(EndpointsSection, typeof(EndpointOptions), [$"{EndpointsSection}:{key} must be a port between 1 and 65535; it is '{text}'."]);
+                }
+            }
+
+            // Orleans does not bind this address. Unset, it is what the host's name resolves to (a container's address on
+            // its own network), as the registration in Consul advertises too.
             if ((AdvertisedAddress(configuration) ?? HostAddress.NonLoopbackIPv4()) is { } advertised)
             {
                 o.AdvertisedIPAddress = advertised;

@@ -9,6 +9,7 @@ internal static class SiloOperations
     public static IServiceCollection AddSiloOperations(this IServiceCollection services)
     {
         services.AddSingleton<IReadyLine, SiloReadyLine>();
+        services.AddSingleton<Grains.SiloDeaths>();
         services.AddHostedService<MembershipWatcher>();
         services.AddAutopilotOptions<MemoryTrimOptions, MemoryTrimOptions.Validator>(MemoryTrimOptions.Section);
         services.TryAddSingleton(TimeProvider.System);

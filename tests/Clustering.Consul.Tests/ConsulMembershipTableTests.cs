@@ -5,7 +5,7 @@ using Orleans.Messaging;
 
 namespace Autopilot.Clustering.Consul.Tests;
 
-/// <summary>Our Consul table passes Orleans' whole membership contract on a real agent, and keeps the Consul layout DESIGN.md documents.</summary>
+/// <summary>Our Consul table passes Orleans' whole membership contract on a real agent, and keeps the Consul layout docs/architecture.md documents.</summary>
 [Collection(ConsulCollection.Name)]
 [Trait("Category", "contract")]
 public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : MembershipTableContract

@@ -50,6 +50,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name,
                 (services, _) => new FaultyGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             siloBuilder.Services.AddSingleton<IRecordIndex, GrainRecordIndex>();
+            siloBuilder.Services.AddSingleton(TimeProvider.System);
+            siloBuilder.Services.AddSingleton<SiloDeaths>();
         }
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class BrowserTests
     public async Task The_page_shows_the_workshop_follows_a_scale_out_stores_a_rep_and_shows_a_problems_detail()
     {
         var chromium = DebianPackage.Ensure("chromium", "/usr/bin/chromium");
-        await using var stack = new StackCommand();
+        await using var stack = new StackCommand(publish: false);
         var url = (await stack.Invoke(TimeSpan.FromMinutes(10), stack.UpArguments(silos: 2, gateways: 2))).Trim().Split('\n')[^1];
 
         using var playwright = await Playwright.CreateAsync();

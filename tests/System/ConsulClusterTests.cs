@@ -110,7 +110,8 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("Silo", "--Orleans:Endpoints:SiloPort=eleven", "Failed to convert configuration value 'eleven' at 'Orleans:Endpoints:SiloPort' to type 'System.Int32'.")]
+    [InlineData("Silo", "--Orleans:Endpoints:SiloPort=eleven", "Orleans:Endpoints:SiloPort must be a port between 1 and 65535; it is 'eleven'.")]
+    [InlineData("Silo", "--Consul:Address=http://127.0.0.1:1 --Orleans:Endpoints:GatewayPort=eleven", "Orleans:Endpoints:GatewayPort must be a port between 1 and 65535; it is 'eleven'.")]
     [InlineData("Silo", "--Orleans:Endpoints:SiloPort=70000", "Orleans:Endpoints:SiloPort must be a port between 1 and 65535; it is 70000.")]
     [InlineData("Silo", "--Orleans:Endpoints:AdvertisedIPAddress=localhost-ish", "Orleans:Endpoints:AdvertisedIPAddress 'localhost-ish' is not an IP address.")]
     [InlineData("Silo", "--Consul:Address=ftp://127.0.0.1:8500", "Consul:Address 'ftp://127.0.0.1:8500' is not an http or https URL.")]
@@ -119,9 +120,9 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     [InlineData("Gateway", "--Startup:DependencyTimeout=soon", "Failed to convert configuration value 'soon' at 'Startup:DependencyTimeout' to type 'System.TimeSpan'.")]
     [InlineData("Edge", "--Edge:Listen=nowhere", "Edge:Listen must be address:port, e.g. 127.0.0.1:8080; it is 'nowhere'.")]
     [InlineData("Gateway", "--Consul:Address=nowhere", "Consul:Address 'nowhere' is not an http or https URL.")]
-    public async Task Bad_configuration_stops_the_process_with_exit_code_2_and_one_sentence_naming_the_key(string project, string argument, string expected)
+    public async Task Bad_configuration_stops_the_process_with_exit_code_2_and_one_sentence_naming_the_key(string project, string arguments, string expected)
     {
-        var process = Track(Hosts.Start($"{project.ToLowerInvariant()}-bad-{Guid.NewGuid():N}", project, [argument, $"--urls=http://127.0.0.1:{TestPorts.Next()}"]));
+        var process = Track(Hosts.Start($"{project.ToLowerInvariant()}-bad-{Guid.NewGuid():N}", project, [.. arguments.Split(' '), $"--urls=http://127.0.0.1:{TestPorts.Next()}"]));
 
         Assert.Equal(2, await process.ExitCodeAsync(Generous));
         Assert.True(process.Printed(expected), process.Tail());

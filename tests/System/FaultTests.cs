@@ -12,10 +12,12 @@ namespace Autopilot.SystemTests;
 /// <summary>
 /// The faults users hit, one after another on one local stack under a read and write loop: a frozen silo, Redis down,
 /// Consul down with a silo started meanwhile, and every silo and gateway killed at once. The bar throughout: no 500, no
-/// acknowledged write lost. It prints its figures; the bench measures them side by side.
+/// acknowledged write lost. Each fault is a step that reports on its own (<see cref="StepOrderer"/>); the last reads
+/// every write acknowledged during them back. It prints its figures; the bench measures them side by side.
 /// </summary>
 [Trait("Category", "system")]
-public sealed class FaultTests
+[TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
+public sealed class FaultTests(FaultTests.State state) : IClassFixture<FaultTests.State>
 {
     private static readonly TimeSpan Generous = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan FreezeFor = TimeSpan.FromSeconds(20);
@@ -24,120 +26,134 @@ public sealed class FaultTests
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     [Fact]
-    public async Task The_stack_survives_a_frozen_silo_Redis_and_Consul_outages_and_a_whole_cluster_crash_losing_no_acknowledged_write()
+    [Step(1)]
+    public Task Up_with_three_silos_and_two_gateways_holds_ninety_customers_some_on_silo_3() => state.Step(1, async () =>
     {
-        await using var stack = new StackCommand();
-        var url = (await stack.Invoke(TimeSpan.FromMinutes(10), stack.UpArguments(silos: 3, gateways: 2))).Trim().Split('\n')[^1];
-        using var front = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-        var names = Enumerable.Range(0, 90).Select(i => $"Fault Co {i}").ToList();
-        foreach (var name in names)
+        await state.Stack.Invoke(TimeSpan.FromMinutes(10), state.Stack.UpArguments(silos: 3, gateways: 2));
+        foreach (var name in state.Names)
         {
-            await front.PutAsJsonAsync($"/customers/{Uri.EscapeDataString(name)}", new { location = "Base" });
+            using var stored = await state.Front.PutAsJsonAsync(Path(name), new { location = "Base" });
+            Assert.True(stored.IsSuccessStatusCode, $"PUT {name}: {(int)stored.StatusCode}");
         }
 
-        var where = new Dictionary<string, string>();
-        foreach (var name in names)
+        foreach (var name in state.Names)
         {
-            where[name] = (await front.GetFromJsonAsync<CustomerRecord>($"/customers/{Uri.EscapeDataString(name)}", Json))!.Source;
+            state.Where[name] = (await state.Front.GetFromJsonAsync<CustomerRecord>(Path(name), Json))!.Source;
         }
 
-        var healthy = names.Where(n => where[n] != "silo-3").Select(Path).ToList();
-        var onFrozen = names.Where(n => where[n] == "silo-3").Select(Path).ToList();
-        Assert.NotEmpty(onFrozen);
-        var figures = new List<string>();
-        var acknowledged = new List<(string Company, string Location)>();
+        Assert.NotEmpty(state.OnFrozen);
+    });
 
-        // 1. silo-3 frozen (SIGSTOP), as in a long pause or a partition: reads of grains elsewhere never fail; its own
-        //    grains answer again once it is declared dead; on SIGCONT it stops itself and its supervisor starts it anew.
-        await using (var elsewhere = new RequestLoop(front.BaseAddress!, healthy))
-        await using (var frozenOnes = new RequestLoop(front.BaseAddress!, onFrozen))
-        await using (var writes = new RequestLoop(front.BaseAddress!, healthy, writePrefix: "Freeze Loop"))
-        {
-            await elsewhere.AfterMore(50);
-            var frozenPid = stack.Pid("silo-3");
-            var (frozenAt, frozenAtOnItsGrains) = (elsewhere.Now, frozenOnes.Now);
-            Signals.Send(frozenPid, Signals.SigStop);
-            await Task.Delay(FreezeFor);
-            Signals.Send(frozenPid, Signals.SigCont);
-            var failedElsewhere = elsewhere.FailuresBetween(frozenAt, elsewhere.Now);
-            Assert.True(failedElsewhere.Count == 0, $"{failedElsewhere.Count} read(s) of grains on healthy silos failed while silo-3 was frozen:\n{string.Join('\n', failedElsewhere.Take(5))}");
-            var outage = frozenOnes.LongestGapWithoutSuccess(frozenAtOnItsGrains, frozenAtOnItsGrains + FreezeFor);
-            figures.Add($"frozen silo: its grains answered again after {outage.TotalSeconds:0.0} s; 0 of {elsewhere.Requests} reads elsewhere failed");
-            Assert.True(outage < TimeSpan.FromSeconds(15), $"silo-3's grains answered nothing for {outage.TotalSeconds:0.0} s");
-            await Eventually.Holds(() => front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json), c => c!.Silos.Count(s => s.Name == "silo-3" && s.Status == "Active") == 1
-                && c.Silos.Any(s => s.Name == "silo-3" && s.Status == "Dead"), Generous, "silo-3 stopped itself and came back as a new member");
-            NoServerErrors(writes, "the freeze");
-            acknowledged.AddRange(writes.Acknowledged);
-        }
+    [Fact]
+    [Step(2)]
+    public Task A_frozen_silo_stalls_only_its_own_grains_and_comes_back_as_a_new_member() => state.Step(2, async () =>
+    {
+        state.Needs(1, "the stack up with its customers placed");
+        // silo-3 frozen (SIGSTOP), as in a long pause or a partition: reads of grains elsewhere never fail; its own grains
+        // answer again once it is declared dead; on SIGCONT it stops itself and its supervisor starts it anew.
+        await using var elsewhere = new RequestLoop(state.Front.BaseAddress!, state.Healthy);
+        await using var frozenOnes = new RequestLoop(state.Front.BaseAddress!, state.OnFrozen);
+        await using var writes = new RequestLoop(state.Front.BaseAddress!, state.Healthy, writePrefix: "Freeze Loop");
+        await elsewhere.AfterMore(50);
+        var frozenPid = state.Stack.Pid("silo-3");
+        var (frozenAt, frozenAtOnItsGrains) = (elsewhere.Now, frozenOnes.Now);
+        Signals.Send(frozenPid, Signals.SigStop);
+        await Task.Delay(FreezeFor);
+        Signals.Send(frozenPid, Signals.SigCont);
+        var failedElsewhere = elsewhere.FailuresBetween(frozenAt, elsewhere.Now);
+        state.Acknowledge(writes);
+        Assert.True(failedElsewhere.Count == 0, $"{failedElsewhere.Count} read(s) of grains on healthy silos failed while silo-3 was frozen:\n{string.Join('\n', failedElsewhere.Take(5))}");
+        var outage = frozenOnes.LongestGapWithoutSuccess(frozenAtOnItsGrains, frozenAtOnItsGrains + FreezeFor);
+        state.Figure($"frozen silo: its grains answered again after {outage.TotalSeconds:0.0} s; 0 of {elsewhere.Requests} reads elsewhere failed");
+        Assert.True(outage < TimeSpan.FromSeconds(15), $"silo-3's grains answered nothing for {outage.TotalSeconds:0.0} s");
+        await Eventually.Holds(() => state.Front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json), c => c!.Silos.Count(s => s.Name == "silo-3" && s.Status == "Active") == 1
+            && c.Silos.Any(s => s.Name == "silo-3" && s.Status == "Dead"), Generous, "silo-3 stopped itself and came back as a new member");
+        NoServerErrors(writes, "the freeze");
+        state.Acknowledge(writes);
+    });
 
-        // 2. Redis down: reads of active grains keep working, writes fail as 503 or 504, never 500; then writes succeed again.
-        await using (var reads = new RequestLoop(front.BaseAddress!, healthy))
-        await using (var writes = new RequestLoop(front.BaseAddress!, healthy, writePrefix: "Redis Loop"))
-        {
-            await writes.AfterMore(40);
-            var downAt = reads.Now;
-            await stack.Invoke(Generous, "stop", "redis");
-            await Task.Delay(RedisDownFor);
-            var failedReads = reads.FailuresBetween(downAt, reads.Now);
-            await stack.Invoke(Generous, "up");
-            var backAt = writes.Now;
-            await Eventually.Holds(() => Task.FromResult(writes.Acknowledged.Count(a => writes.AcknowledgedAt(a.Company) > backAt)), n => n >= 10, Generous, "writes succeed again once Redis is back");
-            Assert.True(failedReads.Count == 0, $"{failedReads.Count} read(s) of active grains failed while Redis was down:\n{string.Join('\n', failedReads.Take(5))}");
-            NoServerErrors(writes, "the Redis outage");
-            figures.Add($"Redis down {RedisDownFor.TotalSeconds:0} s: {writes.FailureCount} writes refused (503/504, none 500), 0 reads failed");
-            acknowledged.AddRange(writes.Acknowledged);
-        }
+    [Fact]
+    [Step(3)]
+    public Task With_Redis_down_reads_of_active_grains_go_on_and_writes_are_refused_as_503_or_504_never_500() => state.Step(3, async () =>
+    {
+        state.Needs(1, "the stack up with its customers placed");
+        await using var reads = new RequestLoop(state.Front.BaseAddress!, state.Healthy);
+        await using var writes = new RequestLoop(state.Front.BaseAddress!, state.Healthy, writePrefix: "Redis Loop");
+        await writes.AfterMore(40);
+        var downAt = reads.Now;
+        await state.Stack.Invoke(Generous, "stop", "redis");
+        await Task.Delay(RedisDownFor);
+        var failedReads = reads.FailuresBetween(downAt, reads.Now);
+        await state.Stack.Invoke(Generous, "up");
+        var backAt = writes.Now;
+        await Eventually.Holds(() => Task.FromResult(writes.Acknowledged.Count(a => writes.AcknowledgedAt(a.Company) > backAt)), n => n >= 10, Generous, "writes succeed again once Redis is back");
+        state.Acknowledge(writes);
+        Assert.True(failedReads.Count == 0, $"{failedReads.Count} read(s) of active grains failed while Redis was down:\n{string.Join('\n', failedReads.Take(5))}");
+        NoServerErrors(writes, "the Redis outage");
+        state.Figure($"Redis down {RedisDownFor.TotalSeconds:0} s: {writes.FailureCount} writes refused (503/504, none 500), 0 reads failed");
+    });
 
-        // 3. Consul down a minute, and a fourth silo started meanwhile: traffic goes on, /cluster says Consul is unreachable,
-        //    the new silo waits for Consul and joins once it is back.
-        await using (var loop = new RequestLoop(front.BaseAddress!, healthy, writePrefix: "Consul Loop"))
-        {
-            await loop.AfterMore(40);
-            var downAt = loop.Now;
-            await stack.Invoke(Generous, "stop", "consul");
-            var cluster = await front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json);
-            Assert.StartsWith("unreachable", cluster!.Consul, StringComparison.Ordinal);
-            Assert.Equal(3, cluster.Active.Count());
-            var scaling = stack.Invoke(TimeSpan.FromMinutes(4), "scale", "silo=4");
-            await Task.Delay(ConsulDownFor);
-            Assert.False(scaling.IsCompleted, "silo-4 was ready although Consul was down");
-            await stack.Invoke(Generous, "up");
-            await scaling;
-            await Eventually.Holds(() => front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json), c => c!.Active.Contains("silo-4") && c.Consul == "reachable", Generous, "silo-4 joined once Consul was back");
-            await loop.AfterMore(40);
-            var failed = loop.FailuresBetween(downAt, loop.Now);
-            Assert.True(failed.Count == 0, $"{failed.Count} request(s) failed while Consul was down:\n{string.Join('\n', failed.Take(5))}");
-            acknowledged.AddRange(loop.Acknowledged);
-        }
+    [Fact]
+    [Step(4)]
+    public Task With_Consul_down_a_minute_traffic_goes_on_and_a_silo_started_meanwhile_joins_once_it_is_back() => state.Step(4, async () =>
+    {
+        state.Needs(1, "the stack up with its customers placed");
+        await using var loop = new RequestLoop(state.Front.BaseAddress!, state.Healthy, writePrefix: "Consul Loop");
+        await loop.AfterMore(40);
+        var downAt = loop.Now;
+        await state.Stack.Invoke(Generous, "stop", "consul");
+        var cluster = await state.Front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json);
+        Assert.StartsWith("unreachable", cluster!.Consul, StringComparison.Ordinal);
+        Assert.Equal(3, cluster.Active.Count());
+        var scaling = state.Stack.Invoke(TimeSpan.FromMinutes(4), "scale", "silo=4");
+        await Task.Delay(ConsulDownFor);
+        Assert.False(scaling.IsCompleted, "silo-4 was ready although Consul was down");
+        await state.Stack.Invoke(Generous, "up");
+        await scaling;
+        await Eventually.Holds(() => state.Front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json), c => c!.Active.Contains("silo-4") && c.Consul == "reachable", Generous, "silo-4 joined once Consul was back");
+        await loop.AfterMore(40);
+        state.Acknowledge(loop);
+        var failed = loop.FailuresBetween(downAt, loop.Now);
+        Assert.True(failed.Count == 0, $"{failed.Count} request(s) failed while Consul was down:\n{string.Join('\n', failed.Take(5))}");
+    });
 
-        // 4. Every silo and gateway killed at once, their supervisors too (as when the machine's processes all die): up
-        //    finds what is missing and starts it.
+    [Fact]
+    [Step(5)]
+    public Task After_every_silo_and_gateway_is_killed_at_once_up_brings_the_stack_back_within_a_minute() => state.Step(5, async () =>
+    {
+        state.Needs(1, "the stack up");
+        // Every silo and gateway killed at once, their supervisors too (as when the machine's processes all die): up finds
+        // what is missing and starts it. Nothing restarts them but up.
         var crashed = Stopwatch.StartNew();
-        foreach (var name in Enumerable.Range(1, 4).Select(i => $"silo-{i}").Concat(Enumerable.Range(1, 2).Select(j => $"gateway-{j}")))
+        foreach (var name in state.Stack.Running("silo").Concat(state.Stack.Running("gateway")))
         {
-            Signals.Send(stack.Pid(name, supervisor: true), Signals.SigKill);
-            Signals.Send(stack.Pid(name), Signals.SigKill);
+            Signals.Send(state.Stack.Pid(name, supervisor: true), Signals.SigKill);
+            Signals.Send(state.Stack.Pid(name), Signals.SigKill);
         }
 
-        // Nothing restarts them now but up.
-        await stack.Invoke(Generous, "up");
-        await Eventually.Holds(() => front.GetAsync("/customers/Fault%20Co%201"), r => r.StatusCode == HttpStatusCode.OK, Generous, "the stack serves again");
+        await state.Stack.Invoke(Generous, "up");
+        await Eventually.Holds(() => state.Front.GetAsync("/customers/Fault%20Co%201"), r => r.StatusCode == HttpStatusCode.OK, Generous, "the stack serves again");
         var recovery = crashed.Elapsed;
-        figures.Add($"whole-cluster crash to the first 200 after up: {recovery.TotalSeconds:0.0} s");
+        state.Figure($"whole-cluster crash to the first 200 after up: {recovery.TotalSeconds:0.0} s");
         Assert.True(recovery < TimeSpan.FromSeconds(60), $"serving again took {recovery.TotalSeconds:0.0} s");
+    });
 
-        // Nothing acknowledged is lost. A read that answers 503 says "try again" (Retry-After): right after a whole-cluster
-        // crash it is sent again as a careful client would, while the read-back is within the generous bound (one bound
-        // for all reads, so the test stays bounded however many rows answer 503), and counted; a 500, a 503 past the
-        // bound or a missing row fails.
+    [Fact]
+    [Step(6)]
+    public Task Every_write_acknowledged_during_the_faults_reads_back() => state.Step(6, async () =>
+    {
+        state.Needs(1, "the stack up");
+        // A read that answers 503 says "try again" (Retry-After): right after a whole-cluster crash it is sent again as a
+        // careful client would, while the read-back is within the generous bound (one bound for all reads, so the test
+        // stays bounded however many rows answer 503), and counted; a 500, a 503 past the bound or a missing row fails.
         var lost = new List<string>();
         var slowest = TimeSpan.Zero;
         var answeredUnavailable = 0;
         var readBack = Stopwatch.StartNew();
-        foreach (var (company, location) in acknowledged)
+        foreach (var (company, location) in state.Acknowledged)
         {
             var reading = Stopwatch.StartNew();
-            var answer = await front.GetAsync(Path(company));
+            var answer = await state.Front.GetAsync(Path(company));
             if (answer.StatusCode == HttpStatusCode.ServiceUnavailable)
             {
                 answeredUnavailable++;
@@ -148,7 +164,7 @@ public sealed class FaultTests
                 var wait = answer.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
                 answer.Dispose();
                 await Task.Delay(wait);
-                answer = await front.GetAsync(Path(company));
+                answer = await state.Front.GetAsync(Path(company));
             }
 
             using (answer)
@@ -164,8 +180,44 @@ public sealed class FaultTests
             }
         }
 
-        TestFigures.Print($"faults: {string.Join("; ", figures)}; {acknowledged.Count} acknowledged writes, {lost.Count} lost; reading them back: {answeredUnavailable} answered 503 first, the slowest took {slowest.TotalSeconds:0.00} s");
-        Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged writes are lost:\n{string.Join('\n', lost.Take(10))}");
+        TestFigures.Print($"faults: {string.Join("; ", state.Figures)}; {state.Acknowledged.Count} acknowledged writes, {lost.Count} lost; reading them back: {answeredUnavailable} answered 503 first, the slowest took {slowest.TotalSeconds:0.00} s");
+        Assert.True(lost.Count == 0, $"{lost.Count} of {state.Acknowledged.Count} acknowledged writes are lost:\n{string.Join('\n', lost.Take(10))}");
+    });
+
+    /// <summary>The story's stack, its customers and where they live, and every write acknowledged during the faults.</summary>
+    public sealed class State : Story, IAsyncDisposable
+    {
+        private readonly List<(string Company, string Location)> acknowledged = [];
+
+        public State() => Front = new HttpClient { BaseAddress = Stack.Ports.EdgeUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+        public StackCommand Stack { get; } = new(publish: false);
+
+        public HttpClient Front { get; }
+
+        public IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(0, 90).Select(i => $"Fault Co {i}")];
+
+        /// <summary>The silo each customer's grain was on when the story began.</summary>
+        public Dictionary<string, string> Where { get; } = [];
+
+        public IReadOnlyList<string> Healthy => [.. Names.Where(n => Where.GetValueOrDefault(n) is { } silo && silo != "silo-3").Select(Path)];
+
+        public IReadOnlyList<string> OnFrozen => [.. Names.Where(n => Where.GetValueOrDefault(n) == "silo-3").Select(Path)];
+
+        public List<string> Figures { get; } = [];
+
+        public IReadOnlyList<(string Company, string Location)> Acknowledged => acknowledged;
+
+        /// <summary>Keeps the loop's acknowledged writes (each once, however often it is asked) for the read-back.</summary>
+        public void Acknowledge(RequestLoop loop) => acknowledged.AddRange(loop.Acknowledged.Except(acknowledged));
+
+        public void Figure(string figure) => Figures.Add(figure);
+
+        public async ValueTask DisposeAsync()
+        {
+            Front.Dispose();
+            await Stack.DisposeAsync();
+        }
     }
 
     private static string Path(string name) => $"/customers/{Uri.EscapeDataString(name)}";

@@ -1,4 +1,5 @@
 using Autopilot.Stack.Model;
+using Autopilot.Stack.Processes;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;
@@ -7,12 +8,18 @@ namespace Autopilot.SystemTests;
 /// Drives <c>./autopilot</c> as a user would, with a run folder and ports of its own so that it never meets a
 /// stack the user runs. Whatever a test leaves up, <see cref="DisposeAsync"/> takes down.
 /// </summary>
-internal sealed class StackCommand : IAsyncDisposable
+public sealed class StackCommand : IAsyncDisposable
 {
     private readonly PortSpan span;
+    private readonly bool publish;
 
-    public StackCommand()
+    /// <param name="publish">
+    /// Whether <c>up</c> publishes the hosts into the stack's run folder, as for a user; otherwise it runs them from the
+    /// solution's Release build, which <c>./autopilot test</c> has just made (the stories that are not about the build).
+    /// </param>
+    public StackCommand(bool publish = true)
     {
+        this.publish = publish;
         Run = Path.Combine(Path.GetTempPath(), "autopilot-tests", $"stack-{Guid.NewGuid():N}");
         // The whole port map (B..B+499), reserved against every other test process.
         span = TestPorts.Span(500);
@@ -36,6 +43,10 @@ internal sealed class StackCommand : IAsyncDisposable
 
     public int GatewayPort(int j) => Ports.GatewayHttp(j);
 
+    /// <summary>The silos or gateways (<paramref name="kind"/>) this stack has started and not stopped, as its run folder knows them.</summary>
+    public IReadOnlyList<string> Running(string kind) =>
+        new PartProcesses(new RunFolder(Run)).Names(Enum.Parse<PartKind>(kind, ignoreCase: true));
+
     /// <summary>The pid of a process of the stack (silo-1, gateway-2, redis, ...), or of its supervisor.</summary>
     public int Pid(string name, bool supervisor = false) =>
         int.Parse(File.ReadAllText(Path.Combine(Run, "pids", $"{name}.{(supervisor ? "supervisor" : "pid")}")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
@@ -45,7 +56,7 @@ internal sealed class StackCommand : IAsyncDisposable
 
     /// <summary>Runs one verb to its end; fails the test with what it printed if it exits non-zero.</summary>
     public Task<string> Invoke(TimeSpan timeout, params string[] arguments) =>
-        Command.Run(Path.Combine(Repo.Root, "autopilot"), arguments, timeout, new Dictionary<string, string> { ["AUTOPILOT_RUN"] = Run });
+        Command.Run(Path.Combine(Repo.Root, "autopilot"), arguments, timeout, new Dictionary<string, string> { ["AUTOPILOT_RUN"] = Run, ["AUTOPILOT_HOSTS"] = publish ? "" : "build" });
 
     public async ValueTask DisposeAsync()
     {

@@ -7,104 +7,174 @@ using Autopilot.Testing;
 namespace Autopilot.SystemTests;
 
 /// <summary>
-/// The mission's proof, driven through <c>./autopilot</c> exactly as the README shows a person: one stack goes
-/// through scaling, a clean stop, a crash and a Consul restart, and must lose nothing acknowledged. It is one story
-/// because each step builds on the state the previous one left, as it would for a user.
+/// The mission's proof, driven through <c>./autopilot</c> exactly as the README shows a person: one stack goes through
+/// scaling, a clean stop, a crash and a Consul restart, and must lose nothing acknowledged. Each step builds on the state
+/// the previous one left, as it would for a user; each reports on its own (<see cref="StepOrderer"/>).
 /// </summary>
 [Trait("Category", "system")]
-public sealed class StackTests
+[TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
+public sealed class StackTests(StackTests.State state) : IClassFixture<StackTests.State>
 {
     private const int Customers = 2000;
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(120);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     [Fact]
-    public async Task The_stack_assembles_scales_survives_a_stop_a_kill_and_a_Consul_restart_and_down_leaves_nothing()
+    [Step(1)]
+    public Task Up_with_one_silo_and_one_gateway_serves_the_workshops_four_joined_rows_through_nginx() => state.Step(1, async () =>
     {
-        await using var stack = new StackCommand();
-        using var consul = new HttpClient { BaseAddress = stack.ConsulAddress, Timeout = TimeSpan.FromSeconds(5) };
-
-        // 1. Up with one silo and one gateway: the workshop's four joined rows through nginx.
-        var url = (await stack.Invoke(TimeSpan.FromMinutes(10), stack.UpArguments(silos: 1, gateways: 1))).Trim().Split('\n')[^1];
-        Assert.Equal($"http://127.0.0.1:{stack.EdgePort}", url);
-        using var front = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(15) };
-        var seeded = await front.GetFromJsonAsync<CustomerRecord[]>("/customers", Json);
+        var url = (await state.Stack.Invoke(TimeSpan.FromMinutes(10), state.Stack.UpArguments(silos: 1, gateways: 1))).Trim().Split('\n')[^1];
+        Assert.Equal($"http://127.0.0.1:{state.Stack.EdgePort}", url);
+        var seeded = await state.Front.GetFromJsonAsync<CustomerRecord[]>("/customers", Json);
         Assert.Equal(["ACME Corporation", "Hooli", "Initech", "Vandelay Industries"], seeded!.Select(c => c.Company).Order());
         Assert.All(seeded!, c => Assert.NotNull(c.Rep));
+    });
 
-        // 2. Gateways scale: nginx's rendered upstream equals Consul's passing gateways (the workshop's own check).
-        await stack.Invoke(Generous, "scale", "gateway=3");
-        await Eventually.Holds(() => UpstreamMatchesConsul(stack, consul), same => same.Nginx.Count == 3 && same.Nginx.SetEquals(same.Consul), Generous,
+    [Fact]
+    [Step(2)]
+    public Task Scaled_gateways_are_exactly_the_upstream_nginx_renders_from_Consul() => state.Step(2, async () =>
+    {
+        state.Needs(1, "the stack up");
+        await state.Stack.Invoke(Generous, "scale", "gateway=3");
+        await Eventually.Holds(() => UpstreamMatchesConsul(), same => same.Nginx.Count == 3 && same.Nginx.SetEquals(same.Consul), Generous,
             "nginx's upstream lists the three passing gateways");
-        await stack.Invoke(Generous, "scale", "gateway=2");
-        var two = await Eventually.Holds(() => UpstreamMatchesConsul(stack, consul), same => same.Nginx.Count == 2 && same.Nginx.SetEquals(same.Consul), Generous,
+        await state.Stack.Invoke(Generous, "scale", "gateway=2");
+        var two = await Eventually.Holds(() => UpstreamMatchesConsul(), same => same.Nginx.Count == 2 && same.Nginx.SetEquals(same.Consul), Generous,
             "nginx's upstream lists the two passing gateways");
-        Assert.DoesNotContain(stack.GatewayPort(3), two.Nginx);
+        Assert.DoesNotContain(state.Stack.GatewayPort(3), two.Nginx);
+    });
 
-        // 3. 2,000 customers, then a third silo: the rebalancer gives it a fair share.
-        var names = Enumerable.Range(1, Customers).Select(i => $"Stack Co {i}").ToList();
-        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, token) =>
+    [Fact]
+    [Step(3)]
+    public Task A_third_silo_joins_takes_a_fair_share_of_2000_customers_and_Prometheus_scrapes_it() => state.Step(3, async () =>
+    {
+        state.Needs(1, "the stack up");
+        await Parallel.ForEachAsync(state.Names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, token) =>
         {
-            using var response = await front.PutAsJsonAsync($"/customers/{Uri.EscapeDataString(name)}", new { location = $"City of {name}" }, token);
+            using var response = await state.Front.PutAsJsonAsync($"/customers/{Uri.EscapeDataString(name)}", new { location = $"City of {name}" }, token);
             Assert.True(response.IsSuccessStatusCode, $"PUT {name}: {(int)response.StatusCode}");
         });
-        await stack.Invoke(Generous, "scale", "silo=3");
-        using var prometheus = new HttpClient { BaseAddress = stack.Ports.PrometheusUrl, Timeout = TimeSpan.FromSeconds(5) };
+        await state.Stack.Invoke(Generous, "scale", "silo=3");
+        using var prometheus = new HttpClient { BaseAddress = state.Stack.Ports.PrometheusUrl, Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.Holds(() => prometheus.GetFromJsonAsync<JsonElement>("/api/v1/targets?state=active"),
             targets => targets.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
                 .Count(t => t.GetProperty("labels").GetProperty("service").GetString() == "silo" && t.GetProperty("health").GetString() == "up") == 3,
             TimeSpan.FromSeconds(30), "Prometheus finds the three silos through Consul and scrapes them");
-        var spread = await Eventually.Holds(() => front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, Balanced, TimeSpan.FromMinutes(4),
+        var spread = await Eventually.Holds(() => state.Front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, Balanced, TimeSpan.FromMinutes(4),
             "the activations spread over three silos: each at least a fifth, none more than half");
         Assert.Equal(3, spread!.Active.Count());
+    });
 
-        // 4. Under a steady request loop: a clean stop fails no request; after a crash, requests recover, and nothing written is lost.
-        await using (var loop = new RequestLoop(new Uri(url), [.. names.Select(n => $"/customers/{Uri.EscapeDataString(n)}")]))
+    [Fact]
+    [Step(4)]
+    public Task A_clean_stop_of_a_silo_fails_no_request() => state.Step(4, async () =>
+    {
+        state.Needs(3, "three silos holding the customers");
+        var loop = state.StartLoop();
+        await loop.AfterMore(200);
+        var beforeStop = loop.Now;
+        await state.Stack.Invoke(Generous, "stop", "silo", "3");
+        await loop.AfterMore(300);
+        NoFailures(loop, beforeStop, "the stop");
+    });
+
+    [Fact]
+    [Step(5)]
+    public Task After_a_silo_is_killed_requests_recover_and_no_acknowledged_write_is_lost() => state.Step(5, async () =>
+    {
+        state.Needs(3, "the customers stored");
+        var loop = state.Loop ?? state.StartLoop();
+        var requestsAtKill = loop.Requests;
+        await state.Stack.Invoke(Generous, "kill", "silo", "2");
+        // The loop is sequential: a request the crash left hanging holds it until it fails, so recovery means fifty
+        // requests done since the kill, and none failing for five seconds.
+        await Eventually.Holds(() => Task.FromResult((Now: loop.Now, Last: loop.LastFailure(), Done: loop.Requests - requestsAtKill)),
+            s => s.Done >= 50 && (s.Last is null || s.Now - s.Last > TimeSpan.FromSeconds(5)),
+            Generous, "requests succeed again for five seconds in a row after the kill");
+        var afterRecovery = loop.Now;
+        await loop.AfterMore(200);
+        NoFailures(loop, afterRecovery, "the recovery");
+        await Parallel.ForEachAsync(state.Names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, token) =>
         {
-            await loop.AfterMore(200);
-            var beforeStop = loop.Now;
-            await stack.Invoke(Generous, "stop", "silo", "3");
-            await loop.AfterMore(300);
-            NoFailures(loop, beforeStop, "beforeStop");
+            var row = await state.Front.GetFromJsonAsync<CustomerRecord>($"/customers/{Uri.EscapeDataString(name)}", Json, token);
+            Assert.Equal($"City of {name}", row!.Location);
+        });
+    });
 
-            var requestsAtKill = loop.Requests;
-            await stack.Invoke(Generous, "kill", "silo", "2");
-            // The loop is sequential: a request the crash left hanging holds it until it fails, so recovery means
-            // fifty requests done since the kill, and none failing for five seconds.
-            await Eventually.Holds(() => Task.FromResult((Now: loop.Now, Last: loop.LastFailure(), Done: loop.Requests - requestsAtKill)),
-                s => s.Done >= 50 && (s.Last is null || s.Now - s.Last > TimeSpan.FromSeconds(5)),
-                Generous, "requests succeed again for five seconds in a row after the kill");
-            var afterRecovery = loop.Now;
-            await loop.AfterMore(200);
-            NoFailures(loop, afterRecovery, "afterRecovery");
+    [Fact]
+    [Step(6)]
+    public Task Consul_restarts_under_load_the_cluster_keeps_serving_and_every_registration_returns() => state.Step(6, async () =>
+    {
+        state.Needs(5, "silo-1 the only silo left");
+        var loop = state.Loop ?? state.StartLoop();
+        var beforeRestart = loop.Now;
+        await state.Stack.Invoke(Generous, "restart", "consul");
+        await Eventually.Holds(() => PassingPorts("gateway"), ports => ports.Count == 2, Generous, "both gateways are registered and passing again");
+        await Eventually.Holds(() => PassingPorts("silo"), ports => ports.SetEquals([state.Stack.SiloPort(1)]), Generous, "the surviving silo is registered and passing again");
+        await Eventually.Holds(() => PassingPorts("edge"), ports => ports.SetEquals([state.Stack.EdgePort]), Generous, "the edge is registered and passing again");
+        var cluster = await state.Front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json);
+        Assert.Equal(["silo-1"], cluster!.Active.ToList());
+        await loop.AfterMore(300);
+        NoFailures(loop, beforeRestart, "the restart");
+    });
 
-            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, token) =>
-            {
-                var row = await front.GetFromJsonAsync<CustomerRecord>($"/customers/{Uri.EscapeDataString(name)}", Json, token);
-                Assert.Equal($"City of {name}", row!.Location);
-            });
+    [Fact]
+    [Step(7)]
+    public Task Down_leaves_no_process_no_port_and_no_registration_in_Consuls_data() => state.Step(7, async () =>
+    {
+        state.Needs(1, "the stack up");
+        await state.StopLoop();
+        var pids = Directory.GetFiles(Path.Combine(state.Stack.Run, "pids"), "*.pid").Select(f => int.Parse(File.ReadAllText(f).Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        await state.Stack.Invoke(TimeSpan.FromMinutes(3), "down");
+        Assert.All(pids, pid => Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), $"process {pid} outlived down"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(state.Stack.Run, "pids"), "*.pid"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => state.Front.GetAsync("/health"));
+        await using var restarted = await ConsulOnDataDirectory(state.Stack);
+        var services = await state.Consul.GetFromJsonAsync<Dictionary<string, JsonElement>>("/v1/agent/services");
+        Assert.Empty(services!);
+    });
 
-            // 5. Consul restarts under the loop: the cluster keeps serving, every registration returns by itself.
-            var beforeRestart = loop.Now;
-            await stack.Invoke(Generous, "restart", "consul");
-            await Eventually.Holds(() => PassingPorts(consul, "gateway"), ports => ports.Count == 2, Generous, "both gateways are registered and passing again");
-            await Eventually.Holds(() => PassingPorts(consul, "silo"), ports => ports.SetEquals([stack.SiloPort(1)]), Generous, "the surviving silo is registered and passing again");
-            await Eventually.Holds(() => PassingPorts(consul, "edge"), ports => ports.SetEquals([stack.EdgePort]), Generous, "the edge is registered and passing again");
-            var cluster = await front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json);
-            Assert.Equal(["silo-1"], cluster!.Active.ToList());
-            await loop.AfterMore(300);
-            NoFailures(loop, beforeRestart, "beforeRestart");
+    private Task<(HashSet<int> Nginx, HashSet<int> Consul)> UpstreamMatchesConsul() => UpstreamMatchesConsul(state.Stack, state.Consul);
+
+    private Task<HashSet<int>> PassingPorts(string service) => PassingPorts(state.Consul, service);
+
+    /// <summary>The story's stack, its clients and its customers, and the request loop that runs through steps 4 to 6.</summary>
+    public sealed class State : Story, IAsyncDisposable
+    {
+        public State()
+        {
+            Consul = new HttpClient { BaseAddress = Stack.ConsulAddress, Timeout = TimeSpan.FromSeconds(5) };
+            Front = new HttpClient { BaseAddress = Stack.Ports.EdgeUrl, Timeout = TimeSpan.FromSeconds(15) };
         }
 
-        // 6. Down: no process, no port, and no registration left in Consul's data.
-        var pids = Directory.GetFiles(Path.Combine(stack.Run, "pids"), "*.pid").Select(f => int.Parse(File.ReadAllText(f).Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        await stack.Invoke(TimeSpan.FromMinutes(3), "down");
-        Assert.All(pids, pid => Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), $"process {pid} outlived down"));
-        Assert.Empty(Directory.GetFiles(Path.Combine(stack.Run, "pids"), "*.pid"));
-        await Assert.ThrowsAsync<HttpRequestException>(() => front.GetAsync("/health"));
-        await using var restarted = await ConsulOnDataDirectory(stack);
-        var services = await consul.GetFromJsonAsync<Dictionary<string, JsonElement>>("/v1/agent/services");
-        Assert.Empty(services!);
+        public StackCommand Stack { get; } = new();
+
+        public HttpClient Consul { get; }
+
+        public HttpClient Front { get; }
+
+        public IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(1, Customers).Select(i => $"Stack Co {i}")];
+
+        public RequestLoop? Loop { get; private set; }
+
+        public RequestLoop StartLoop() => Loop = new RequestLoop(Stack.Ports.EdgeUrl, [.. Names.Select(n => $"/customers/{Uri.EscapeDataString(n)}")]);
+
+        public async Task StopLoop()
+        {
+            if (Loop is not null)
+            {
+                await Loop.DisposeAsync();
+                Loop = null;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopLoop();
+            Consul.Dispose();
+            Front.Dispose();
+            await Stack.DisposeAsync();
+        }
     }
 
     private static void NoFailures(RequestLoop loop, TimeSpan from, string since)

@@ -10,7 +10,7 @@ namespace Autopilot.Consul.Client;
 /// <summary>
 /// A small typed client of Consul's HTTP API: KV with CAS, transactions, agent services and checks,
 /// health with blocking queries, status. Hand-written because neither the <c>Consul</c> client package nor
-/// Orleans' Consul provider can be restored from this project's package source (see DESIGN.md); its calls
+/// Orleans' Consul provider can be restored from this project's package source (see docs/architecture.md); its calls
 /// keep the names of Consul's endpoints so that a later swap is mechanical. Timeouts are applied here, per
 /// call; retries of transient failures come from the resilience handler of the named HttpClient.
 /// </summary>

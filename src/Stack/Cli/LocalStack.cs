@@ -44,11 +44,39 @@ internal sealed class LocalStack : IDisposable
         File.WriteAllText(Run.StackFile, JsonSerializer.Serialize(state, StackJsonContext.Default.StackState));
     }
 
-    /// <summary>The model of the stack with <paramref name="ports"/>, its hosts published in the run folder.</summary>
-    public StackTopology Topology(StackPorts ports, string consul) => new(ports, Run, new HostBinaries(Run.Publish, Published: true, consul));
+    /// <summary>
+    /// <c>AUTOPILOT_HOSTS=build</c>: run the hosts from the repository's Release build (<c>./autopilot test</c> has just built
+    /// it) instead of publishing them into the run folder; the system tests that are not about <c>up</c>'s build use it.
+    /// </summary>
+    public const string HostsVariable = "AUTOPILOT_HOSTS";
 
-    public bool HostsPublished =>
-        new[] { HostRole.Silo, HostRole.Gateway, HostRole.Edge }.All(role => File.Exists(new HostBinaries(Run.Publish, true, "").Dll(role)));
+    public bool FromBuildOutput => Environment.GetEnvironmentVariable(HostsVariable) == "build";
+
+    /// <summary>The model of the stack with <paramref name="ports"/>, its hosts published in the run folder (or the build's output).</summary>
+    public StackTopology Topology(StackPorts ports, string consul) => new(ports, Run, Binaries(consul));
+
+    public HostBinaries Binaries(string consul) =>
+        FromBuildOutput ? new HostBinaries(Repository.Root, Published: false, consul) : new HostBinaries(Run.Publish, Published: true, consul);
+
+    /// <summary>Publishes the hosts of <paramref name="roles"/> unless they are there already (<paramref name="always"/>: publish anew).</summary>
+    public async Task EnsureHosts(bool always, params HostRole[] roles)
+    {
+        var binaries = Binaries("");
+        if (FromBuildOutput)
+        {
+            if (roles.FirstOrDefault(role => !File.Exists(binaries.Dll(role))) is { } missing)
+            {
+                throw new StackException($"{HostsVariable}=build, but {binaries.Dll(missing)} is missing: build the solution (Release) first");
+            }
+
+            return;
+        }
+
+        if (always || !roles.All(role => File.Exists(binaries.Dll(role))))
+        {
+            await Repository.Publish(Run, roles);
+        }
+    }
 
     /// <summary>Starts <paramref name="part"/> once its ports are free, after what it needs on disk is in place.</summary>
     public async Task Start(PartSpec part, StackTopology topology)

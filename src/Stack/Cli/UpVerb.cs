@@ -40,7 +40,7 @@ internal sealed class UpVerb(LocalStack stack)
         stack.Save(fresh);
         await stack.Repository.AptInstall(Repository.StackPackages);
         var topology = stack.Topology(ports, await stack.Repository.InstallConsul());
-        await stack.Repository.Publish(stack.Run, HostRole.Silo, HostRole.Gateway, HostRole.Edge);
+        await stack.EnsureHosts(always: true, HostRole.Silo, HostRole.Gateway, HostRole.Edge);
 
         Say.Line($"starting Consul (one-node server, data in {stack.Run.Data("consul")}), Redis (append-only, every write fsynced, data in {stack.Run.Data("redis")}) and Prometheus");
         foreach (var store in new[] { topology.Consul, topology.Redis, topology.Prometheus })
@@ -76,10 +76,7 @@ internal sealed class UpVerb(LocalStack stack)
     private async Task<int> Heal(StackState state)
     {
         var topology = stack.Topology(state.Ports, await stack.Repository.InstallConsul());
-        if (!stack.HostsPublished)
-        {
-            await stack.Repository.Publish(stack.Run, HostRole.Silo, HostRole.Gateway, HostRole.Edge);
-        }
+        await stack.EnsureHosts(always: false, HostRole.Silo, HostRole.Gateway, HostRole.Edge);
 
         var started = new List<PartSpec>();
         foreach (var part in Parts(state))
@@ -131,7 +128,7 @@ internal sealed class UpVerb(LocalStack stack)
     /// <summary>One silo and one gateway, no Consul (localhost clustering), grain state in memory.</summary>
     private async Task<int> Embedded(int port)
     {
-        var topology = new StackTopology(Validated(new StackPorts(StackPorts.DefaultBase, port)), stack.Run, new HostBinaries(stack.Run.Publish, true, ""));
+        var topology = new StackTopology(Validated(new StackPorts(StackPorts.DefaultBase, port)), stack.Run, stack.Binaries(""));
         if (File.Exists(stack.Run.UrlFile) && (stack.Processes.Alive(topology.EmbeddedSilo.Name) || stack.Processes.Alive(topology.EmbeddedGateway.Name)))
         {
             Say.Line("already up; ./autopilot down stops it");
@@ -140,7 +137,7 @@ internal sealed class UpVerb(LocalStack stack)
         }
 
         File.Delete(stack.Run.StackFile);
-        await stack.Repository.Publish(stack.Run, HostRole.Silo, HostRole.Gateway);
+        await stack.EnsureHosts(always: true, HostRole.Silo, HostRole.Gateway);
         foreach (var part in new[] { topology.EmbeddedSilo, topology.EmbeddedGateway })
         {
             await stack.Start(part, topology);
