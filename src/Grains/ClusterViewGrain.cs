@@ -21,7 +21,7 @@ public sealed class ClusterViewGrain(IClusterMembershipService membership, SiloD
             .ToList();
         var management = GrainFactory.GetGrain<IManagementGrain>(0);
         var counts = await Task.WhenAll(members.Select(m => m.Status == SiloStatus.Active ? Activations(management, m.SiloAddress) : Task.FromResult<int?>(null)));
-        return [.. members.Select((m, i) => new SiloSummary(m.SiloAddress.ToString(), m.Name, m.Status.ToString(), counts[i]))];
+        return [.. members.Select((m, i) => new SiloSummary(m.SiloAddress.ToString(), m.Name, m.Status.ToString(), counts[i], deaths.Ending(m.SiloAddress)))];
     }
 
     private static async Task<int?> Activations(IManagementGrain management, SiloAddress silo)

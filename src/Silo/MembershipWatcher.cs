@@ -7,7 +7,7 @@ namespace Autopilot.Silo;
 /// Logs every change of a silo's status in this silo's view of the cluster (joined, declared dead, left) as one line, and
 /// counts it on the stack's meter, so that a membership change is visible in the log and on <c>/metrics</c>.
 /// </summary>
-public sealed partial class MembershipWatcher(IClusterMembershipService membership, ILogger<MembershipWatcher> logger) : BackgroundService
+public sealed partial class MembershipWatcher(IClusterMembershipService membership, Grains.SiloDeaths deaths, ILogger<MembershipWatcher> logger) : BackgroundService
 {
     private static readonly Counter<long> Changes = AutopilotMetrics.Meter.CreateCounter<long>(
         "autopilot.membership.changes", "{change}", "Silo status changes seen by this silo, by the new status");
@@ -21,6 +21,7 @@ public sealed partial class MembershipWatcher(IClusterMembershipService membersh
             {
                 foreach (var (address, member) in snapshot.Members)
                 {
+                    deaths.Observe(member);
                     if (!known.TryGetValue(address, out var before) || before != member.Status)
                     {
                         known[address] = member.Status;

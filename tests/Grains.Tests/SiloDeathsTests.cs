@@ -25,10 +25,33 @@ public sealed class SiloDeathsTests
     }
 
     [Fact]
-    public void A_silo_already_dead_when_first_seen_is_left_out()
+    public void A_silo_seen_shutting_down_left_and_one_seen_active_then_dead_died()
     {
         var deaths = new SiloDeaths(time);
+        var (leaving, crashing) = (SiloAddress.New(IPAddress.Loopback, 11113, 1), SiloAddress.New(IPAddress.Loopback, 11114, 1));
+        deaths.Observe(new ClusterMember(leaving, SiloStatus.Active, "silo-3"));
+        deaths.Observe(new ClusterMember(crashing, SiloStatus.Active, "silo-2"));
+        Assert.Null(deaths.Ending(leaving));
 
-        Assert.False(deaths.Shown(new ClusterMember(SiloAddress.New(IPAddress.Loopback, 11112, 1), SiloStatus.Dead, "silo-2")));
+        deaths.Observe(new ClusterMember(leaving, SiloStatus.ShuttingDown, "silo-3"));
+        deaths.Observe(new ClusterMember(leaving, SiloStatus.Dead, "silo-3"));
+        deaths.Observe(new ClusterMember(crashing, SiloStatus.Dead, "silo-2"));
+
+        Assert.Equal(("left", "died"), (deaths.Ending(leaving), deaths.Ending(crashing)));
+    }
+
+    [Fact]
+    public void A_silo_already_dead_when_first_seen_counts_as_ended_when_it_started()
+    {
+        var deaths = new SiloDeaths(time);
+        time.SetUtcNow(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+        var generation = (int)(time.GetUtcNow() - new DateTimeOffset(2022, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalSeconds;
+        var startedTwoMinutesAgo = SiloAddress.New(IPAddress.Loopback, 11112, generation - 120);
+        var startedAnHourAgo = SiloAddress.New(IPAddress.Loopback, 11115, generation - 3600);
+
+        Assert.True(deaths.Shown(new ClusterMember(startedTwoMinutesAgo, SiloStatus.Dead, "silo-2")));
+        Assert.False(deaths.Shown(new ClusterMember(startedAnHourAgo, SiloStatus.Dead, "silo-old")));
+        time.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
+        Assert.False(deaths.Shown(new ClusterMember(startedTwoMinutesAgo, SiloStatus.Dead, "silo-2")));
     }
 }

@@ -56,7 +56,13 @@ public sealed class StackCommand : IAsyncDisposable
 
     /// <summary>Runs one verb to its end; fails the test with what it printed if it exits non-zero.</summary>
     public Task<string> Invoke(TimeSpan timeout, params string[] arguments) =>
-        Command.Run(Path.Combine(Repo.Root, "autopilot"), arguments, timeout, new Dictionary<string, string> { ["AUTOPILOT_RUN"] = Run, ["AUTOPILOT_HOSTS"] = publish ? "" : "build" });
+        Command.Run(Path.Combine(Repo.Root, "autopilot"), arguments, timeout, Environment);
+
+    private Dictionary<string, string> Environment => new() { ["AUTOPILOT_RUN"] = Run, ["AUTOPILOT_HOSTS"] = publish ? "" : "build" };
+
+    /// <summary>Starts a verb without waiting for it (the demo), its output kept in a log and a tail for failure messages.</summary>
+    public ChildProcess Start(params string[] arguments) =>
+        ChildProcess.Start($"autopilot-{arguments[0]}", Path.Combine(Repo.Root, "autopilot"), arguments, Hosts.LogDirectory, Environment);
 
     public async ValueTask DisposeAsync()
     {

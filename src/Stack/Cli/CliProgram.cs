@@ -83,6 +83,14 @@ internal static class CliProgram
         bench.TreatUnmatchedTokensAsErrors = false;
         bench.SetAction((result, _) => WithTools(tools => tools.Bench(result.UnmatchedTokens)));
 
+        var fresh = new Option<bool>("--fresh") { Description = "start a stack of its own first (down, then up with 2 silos and 2 gateways)" };
+        var pace = new Option<bool>("--pace") { Description = "wait for Enter between steps, for a live audience" };
+        var demoPort = new Option<int?>("--port") { Description = "with --fresh: the front door's port" };
+        var demoBase = new Option<int?>("--base-port") { Description = "with --fresh: the first port of the stack's map" };
+        var demo = new Command("demo", "the membership-change demo, narrated, under live traffic: scale out, a graceful leave, a crash, a Consul restart, gateways in and out; a summary of every step") { fresh, pace, demoPort, demoBase };
+        demo.SetAction((result, _) => WithStack(stack => new Demo.DemoVerb(stack).Run(
+            result.GetValue(fresh), result.GetValue(pace), result.GetValue(demoPort), result.GetValue(demoBase))));
+
         var part = new Argument<string>("NAME");
         var runFolder = new Option<string>("--run") { Required = true };
         var program = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.OneOrMore };
@@ -94,7 +102,7 @@ internal static class CliProgram
             return new Supervisor(result.GetRequiredValue(part), new RunFolder(result.GetRequiredValue(runFolder)), command[0], command[1..]).RunAsync();
         });
 
-        foreach (var command in new[] { up, scale, kill, stop, restartVerb, status, ports, logs, down, test, images, bench, supervise })
+        foreach (var command in new[] { up, scale, kill, stop, restartVerb, status, ports, logs, down, demo, test, images, bench, supervise })
         {
             root.Subcommands.Add(command);
         }

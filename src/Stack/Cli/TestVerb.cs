@@ -33,7 +33,7 @@ internal sealed partial class TestVerb(Repository repository, Model.RunFolder ru
         string[] arguments = ["test", repository.At("Autopilot.sln"), "-c", "Release", "--no-build", "--nologo",
             .. fast ? (string[])["--filter", "Category=unit|Category=contract"] : [], .. extra];
         var (passed, failed, skipped) = (0, 0, 0);
-        await using var log = new StreamWriter(output);
+        await using var log = new StreamWriter(output) { AutoFlush = true };
         var code = await repository.Stream("dotnet", arguments, line =>
         {
             lock (log)

@@ -1,0 +1,73 @@
+using System.Net;
+using Autopilot.Stack.Traffic;
+
+namespace Autopilot.Stack.Demo;
+
+/// <summary>
+/// The steady load the demo keeps on the front door: a loop of reads and writes (each write a new customer, remembered
+/// when acknowledged), and once the demo's customers exist, a loop of reads over them. Each step is measured between two
+/// marks: its requests, its failures, and the writes acknowledged in it, read back at its end.
+/// </summary>
+public sealed class DemoLoad(Uri front, HttpClient reader) : IAsyncDisposable
+{
+    private readonly RequestLoop writes = new(front, ["/customers?limit=20", "/sales", "/customers/ACME%20Corporation", "/sales/Alice"], writePrefix: "Demo Write", pause: TimeSpan.FromMilliseconds(10));
+    private RequestLoop? reads;
+
+    public int Requests => writes.Requests + (reads?.Requests ?? 0);
+
+    public int Failures => writes.FailureCount + (reads?.FailureCount ?? 0);
+
+    /// <summary>Starts reading <paramref name="paths"/> too (the demo's customers, once they exist).</summary>
+    public void AlsoRead(IReadOnlyList<string> paths) => reads ??= new RequestLoop(front, paths, pause: TimeSpan.FromMilliseconds(10));
+
+    public Mark Start() => new(writes.Now, reads?.Now, Requests);
+
+    /// <summary>What happened since <paramref name="mark"/>: requests, failures (the first few named), acknowledged writes.</summary>
+    public (int Requests, IReadOnlyList<string> Failures, IReadOnlyList<(string Company, string Location)> Acknowledged) Since(Mark mark)
+    {
+        var failures = writes.FailuresBetween(mark.Writes, writes.Now).Select(f => f.What)
+            .Concat(reads is null ? [] : reads.FailuresBetween(mark.Reads ?? TimeSpan.Zero, reads.Now).Select(f => f.What)).ToList();
+        var acknowledged = writes.Acknowledged.Where(a => writes.AcknowledgedAt(a.Company) >= mark.Writes).ToList();
+        return (Requests - mark.Requests, failures, acknowledged);
+    }
+
+    /// <summary>Reads each write back through the front door, as a careful client (a 503 is asked again after its Retry-After, for up to a minute); returns those missing or changed.</summary>
+    public async Task<IReadOnlyList<string>> Lost(IReadOnlyList<(string Company, string Location)> acknowledged)
+    {
+        var lost = new List<string>();
+        var bound = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        foreach (var (company, location) in acknowledged)
+        {
+            var answer = await reader.GetAsync($"/customers/{Uri.EscapeDataString(company)}");
+            while (answer.StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < bound)
+            {
+                var wait = answer.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                answer.Dispose();
+                await Task.Delay(wait);
+                answer = await reader.GetAsync($"/customers/{Uri.EscapeDataString(company)}");
+            }
+
+            using (answer)
+            {
+                var body = await answer.Content.ReadAsStringAsync();
+                if (!answer.IsSuccessStatusCode || !body.Contains($"\"location\":\"{location}\"", StringComparison.Ordinal))
+                {
+                    lost.Add($"{company}: {(int)answer.StatusCode} {body}");
+                }
+            }
+        }
+
+        return lost;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await writes.DisposeAsync();
+        if (reads is not null)
+        {
+            await reads.DisposeAsync();
+        }
+    }
+
+    public sealed record Mark(TimeSpan Writes, TimeSpan? Reads, int Requests);
+}
