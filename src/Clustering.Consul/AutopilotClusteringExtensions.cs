@@ -17,43 +17,40 @@ public static class AutopilotClusteringExtensions
 {
     public static ISiloBuilder UseAutopilotClustering(this ISiloBuilder builder)
     {
-        var choice = ClusteringChoice.Of(builder.Configuration);
-        builder.Services.AddSingleton(choice);
-        switch (choice.Kind)
-        {
-            case ClusteringKind.Consul:
-                builder.UseConsulClustering(builder.Configuration.GetSection(ConsulClientOptions.Section).Bind);
+        var endpoints = builder.Configuration.GetSection("Orleans:Endpoints");
+        Choose(builder.Configuration, builder.Services,
+            consul: client =>
+            {
+                builder.UseConsulClustering(client);
                 InitializeWithinStartup(builder.Services);
-                break;
-            case ClusteringKind.Localhost:
-                var (clusterId, serviceId) = Identity(builder.Configuration);
-                var endpoints = builder.Configuration.GetSection("Orleans:Endpoints");
-                builder.UseLocalhostClustering(
-                    Port(endpoints["SiloPort"], EndpointOptions.DEFAULT_SILO_PORT),
-                    Port(endpoints["GatewayPort"], EndpointOptions.DEFAULT_GATEWAY_PORT),
-                    null, serviceId, clusterId);
-                break;
-        }
-
+            },
+            localhost: (clusterId, serviceId) => builder.UseLocalhostClustering(
+                Port(endpoints["SiloPort"], EndpointOptions.DEFAULT_SILO_PORT), Port(endpoints["GatewayPort"], EndpointOptions.DEFAULT_GATEWAY_PORT),
+                null, serviceId, clusterId));
         return builder;
     }
 
     public static IClientBuilder UseAutopilotClustering(this IClientBuilder builder)
     {
-        var choice = ClusteringChoice.Of(builder.Configuration);
-        builder.Services.AddSingleton(choice);
-        switch (choice.Kind)
-        {
-            case ClusteringKind.Consul:
-                builder.UseConsulClustering(builder.Configuration.GetSection(ConsulClientOptions.Section).Bind);
-                break;
-            case ClusteringKind.Localhost:
-                var (clusterId, serviceId) = Identity(builder.Configuration);
-                builder.UseLocalhostClustering(EndpointOptions.DEFAULT_GATEWAY_PORT, serviceId, clusterId);
-                break;
-        }
-
+        Choose(builder.Configuration, builder.Services,
+            consul: client => builder.UseConsulClustering(client),
+            localhost: (clusterId, serviceId) => builder.UseLocalhostClustering(EndpointOptions.DEFAULT_GATEWAY_PORT, serviceId, clusterId));
         return builder;
+    }
+
+    // The one choice for silo and client: Orleans' own provider (configured by Orleans), Consul, or localhost.
+    private static void Choose(IConfiguration configuration, IServiceCollection services, Action<Action<ConsulClientOptions>> consul, Action<string, string> localhost)
+    {
+        var choice = ClusteringChoice.Of(configuration);
+        services.AddSingleton(choice);
+        if (choice.Kind == ClusteringKind.Consul)
+        {
+            consul(configuration.GetSection(ConsulClientOptions.Section).Bind);
+        }
+        else if (choice.Kind == ClusteringKind.Localhost)
+        {
+            localhost(configuration["Orleans:ClusterId"] ?? ClusterDefaults.Id, configuration["Orleans:ServiceId"] ?? ClusterDefaults.Id);
+        }
     }
 
     // A silo started while Consul does not answer retries creating the table as long as it waits for any dependency.
@@ -63,7 +60,4 @@ public static class AutopilotClusteringExtensions
     // A value that is no port is refused with one sentence when the host starts (the silo's endpoint checks), not here.
     private static int Port(string? text, int fallback) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : fallback;
-
-    private static (string ClusterId, string ServiceId) Identity(IConfiguration configuration) =>
-        (configuration["Orleans:ClusterId"] ?? ClusterDefaults.Id, configuration["Orleans:ServiceId"] ?? ClusterDefaults.Id);
 }

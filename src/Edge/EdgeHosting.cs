@@ -58,17 +58,14 @@ public static class EdgeHosting
         builder.Services.AddHostedService<UpstreamApplier>();
         builder.Services.AddSingleton<IReadyLine, EdgeReadyLine>();
         builder.Services.AddHealthChecks().AddCheck<EdgeReadyCheck>(HostRole.Edge.Name, tags: [HostingExtensions.ReadyTag]);
-        builder.Services.AddConsulRegistration(services =>
+        builder.Services.AddConsulRegistration(configuration, services =>
         {
+            // Checked and scraped on its status port; registered at the front door, where traffic reaches it.
             var status = ReachableUrl.Of(services);
-            return new ServiceRegistrationOptions
-            {
-                Name = HostRole.Edge.Name,
-                Address = edge.ListenHost,
-                Port = edge.ListenPort,
-                CheckUrl = new Uri(status, "health/ready").ToString(),
-                Meta = { ["mode"] = door.Name, ["status"] = status.ToString(), ["metrics"] = new Uri(status, "metrics").ToString() },
-            };
+            var registration = ServiceRegistrationOptions.ForHost(HostRole.Edge.Name, status, ("mode", door.Name), ("status", status.ToString()));
+            registration.Address = edge.ListenHost;
+            registration.Port = edge.ListenPort;
+            return registration;
         });
         return builder;
     }

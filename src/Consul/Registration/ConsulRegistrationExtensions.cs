@@ -1,5 +1,6 @@
 using Autopilot.Consul.Client;
 using Autopilot.Consul.Registration;
+using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,9 +17,10 @@ public static class ConsulRegistrationExtensions
         return services.AddRegistration(describe);
     }
 
-    /// <summary>The same, reaching the agent the configuration section <c>Consul</c> names.</summary>
-    public static IServiceCollection AddConsulRegistration(this IServiceCollection services, Func<IServiceProvider, ServiceRegistrationOptions> describe) =>
-        services.AddConsulClient().AddRegistration(describe);
+    /// <summary>The same, reaching the agent the configuration section <c>Consul</c> names; nothing when <c>Consul:Address</c> is unset (the embedded mode).</summary>
+    public static IServiceCollection AddConsulRegistration(
+        this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, ServiceRegistrationOptions> describe) =>
+        ConsulClientOptions.Configured(configuration) ? services.AddConsulClient().AddRegistration(describe) : services;
 
     private static IServiceCollection AddRegistration(this IServiceCollection services, Func<IServiceProvider, ServiceRegistrationOptions> describe)
     {

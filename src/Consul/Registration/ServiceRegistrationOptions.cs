@@ -45,4 +45,26 @@ public sealed class ServiceRegistrationOptions
     public Dictionary<string, string> Meta { get; set; } = [];
 
     public string EffectiveId => Id is { Length: > 0 } id ? id : Autopilot.Hosting.InstanceName.For(Name, Port);
+
+    /// <summary>
+    /// A host of the stack reachable at <paramref name="url"/>: registered at its host and port, checked on
+    /// <c>/health/ready</c>, its <c>/metrics</c> in the metadata (where Prometheus finds it), plus <paramref name="meta"/>.
+    /// </summary>
+    public static ServiceRegistrationOptions ForHost(string name, Uri url, params (string Key, string Value)[] meta)
+    {
+        var options = new ServiceRegistrationOptions
+        {
+            Name = name,
+            Address = url.Host,
+            Port = url.Port,
+            CheckUrl = new Uri(url, "health/ready").ToString(),
+            Meta = { ["metrics"] = new Uri(url, "metrics").ToString() },
+        };
+        foreach (var (key, value) in meta)
+        {
+            options.Meta[key] = value;
+        }
+
+        return options;
+    }
 }
