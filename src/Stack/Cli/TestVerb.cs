@@ -30,26 +30,44 @@ internal sealed partial class TestVerb(Repository repository, Model.RunFolder ru
 
         var figures = Path.Combine(run.Logs, "test-figures.log");
         File.Delete(figures);
-        string[] arguments = ["test", repository.At("Autopilot.sln"), "-c", "Release", "--no-build", "--nologo",
+        // Each test's own line (name and time) goes to the log; the console shows failures, summaries and the slowest.
+        string[] arguments = ["test", repository.At("Autopilot.sln"), "-c", "Release", "--no-build", "--nologo", "--logger", "console;verbosity=normal",
             .. fast ? (string[])["--filter", "Category=unit|Category=contract"] : [], .. extra];
         var (passed, failed, skipped) = (0, 0, 0);
+        var timed = new List<(string Test, TimeSpan Took)>();
         await using var log = new StreamWriter(output) { AutoFlush = true };
         var code = await repository.Stream("dotnet", arguments, line =>
         {
             lock (log)
             {
-                Console.WriteLine(line);
                 log.WriteLine(line);
-                if (Summary().Match(line) is { Success: true } summary)
+                if (TestLine().Match(line) is not { Success: true } test)
                 {
-                    failed += int.Parse(summary.Groups["failed"].Value, System.Globalization.CultureInfo.InvariantCulture);
-                    passed += int.Parse(summary.Groups["passed"].Value, System.Globalization.CultureInfo.InvariantCulture);
-                    skipped += int.Parse(summary.Groups["skipped"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    Console.WriteLine(line);
+                    return;
+                }
+
+                var name = test.Groups["name"].Value.Split('(')[0];
+                timed.Add((name[(name.LastIndexOf('.') + 1)..], Took(test.Groups["took"].Value)));
+                switch (test.Groups["outcome"].Value)
+                {
+                    case "Passed":
+                        passed++;
+                        break;
+                    case "Skipped":
+                        skipped++;
+                        Console.WriteLine(line);
+                        break;
+                    default:
+                        failed++;
+                        Console.WriteLine(line);
+                        break;
                 }
             }
         }, new Dictionary<string, string> { ["AUTOPILOT_TEST_FIGURES"] = figures });
 
         Console.WriteLine($"tests: {passed} passed, {failed} failed, {skipped} skipped");
+        Console.WriteLine($"slowest: {string.Join("; ", timed.OrderByDescending(t => t.Took).Take(6).Select(t => $"{t.Test} {t.Took.TotalSeconds:0} s"))}");
         if (File.Exists(figures))
         {
             Console.WriteLine("figures the tests measured:");
@@ -62,7 +80,22 @@ internal sealed partial class TestVerb(Repository repository, Model.RunFolder ru
         return code;
     }
 
-    // "Passed!  - Failed:     0, Passed:    23, Skipped:     0, Total:    23, Duration: ..." (or "Failed!  - ...")
-    [GeneratedRegex(@"(Passed|Failed)! +- +Failed: +(?<failed>\d+), +Passed: +(?<passed>\d+), +Skipped: +(?<skipped>\d+)")]
-    private static partial Regex Summary();
+    // "  Passed Autopilot.X.Tests.Name(args) [1 m 2 s]" or "[350 ms]" or "[< 1 ms]"
+    private static TimeSpan Took(string text)
+    {
+        var total = TimeSpan.Zero;
+        foreach (Match part in Unit().Matches(text))
+        {
+            var value = double.Parse(part.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            total += part.Groups["unit"].Value switch { "m" => TimeSpan.FromMinutes(value), "s" => TimeSpan.FromSeconds(value), _ => TimeSpan.FromMilliseconds(value) };
+        }
+
+        return total;
+    }
+
+    [GeneratedRegex(@"^\s+(?<outcome>Passed|Failed|Skipped) (?<name>\S.*) \[(?<took>[^\]]+)\]$")]
+    private static partial Regex TestLine();
+
+    [GeneratedRegex(@"(?<value>\d+(\.\d+)?) (?<unit>m|s|ms)\b")]
+    private static partial Regex Unit();
 }
