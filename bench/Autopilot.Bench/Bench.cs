@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Autopilot.Stack.Model;
 
 namespace Autopilot.Bench;
 
@@ -228,7 +229,10 @@ internal sealed class Bench(string root, bool quick) : IDisposable
     public async Task<string> RedisCli(params string[] arguments)
     {
         var what = $"redis-cli {string.Join(' ', arguments)}";
-        var output = await Programs.RunAsync(Programs.Start("redis-cli", ["-h", "127.0.0.1", "-p", $"{Stack.Ports.Redis}", .. arguments]), what);
+        var start = Programs.Start("redis-cli", ["-h", "127.0.0.1", "-p", $"{Stack.Ports.Redis}", .. arguments]);
+        // The stack's Redis asks for its password (a secret of the bench's run folder); redis-cli reads it from here, not its arguments.
+        start.Environment["REDISCLI_AUTH"] = File.ReadAllText(new RunFolder(Stack.Run).Secret(StackTopology.RedisPasswordSecret)).Trim();
+        var output = await Programs.RunAsync(start, what);
         return output.StartsWith("ERR", StringComparison.Ordinal) ? throw new InvalidOperationException($"{what}: {output}") : output;
     }
 

@@ -39,6 +39,10 @@ public sealed class Stack(string root, int basePort, int edgePort)
         var start = Programs.Start(Path.Combine(root, "autopilot"), arguments);
         start.WorkingDirectory = root;
         start.Environment["AUTOPILOT_RUN"] = Run;
+        // The bench loads the front door from one address: it sets its own per-client limits, far above the default.
+        start.Environment["Edge__RatePerClient"] = "1000000";
+        start.Environment["Edge__BurstPerClient"] = "1000000";
+        start.Environment["Edge__ConnectionsPerClient"] = "100000";
         return start;
     }
 

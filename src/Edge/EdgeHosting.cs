@@ -1,6 +1,8 @@
+using System.Threading.RateLimiting;
 using Autopilot.Consul.Client;
 using Autopilot.Consul.Registration;
 using Autopilot.Hosting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Autopilot.Edge;
@@ -51,6 +53,7 @@ public static class EdgeHosting
         else
         {
             builder.Services.AddReverseProxy().LoadFromMemory(YarpSink.Routes(edge), [YarpSink.Cluster([])]);
+            builder.Services.AddRateLimiter(limits => PerClientLimits(limits, edge));
             builder.Services.AddSingleton<IUpstreamSink, YarpSink>();
         }
 
@@ -63,7 +66,8 @@ public static class EdgeHosting
             // Checked and scraped on its status port; registered at the front door, where traffic reaches it.
             var status = ReachableUrl.Of(services);
             var registration = ServiceRegistrationOptions.ForHost(HostRole.Edge.Name, status, ("mode", door.Name), ("status", status.ToString()));
-            registration.Address = edge.ListenHost;
+            // Listening on every address (in a container), the front door is reached where the status endpoint is.
+            registration.Address = edge.ListenHost is "0.0.0.0" or "*" or "+" or "[::]" ? status.Host : edge.ListenHost;
             registration.Port = edge.ListenPort;
             return registration;
         });
@@ -80,6 +84,10 @@ public static class EdgeHosting
             // The front door answers /health itself, like nginx; everything else on that port is proxied.
             own.RequireHost([.. status.Hosts]);
             app.MapGet("/health", () => Results.Text("""{"status":"ok","by":"yarp"}""", "application/json")).RequireHost($"*:{edge.ListenPort}");
+            // Anything but the product's routes (PublicRoutes) is not found at the front door, as with nginx.
+            app.MapFallback("/{**path}", () => Results.Text(PublicRoutes.NotFound, "application/problem+json", statusCode: StatusCodes.Status404NotFound))
+                .RequireHost($"*:{edge.ListenPort}");
+            app.UseRateLimiter();
             app.MapReverseProxy(proxy =>
             {
                 proxy.Use(async (context, next) =>
@@ -102,6 +110,32 @@ public static class EdgeHosting
         own.MapGet("/upstreams", (EdgeStatus status) => TypedResults.Ok(status.Snapshot()));
         own.MapScrapeTargets();
         return app;
+    }
+
+    // nginx's limits in ASP.NET Core's rate limiter, per client address: a token bucket of BurstPerClient refilled at
+    // RatePerClient a second, and at most ConnectionsPerClient requests in flight; past either, 429 problem+json.
+    private static void PerClientLimits(RateLimiterOptions limits, EdgeOptions edge)
+    {
+        limits.AddPolicy(YarpSink.PerClient, context =>
+        {
+            var client = context.Connection.RemoteIpAddress?.ToString() ?? "";
+            return RateLimitPartition.Get(client, _ => RateLimiter.CreateChained(
+                new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = edge.BurstPerClient,
+                    TokensPerPeriod = edge.RatePerClient,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                }),
+                new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = edge.ConnectionsPerClient, QueueLimit = 0 })));
+        });
+        limits.OnRejected = async (rejected, cancellationToken) =>
+        {
+            rejected.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            rejected.HttpContext.Response.ContentType = "application/problem+json";
+            rejected.HttpContext.Response.Headers.RetryAfter = "1";
+            await rejected.HttpContext.Response.WriteAsync(PublicRoutes.TooManyRequests, cancellationToken);
+        };
     }
 
     private static int PortOf(string url) =>

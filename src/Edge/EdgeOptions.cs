@@ -44,6 +44,19 @@ public sealed class EdgeOptions
     /// </summary>
     public TimeSpan WatchWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Requests per second one client (one address) may send through the front door, on average. Past it, and past
+    /// <see cref="BurstPerClient"/> on top, the answer is 429 with Retry-After. The default leaves room for a browser, the
+    /// README's loops and the demo many times over; load tests and the bench set their own.
+    /// </summary>
+    public int RatePerClient { get; set; } = 1000;
+
+    /// <summary>Requests one client may send at once above <see cref="RatePerClient"/> before it is refused.</summary>
+    public int BurstPerClient { get; set; } = 1000;
+
+    /// <summary>Requests one client may have in flight at once (nginx counts connections with a request in progress).</summary>
+    public int ConnectionsPerClient { get; set; } = 64;
+
     public int ListenPort => int.Parse(Listen[(Listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     public string ListenHost => Listen[..Listen.LastIndexOf(':')];
@@ -89,6 +102,14 @@ public sealed class EdgeOptions
             if (options.SettleAfterRecovery < TimeSpan.Zero)
             {
                 errors.Add($"{Section}:SettleAfterRecovery must not be negative; it is {options.SettleAfterRecovery}.");
+            }
+
+            foreach (var (key, value) in new[] { (nameof(RatePerClient), options.RatePerClient), (nameof(BurstPerClient), options.BurstPerClient), (nameof(ConnectionsPerClient), options.ConnectionsPerClient) })
+            {
+                if (value < 1)
+                {
+                    errors.Add($"{Section}:{key} must be at least 1; it is {value}.");
+                }
             }
 
             if (options.WatchWait < TimeSpan.FromSeconds(1))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace Autopilot.Edge;
@@ -29,7 +30,15 @@ public sealed class NginxFiles(EdgeOptions options)
         }
 
         var template = await File.ReadAllTextAsync(options.Template, cancellationToken);
-        await File.WriteAllTextAsync(MainConf, template.Replace("__RUN__", Run, StringComparison.Ordinal).Replace("__LISTEN__", options.Listen, StringComparison.Ordinal), cancellationToken);
+        var rendered = new Dictionary<string, string>
+        {
+            ["__RUN__"] = Run,
+            ["__LISTEN__"] = options.Listen,
+            ["__RATE__"] = options.RatePerClient.ToString(CultureInfo.InvariantCulture),
+            ["__BURST__"] = options.BurstPerClient.ToString(CultureInfo.InvariantCulture),
+            ["__CONNECTIONS__"] = options.ConnectionsPerClient.ToString(CultureInfo.InvariantCulture),
+        }.Aggregate(template, (text, placeholder) => text.Replace(placeholder.Key, placeholder.Value, StringComparison.Ordinal));
+        await File.WriteAllTextAsync(MainConf, rendered, cancellationToken);
         await File.WriteAllTextAsync(Upstreams, NginxUpstream.Render([], generation: 0), cancellationToken);
     }
 

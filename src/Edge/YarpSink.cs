@@ -10,14 +10,19 @@ public sealed class YarpSink(InMemoryConfigProvider provider, EdgeOptions option
 
     public string Name => "yarp";
 
+    /// <summary>The name of the per-client rate limiter policy (<see cref="EdgeHosting"/>) every route carries.</summary>
+    public const string PerClient = "per-client";
+
+    /// <summary>One route per public pattern (<see cref="PublicRoutes"/>), on the front door's port only.</summary>
     public static IReadOnlyList<RouteConfig> Routes(EdgeOptions options) =>
     [
-        new RouteConfig
+        .. PublicRoutes.Patterns.Select((pattern, i) => new RouteConfig
         {
-            RouteId = "gateways",
+            RouteId = $"public-{i}",
             ClusterId = ClusterId,
-            Match = new RouteMatch { Path = "{**catch-all}", Hosts = [$"*:{options.ListenPort}"] },
-        },
+            RateLimiterPolicy = PerClient,
+            Match = new RouteMatch { Path = pattern, Hosts = [$"*:{options.ListenPort}"] },
+        }),
     ];
 
     public static ClusterConfig Cluster(IReadOnlyList<GatewayEndpoint> gateways) => new()

@@ -29,7 +29,7 @@ public static class GatewayHosting
         services.AddAutopilotWireExceptions();
         builder.UseOrleansClient(client =>
         {
-            client.UseAutopilotClustering();
+            client.UseAutopilotClustering().UseClusterTls();
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
             if (DashboardSwitch.Enabled(builder.Configuration))
             {

@@ -1,5 +1,6 @@
 using Autopilot.Contracts;
 using Autopilot.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace Autopilot.Silo;
@@ -21,9 +22,19 @@ internal static class SiloGrainServices
 #pragma warning restore ORLEANSEXP002
         silo.AddStartupTask(async (services, cancellationToken) =>
         {
-            if (await services.GetRequiredService<IGrainFactory>().GetGrain<ISeedGrain>(0).EnsureSeeded())
+            // Silos that start together on busy cores may not answer each other within a call's timeout at first: the
+            // seed is asked again (logged) for as long as any dependency is waited for, instead of failing the silo's start.
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SiloHosting));
+            var seeded = await StartupRetry.RunAsync(
+                "the cluster to answer the seed grain",
+                async _ => await services.GetRequiredService<IGrainFactory>().GetGrain<ISeedGrain>(0).EnsureSeeded(),
+                e => e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException,
+                services.GetRequiredService<IOptions<StartupOptions>>().Value.DependencyTimeout,
+                logger,
+                cancellationToken);
+            if (seeded)
             {
-                Log.Seeded(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SiloHosting)));
+                Log.Seeded(logger);
             }
         });
         return silo;

@@ -16,6 +16,7 @@ public static class SiloHosting
             .AddSiloTuning(builder.Configuration);
         builder.UseOrleans(silo => silo
             .UseAutopilotClustering()
+            .UseClusterTls()
             .AddAutopilotStorage()
             .AddAutopilotGrainServices());
         builder.Services

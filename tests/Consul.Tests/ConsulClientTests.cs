@@ -108,9 +108,13 @@ public sealed class ConsulClientTests(ConsulFixture fixture)
 
         Assert.True(await fixture.NewClient(agent.Address, token).KvPut(key, Bytes("secret")));
 
-        var refused = await Assert.ThrowsAsync<ConsulException>(() => fixture.NewClient(agent.Address).KvPut(key, Bytes("x")));
-        Assert.Equal(403, refused.StatusCode);
-        Assert.Equal(403, (await Assert.ThrowsAsync<ConsulException>(() => fixture.NewClient(agent.Address).KvGet(key))).StatusCode);
+        var refused = await Assert.ThrowsAsync<ConsulAccessDeniedException>(() => fixture.NewClient(agent.Address).KvPut(key, Bytes("x")));
+        Assert.Contains("Consul refused PUT /v1/kv/tests/", refused.Message);
+        Assert.Contains("Permission denied", refused.Message);
+        Assert.False(refused.TokenUnknown);
+        Assert.Contains("refused GET", (await Assert.ThrowsAsync<ConsulAccessDeniedException>(() => fixture.NewClient(agent.Address).KvGet(key))).Message);
+        var unknown = await Assert.ThrowsAsync<ConsulAccessDeniedException>(() => fixture.NewClient(agent.Address, Guid.NewGuid().ToString()).KvGet(key));
+        Assert.True(unknown.TokenUnknown);
         Assert.Equal("secret", Encoding.UTF8.GetString((await fixture.NewClient(agent.Address, token).KvGet(key))!.Value!));
     }
 }

@@ -66,7 +66,7 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
         var failures = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            using var response = await Front.GetAsync("/who");
+            using var response = await Front.GetAsync("/cluster");
             var body = await response.Content.ReadAsStringAsync();
             if (response.IsSuccessStatusCode)
             {

@@ -10,6 +10,7 @@ namespace Autopilot.Edge.Tests;
 internal sealed class FakeGateway : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> paths = new();
     private int puts;
 
     private FakeGateway(string name, int port, WebApplication app)
@@ -22,6 +23,9 @@ internal sealed class FakeGateway : IAsyncDisposable
     public string Name { get; }
 
     public int Port { get; }
+
+    /// <summary>The paths of the GETs that reached this gateway.</summary>
+    public IReadOnlyCollection<string> Paths => paths;
 
     /// <summary>How many PUTs reached this gateway.</summary>
     public int Puts => Volatile.Read(ref puts);
@@ -37,7 +41,17 @@ internal sealed class FakeGateway : IAsyncDisposable
         var app = builder.Build();
         FakeGateway? gateway = null;
         app.MapGet("/health/ready", () => Results.Text("Healthy"));
-        app.MapGet("/{**path}", (string? path) => Results.Text($"{name} /{path}"));
+        // A GET of /customers/slow... takes a second, so that requests pile up at the front door.
+        app.MapGet("/{**path}", async (string? path) =>
+        {
+            gateway!.paths.Enqueue($"/{path}");
+            if (path?.StartsWith("customers/slow", StringComparison.Ordinal) == true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+
+            return Results.Text($"{name} /{path}");
+        });
         app.MapPut("/{**path}", async (HttpContext context, string? path) =>
         {
             await context.Request.Body.CopyToAsync(Stream.Null);

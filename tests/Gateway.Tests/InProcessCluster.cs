@@ -14,11 +14,38 @@ namespace Autopilot.Gateway.Tests;
 /// </summary>
 internal sealed class InProcessCluster : IAsyncDisposable
 {
-    private InProcessCluster(WebApplication silo, WebApplicationFactory<GatewayIdentity> gateway) => (Silo, Gateway) = (silo, gateway);
+    private InProcessCluster(WebApplication silo, string clusterId, int gatewayPort)
+    {
+        Silo = silo;
+        ClusterId = clusterId;
+        GatewayPort = gatewayPort;
+        Gateway = NewGateway();
+    }
 
     public WebApplication Silo { get; }
 
     public WebApplicationFactory<GatewayIdentity> Gateway { get; }
+
+    public string ClusterId { get; }
+
+    /// <summary>The silo's Orleans gateway port, where clients connect.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>
+    /// A gateway connected through Orleans' own static clustering to the silo's gateway endpoint, or to
+    /// <paramref name="port"/> instead (a proxy in front of it), with <paramref name="settings"/> on top.
+    /// </summary>
+    public WebApplicationFactory<GatewayIdentity> NewGateway(int? port = null, params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<GatewayIdentity>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Orleans:ClusterId", ClusterId);
+            web.UseSetting("Orleans:Clustering:ProviderType", "Static");
+            web.UseSetting("Orleans:Clustering:Gateways:0", $"127.0.0.1:{port ?? GatewayPort}");
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
 
     /// <param name="name">Names the cluster (with a unique suffix), so that no two tests' silos meet.</param>
     /// <param name="siloArguments">Command-line settings of the silo besides its cluster and ports.</param>
@@ -52,14 +79,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
             throw;
         }
 
-        var gateway = new WebApplicationFactory<GatewayIdentity>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Orleans:ClusterId", clusterId);
-            // Orleans' own static clustering: the one silo's gateway endpoint.
-            web.UseSetting("Orleans:Clustering:ProviderType", "Static");
-            web.UseSetting("Orleans:Clustering:Gateways:0", $"127.0.0.1:{gatewayPort}");
-        });
-        return new InProcessCluster(silo, gateway);
+        return new InProcessCluster(silo, clusterId, gatewayPort);
     }
 
     public async ValueTask DisposeAsync()

@@ -48,6 +48,9 @@ public sealed class StackModelTests
         Assert.Equal(
             [
                 "--Consul:Address=http://127.0.0.1:20000/", "--Orleans:ClusterId=autopilot", "--Storage:Redis=127.0.0.1:20004",
+                "--Storage:RedisPasswordFile=/tmp/autopilot-model/secrets/redis.password",
+                "--Consul:TokenFile=/tmp/autopilot-model/secrets/consul-silo.token",
+                "--Tls:CertificateFile=/tmp/autopilot-model/secrets/silo.pfx", "--Tls:CaFile=/tmp/autopilot-model/secrets/cluster-ca.crt",
                 "--Orleans:Name=silo-3", "--Orleans:Endpoints:AdvertisedIPAddress=127.0.0.1", "--Orleans:Endpoints:SiloPort=20103",
                 "--Orleans:Endpoints:GatewayPort=20203", "--urls=http://127.0.0.1:20303",
             ],

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Autopilot.Contracts;
+using Autopilot.Stack.Cli;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;
@@ -32,6 +33,50 @@ public sealed class ConsulClusterTests : IAsyncLifetime
 
         consul.Dispose();
         await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_silo_whose_certificate_another_CA_signed_never_joins_while_one_of_the_clusters_CA_does()
+    {
+        var certificates = Path.Combine(Path.GetTempPath(), "autopilot-tests", $"tls-{Guid.NewGuid():N}");
+        string[] Tls(string authority, string role)
+        {
+            var folder = Path.Combine(certificates, authority);
+            Directory.CreateDirectory(folder);
+            ClusterCa.Ensure(folder, ["silo", "gateway"], File.WriteAllText, File.WriteAllBytes);
+            return [$"--Tls:CertificateFile={Path.Combine(folder, ClusterCa.CertificateOf(role))}", $"--Tls:CaFile={Path.Combine(folder, ClusterCa.AuthorityCertificate)}"];
+        }
+
+        try
+        {
+            var first = Track(SiloProcess.Start("tls-silo-1", agent.Address, clusterId, Tls("cluster", "silo")));
+            var httpPort = TestPorts.Next();
+            var gateway = Track(Hosts.Start("tls-gateway", "Gateway",
+                [$"--Consul:Address={agent.Address}", $"--Orleans:ClusterId={clusterId}", $"--urls=http://127.0.0.1:{httpPort}", .. Tls("cluster", "gateway")]));
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
+            await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Count() == 1, Generous,
+                "the gateway's /cluster lists the first silo", () => Tails([first.Process, gateway]));
+
+            // A silo of another CA tries to join for 30 s: it is never active. (Then it stops: Orleans declares it dead.)
+            var stranger = Track(SiloProcess.Start("tls-stranger", agent.Address, clusterId, Tls("foreign", "silo")));
+            var watched = System.Diagnostics.Stopwatch.StartNew();
+            while (watched.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                var view = await http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json);
+                Assert.DoesNotContain(stranger.Name, view!.Active);
+                await Task.Delay(1000);
+            }
+
+            // The control: a silo with the cluster's certificate joins.
+            var second = Track(SiloProcess.Start("tls-silo-2", agent.Address, clusterId, Tls("cluster", "silo")));
+            await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Contains(second.Name), Generous,
+                "a silo with the cluster CA's certificate joins", () => Tails([second.Process]));
+            Assert.DoesNotContain(stranger.Name, (await http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json))!.Active);
+        }
+        finally
+        {
+            Directory.Delete(certificates, recursive: true);
+        }
     }
 
     [Fact]

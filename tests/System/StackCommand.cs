@@ -39,6 +39,17 @@ public sealed class StackCommand : IAsyncDisposable
 
     public Uri ConsulAddress => Ports.ConsulUrl;
 
+    /// <summary>A client of the stack's Consul with its management token (Consul runs with ACLs, default deny).</summary>
+    public HttpClient ConsulClient() =>
+        new(new ManagementToken(new RunFolder(Run).Secret(StackTopology.ConsulTokenSecret("master"))))
+        {
+            BaseAddress = ConsulAddress,
+            Timeout = TimeSpan.FromSeconds(5),
+        };
+
+    /// <summary>A secret of the stack's run folder (a token, a password), as its processes read it.</summary>
+    public string Secret(string name) => File.ReadAllText(new RunFolder(Run).Secret(name)).Trim();
+
     public int SiloPort(int i) => Ports.SiloPort(i);
 
     public int GatewayPort(int j) => Ports.GatewayHttp(j);
@@ -58,7 +69,16 @@ public sealed class StackCommand : IAsyncDisposable
     public Task<string> Invoke(TimeSpan timeout, params string[] arguments) =>
         Command.Run(Path.Combine(Repo.Root, "autopilot"), arguments, timeout, Environment);
 
-    private Dictionary<string, string> Environment => new() { ["AUTOPILOT_RUN"] = Run, ["AUTOPILOT_HOSTS"] = publish ? "" : "build" };
+    // The stories load the front door from one address far past what one client may send by default (FrontDoorPolicyTests
+    // holds the default to account): they set their own limits, which up hands to the edge through its environment.
+    private Dictionary<string, string> Environment => new()
+    {
+        ["AUTOPILOT_RUN"] = Run,
+        ["AUTOPILOT_HOSTS"] = publish ? "" : "build",
+        ["Edge__RatePerClient"] = "100000",
+        ["Edge__BurstPerClient"] = "100000",
+        ["Edge__ConnectionsPerClient"] = "4096",
+    };
 
     /// <summary>Starts a verb without waiting for it (the demo), its output kept in a log and a tail for failure messages.</summary>
     public ChildProcess Start(params string[] arguments) =>
@@ -76,6 +96,20 @@ public sealed class StackCommand : IAsyncDisposable
         finally
         {
             span.Dispose();
+        }
+    }
+
+    // The management token is made by the first up, after a story's client may be made: it is read at each request.
+    private sealed class ManagementToken(string file) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (File.Exists(file))
+            {
+                request.Headers.Add("X-Consul-Token", File.ReadAllText(file).Trim());
+            }
+
+            return base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Autopilot.Contracts;
+using Autopilot.Stack.Model;
 using Autopilot.Stack.Traffic;
 using Autopilot.Testing;
 
@@ -32,7 +33,38 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
 
     [Fact]
     [Step(2)]
-    public Task Scaled_gateways_are_exactly_the_upstream_nginx_renders_from_Consul() => state.Step(2, async () =>
+    public Task Strangers_are_refused_Redis_asks_for_its_password_and_Consul_takes_no_registration_without_its_roles_token() => state.Step(2, async () =>
+    {
+        state.Needs(1, "the stack up");
+
+        // A rogue gateway: with no token, or with another role's, Consul refuses it, and nginx's upstream never lists it.
+        using var anonymous = new HttpClient { BaseAddress = state.Stack.ConsulAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var asSilo = new HttpClient { BaseAddress = state.Stack.ConsulAddress, Timeout = TimeSpan.FromSeconds(5) };
+        asSilo.DefaultRequestHeaders.Add("X-Consul-Token", state.Stack.Secret(StackTopology.ConsulTokenSecret("silo")));
+        var rogue = new { ID = "rogue-gateway", Name = "gateway", Address = "127.0.0.1", Port = 9 };
+        foreach (var client in new[] { anonymous, asSilo })
+        {
+            using var refused = await client.PutAsJsonAsync("/v1/agent/service/register", rogue);
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using var kv = await anonymous.PutAsync("/v1/kv/orleans/rogue", new StringContent("x"));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, kv.StatusCode);
+        Assert.Empty(await anonymous.GetFromJsonAsync<JsonElement[]>("/v1/health/service/gateway") ?? []);
+        Assert.DoesNotContain("127.0.0.1:9;", await File.ReadAllTextAsync(Path.Combine(state.Stack.Run, "edge", "gateways.conf")), StringComparison.Ordinal);
+
+        using var redis = new System.Net.Sockets.TcpClient();
+        await redis.ConnectAsync("127.0.0.1", state.Stack.Ports.Redis);
+        var stream = redis.GetStream();
+        await stream.WriteAsync("PING\r\n"u8.ToArray());
+        var answer = new byte[128];
+        var read = await stream.ReadAsync(answer);
+        Assert.StartsWith("-NOAUTH", System.Text.Encoding.ASCII.GetString(answer, 0, read), StringComparison.Ordinal);
+    });
+
+    [Fact]
+    [Step(3)]
+    public Task Scaled_gateways_are_exactly_the_upstream_nginx_renders_from_Consul() => state.Step(3, async () =>
     {
         state.Needs(1, "the stack up");
         await state.Stack.Invoke(Generous, "scale", "gateway=3");
@@ -45,8 +77,8 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(3)]
-    public Task A_third_silo_joins_takes_a_fair_share_of_2000_customers_and_Prometheus_scrapes_it() => state.Step(3, async () =>
+    [Step(4)]
+    public Task A_third_silo_joins_takes_a_fair_share_of_2000_customers_and_Prometheus_scrapes_it() => state.Step(4, async () =>
     {
         state.Needs(1, "the stack up");
         await Parallel.ForEachAsync(state.Names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, token) =>
@@ -66,10 +98,10 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(4)]
-    public Task A_clean_stop_of_a_silo_fails_no_request() => state.Step(4, async () =>
+    [Step(5)]
+    public Task A_clean_stop_of_a_silo_fails_no_request() => state.Step(5, async () =>
     {
-        state.Needs(3, "three silos holding the customers");
+        state.Needs(4, "three silos holding the customers");
         var loop = state.StartLoop();
         await loop.AfterMore(200);
         var beforeStop = loop.Now;
@@ -79,10 +111,10 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(5)]
-    public Task After_a_silo_is_killed_requests_recover_and_no_acknowledged_write_is_lost() => state.Step(5, async () =>
+    [Step(6)]
+    public Task After_a_silo_is_killed_requests_recover_and_no_acknowledged_write_is_lost() => state.Step(6, async () =>
     {
-        state.Needs(3, "the customers stored");
+        state.Needs(4, "the customers stored");
         var loop = state.Loop ?? state.StartLoop();
         var requestsAtKill = loop.Requests;
         await state.Stack.Invoke(Generous, "kill", "silo", "2");
@@ -102,10 +134,10 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(6)]
-    public Task Consul_restarts_under_load_the_cluster_keeps_serving_and_every_registration_returns() => state.Step(6, async () =>
+    [Step(7)]
+    public Task Consul_restarts_under_load_the_cluster_keeps_serving_and_every_registration_returns() => state.Step(7, async () =>
     {
-        state.Needs(5, "silo-1 the only silo left");
+        state.Needs(6, "silo-1 the only silo left");
         var loop = state.Loop ?? state.StartLoop();
         var beforeRestart = loop.Now;
         await state.Stack.Invoke(Generous, "restart", "consul");
@@ -119,8 +151,8 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(7)]
-    public Task Down_leaves_no_process_no_port_and_no_registration_in_Consuls_data() => state.Step(7, async () =>
+    [Step(8)]
+    public Task Down_leaves_no_process_no_port_and_no_registration_in_Consuls_data() => state.Step(8, async () =>
     {
         state.Needs(1, "the stack up");
         await state.StopLoop();
@@ -138,12 +170,12 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
 
     private Task<HashSet<int>> PassingPorts(string service) => PassingPorts(state.Consul, service);
 
-    /// <summary>The story's stack, its clients and its customers, and the request loop that runs through steps 4 to 6.</summary>
+    /// <summary>The story's stack, its clients and its customers, and the request loop that runs through steps 5 to 7.</summary>
     public sealed class State : Story, IAsyncDisposable
     {
         public State()
         {
-            Consul = new HttpClient { BaseAddress = Stack.ConsulAddress, Timeout = TimeSpan.FromSeconds(5) };
+            Consul = Stack.ConsulClient();
             Front = new HttpClient { BaseAddress = Stack.Ports.EdgeUrl, Timeout = TimeSpan.FromSeconds(15) };
         }
 

@@ -108,6 +108,68 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
         return new(await Read(response, ConsulJsonContext.Default.ListServiceEntry, cancellationToken), IndexOf(response));
     }
 
+    /// <summary>The ACL policy named <paramref name="name"/> with its rules, or null if there is none.</summary>
+    /// <remarks>Consul 1.8 answers a read by name of a policy that does not exist with 403 "ACL not found", as it answers an
+    /// unknown token; so the policy is looked up in the list and then read by its ID.</remarks>
+    public async Task<AclPolicy?> AclPolicyByName(string name, CancellationToken cancellationToken = default)
+    {
+        List<AclPolicy> policies;
+        using (var list = await Send(HttpMethod.Get, "v1/acl/policies", null, null, cancellationToken))
+        {
+            policies = await Read(list, ConsulJsonContext.Default.ListAclPolicy, cancellationToken);
+        }
+
+        if (policies.FirstOrDefault(p => p.Name == name) is not { ID: { Length: > 0 } id })
+        {
+            return null;
+        }
+
+        using var response = await Send(HttpMethod.Get, $"v1/acl/policy/{Escape(id)}", null, null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.AclPolicy, cancellationToken);
+    }
+
+    /// <summary>Creates an ACL policy, or updates it (with its <see cref="AclPolicy.ID"/>).</summary>
+    public async Task<AclPolicy> AclPolicyWrite(AclPolicy policy, CancellationToken cancellationToken = default)
+    {
+        var path = policy.ID is { Length: > 0 } id ? $"v1/acl/policy/{Escape(id)}" : "v1/acl/policy";
+        using var response = await Send(HttpMethod.Put, path, JsonContent(policy, ConsulJsonContext.Default.AclPolicy), null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.AclPolicy, cancellationToken);
+    }
+
+    /// <summary>The token this client presents, as Consul knows it; throws <see cref="ConsulAccessDeniedException"/> if Consul does not know it.</summary>
+    public async Task<AclToken> AclTokenSelf(CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Get, "v1/acl/token/self", null, null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.AclToken, cancellationToken);
+    }
+
+    /// <summary>Every ACL token, without their secrets (see <see cref="AclTokenRead"/>).</summary>
+    public async Task<IReadOnlyList<AclToken>> AclTokens(CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Get, "v1/acl/tokens", null, null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.ListAclToken, cancellationToken);
+    }
+
+    /// <summary>The token whose accessor is <paramref name="accessorId"/>; a management token sees its secret too (the list does not show secrets).</summary>
+    public async Task<AclToken> AclTokenRead(string accessorId, CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Get, $"v1/acl/token/{Escape(accessorId)}", null, null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.AclToken, cancellationToken);
+    }
+
+    /// <summary>Creates a token with the secret and policies given.</summary>
+    public async Task<AclToken> AclTokenCreate(AclToken token, CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Put, "v1/acl/token", JsonContent(token, ConsulJsonContext.Default.AclToken), null, cancellationToken);
+        return await Read(response, ConsulJsonContext.Default.AclToken, cancellationToken);
+    }
+
+    /// <summary>Sets one of the local agent's own tokens (<c>agent</c>, <c>default</c>, ...).</summary>
+    public async Task AgentToken(string kind, string token, CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(HttpMethod.Put, $"v1/agent/token/{Escape(kind)}", JsonContent(new AgentTokenUpdate { Token = token }, ConsulJsonContext.Default.AgentTokenUpdate), null, cancellationToken);
+    }
+
     /// <summary>The Raft leader's address; empty while the cluster has none.</summary>
     public async Task<string> StatusLeader(CancellationToken cancellationToken = default)
     {
@@ -147,6 +209,13 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
             if (body.Length > MaxErrorBodyLength)
             {
                 body = body[..MaxErrorBodyLength] + "…";
+            }
+
+            if (response.StatusCode == HttpStatusCode.Forbidden)
+            {
+                throw new ConsulAccessDeniedException(
+                    $"Consul refused {method} /{path} ({body.Trim()}): the token of {settings.TokenSource} is missing, unknown, or another role's.",
+                    tokenUnknown: body.Contains("ACL not found", StringComparison.OrdinalIgnoreCase));
             }
 
             throw new ConsulException($"Consul answered {(int)response.StatusCode} to {method} /{path}: {body.Trim()}", (int)response.StatusCode);

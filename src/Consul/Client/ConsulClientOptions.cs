@@ -14,8 +14,18 @@ public sealed class ConsulClientOptions
     /// <summary>The agent's HTTP API, http or https, e.g. <c>http://127.0.0.1:8500</c>.</summary>
     public string? Address { get; set; }
 
-    /// <summary>An ACL token, sent as <c>X-Consul-Token</c>.</summary>
+    /// <summary>An ACL token, sent as <c>X-Consul-Token</c>. Prefer <see cref="TokenFile"/>: a value here shows in the process's arguments or environment.</summary>
     public string? Token { get; set; }
+
+    /// <summary>A file holding the ACL token (a Docker secret, or a file of the run folder), read when the client is made.</summary>
+    public string? TokenFile { get; set; }
+
+    /// <summary>Where the token comes from, for messages (never the token itself).</summary>
+    public string TokenSource => TokenFile is { Length: > 0 } file ? $"{Section}:TokenFile '{file}'" : Token is { Length: > 0 } ? $"{Section}:Token" : "no token (anonymous)";
+
+    /// <summary>The token to send: <see cref="Token"/>, else the content of <see cref="TokenFile"/>, else none.</summary>
+    public string? EffectiveToken() =>
+        Token is { Length: > 0 } token ? token : TokenFile is { Length: > 0 } file ? File.ReadAllText(file).Trim() : null;
 
     /// <summary>How long a call that does not block may take.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -37,6 +47,11 @@ public sealed class ConsulClientOptions
         if (RequestTimeout <= TimeSpan.Zero)
         {
             errors.Add($"{section}:RequestTimeout must be positive; it is {RequestTimeout}.");
+        }
+
+        if (TokenFile is { Length: > 0 } file && !File.Exists(file))
+        {
+            errors.Add($"{section}:TokenFile '{file}' does not exist.");
         }
 
         return errors;

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -26,7 +27,7 @@ public static class ConsulClientServiceCollectionExtensions
         services.AddOptions<ConsulClientOptions>().Configure(configure).ValidateOnStart();
         services.AddHttpClient(ConsulClient.HttpClientName, (provider, http) =>
             {
-                var token = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsulClientOptions>>().Value.Token;
+                var token = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsulClientOptions>>().Value.EffectiveToken();
                 if (!string.IsNullOrEmpty(token))
                 {
                     http.DefaultRequestHeaders.Add("X-Consul-Token", token);
@@ -51,6 +52,8 @@ public static class ConsulClientServiceCollectionExtensions
     public static IServiceCollection AddConsulClient(this IServiceCollection services)
     {
         services.AddOptions<ConsulClientOptions>().BindConfiguration(ConsulClientOptions.Section);
+        // A host's client: its token is checked before anything of the host starts (ConsulTokenGate).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConsulTokenGate>());
         return services.AddConsulClient(_ => { });
     }
 

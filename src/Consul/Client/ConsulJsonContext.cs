@@ -10,7 +10,11 @@ namespace Autopilot.Consul.Client;
 [JsonSerializable(typeof(AgentServiceRegistration))]
 [JsonSerializable(typeof(AgentService))]
 [JsonSerializable(typeof(Dictionary<string, AgentService>))]
-[JsonSerializable(typeof(Dictionary<string, AgentService>))]
+[JsonSerializable(typeof(AclPolicy))]
+[JsonSerializable(typeof(List<AclPolicy>))]
+[JsonSerializable(typeof(AclToken))]
+[JsonSerializable(typeof(List<AclToken>))]
+[JsonSerializable(typeof(AgentTokenUpdate))]
 [JsonSerializable(typeof(List<ServiceEntry>))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ConsulJsonContext : JsonSerializerContext;

@@ -32,7 +32,7 @@ internal sealed class DownVerb(LocalStack stack)
 
         if (processes.Alive("consul") && stack.State is { Embedded: false } state)
         {
-            await RemoveLeftovers(state.Ports.ConsulUrl);
+            await RemoveLeftovers(stack.Topology(state.Ports, ""));
         }
 
         if (processes.Present("consul"))
@@ -48,9 +48,9 @@ internal sealed class DownVerb(LocalStack stack)
 
     // What is still registered belonged to processes that crashed (killed: no deregistration). The stack's Consul is its
     // own, so down removes those too rather than leave them in its data folder.
-    private static async Task RemoveLeftovers(Uri consulUrl)
+    private static async Task RemoveLeftovers(StackTopology topology)
     {
-        await using var services = new ServiceCollection().AddConsulClient(o => o.Address = consulUrl.ToString()).BuildServiceProvider();
+        await using var services = LocalStack.ConsulClientFor(topology);
         var consul = services.GetRequiredService<ConsulClient>();
         try
         {
@@ -60,7 +60,7 @@ internal sealed class DownVerb(LocalStack stack)
                 await consul.ServiceDeregister(id);
             }
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ConsulException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ConsulException or ConsulAccessDeniedException)
         {
             Say.Line($"could not remove what is left in Consul: {e.Message}");
         }

@@ -1,8 +1,10 @@
 using System.Net.Sockets;
 using System.Text.Json;
+using Autopilot.Consul.Client;
 using Autopilot.Hosting;
 using Autopilot.Stack.Model;
 using Autopilot.Stack.Processes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Autopilot.Stack.Cli;
 
@@ -90,9 +92,15 @@ internal sealed class LocalStack : IDisposable
         {
             case PartKind.Consul:
                 Directory.CreateDirectory(Path.Combine(Run.Data("consul"), "data"));
+                // ACLs on, default deny; the master token reaches Consul in a file only this user reads.
+                var master = (await File.ReadAllTextAsync(Secrets.Ensure(Run, StackTopology.ConsulTokenSecret("master")))).Trim();
+                Secrets.WritePrivate(topology.ConsulAclConfig, Secrets.ConsulAclConfig(master));
                 break;
             case PartKind.Redis:
                 Directory.CreateDirectory(Run.Data("redis"));
+                // The password reaches Redis in a file only this user reads, never on its command line.
+                var password = await File.ReadAllTextAsync(Secrets.Ensure(Run, StackTopology.RedisPasswordSecret));
+                Secrets.WritePrivate(topology.RedisConfig, $"requirepass {password.Trim()}\n");
                 break;
             case PartKind.Prometheus:
                 Directory.CreateDirectory(Path.Combine(Run.Data("prometheus"), "data"));
@@ -105,8 +113,23 @@ internal sealed class LocalStack : IDisposable
         await Processes.Start(part);
     }
 
-    public Task WaitReady(PartSpec part) =>
-        Probe.WaitReady(part, part.Kind is PartKind.Consul or PartKind.Redis or PartKind.Prometheus ? StoreStartLimit : HostStartLimit);
+    /// <summary>Until <paramref name="part"/> serves; for Consul, until its ACLs are in place too (<see cref="ConsulAcl"/>).</summary>
+    public async Task WaitReady(PartSpec part, StackTopology topology)
+    {
+        await Probe.WaitReady(part, part.Kind is PartKind.Consul or PartKind.Redis or PartKind.Prometheus ? StoreStartLimit : HostStartLimit);
+        if (part.Kind == PartKind.Consul)
+        {
+            await ConsulAcl.Bootstrap(Repository, topology);
+        }
+    }
+
+    /// <summary>A client of the stack's Consul with the management token, for the verbs that read or clean its catalog.</summary>
+    public static ServiceProvider ConsulClientFor(StackTopology topology) =>
+        new ServiceCollection().AddConsulClient(o =>
+        {
+            o.Address = topology.Ports.ConsulUrl.ToString();
+            o.TokenFile = File.Exists(topology.ConsulMasterToken) ? topology.ConsulMasterToken : null;
+        }).BuildServiceProvider();
 
     /// <summary>The edge's upstream holds exactly <paramref name="gateways"/> gateways.</summary>
     public Task WaitUpstream(StackTopology topology, int gateways) => Probe.WaitUntil(topology.Edge.Name, TimeSpan.FromSeconds(60), async () =>

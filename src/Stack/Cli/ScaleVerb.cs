@@ -20,7 +20,7 @@ internal sealed class ScaleVerb(LocalStack stack)
 
         foreach (var part in wanted)
         {
-            await stack.WaitReady(part);
+            await stack.WaitReady(part, topology);
         }
 
         foreach (var name in stack.Processes.Names(kind).Reverse())

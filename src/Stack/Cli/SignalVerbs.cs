@@ -35,7 +35,7 @@ internal sealed class SignalVerbs(LocalStack stack)
         Say.Line("restarting Consul");
         await stack.Processes.SignalAndWait(topology.Consul.Name, Signals.SigTerm, Say.Line);
         await stack.Start(topology.Consul, topology);
-        await stack.WaitReady(topology.Consul);
+        await stack.WaitReady(topology.Consul, topology);
         Say.Line($"Consul is back: {state.Ports.ConsulUrl}");
         return 0;
     }

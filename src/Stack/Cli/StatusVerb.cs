@@ -27,7 +27,7 @@ internal sealed class StatusVerb(LocalStack stack)
                 Say.Result(await Describe(part.Name, part.Ready));
             }
 
-            await using var services = new ServiceCollection().AddConsulClient(o => o.Address = state.Ports.ConsulUrl.ToString()).BuildServiceProvider();
+            await using var services = LocalStack.ConsulClientFor(topology);
             var consul = services.GetRequiredService<ConsulClient>();
             foreach (var service in new[] { HostRole.Silo, HostRole.Gateway, HostRole.Edge }.Select(r => r.Name))
             {
@@ -36,7 +36,7 @@ internal sealed class StatusVerb(LocalStack stack)
                     var passing = await consul.HealthService(service, passingOnly: true);
                     Say.Result($"consul {service,-8} passing: {string.Join(' ', passing.Value.Select(e => e.Service.ID).Order(StringComparer.Ordinal))}");
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ConsulException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ConsulException or ConsulAccessDeniedException)
                 {
                     Say.Result($"consul {service,-8} (Consul does not answer)");
                 }

@@ -44,8 +44,11 @@ internal sealed class ToolVerbs(Repository repository, RunFolder run)
     }
 
     /// <summary>The container images deploy/docker-compose.yml runs (scripts/build-images.sh: the engine and the local stand-ins).</summary>
-    public Task<int> Images(IReadOnlyList<string> arguments) =>
-        repository.Stream(repository.At("scripts", "build-images.sh"), arguments, Console.WriteLine);
+    public Task<int> Images(IReadOnlyList<string> arguments)
+    {
+        Secrets.EnsureForContainers(repository);
+        return repository.Stream(repository.At("scripts", "build-images.sh"), arguments, Console.WriteLine);
+    }
 
     /// <summary>The benchmark (bench/Autopilot.Bench): a stack of its own, measured against references; see bench/README.md.</summary>
     public async Task<int> Bench(IReadOnlyList<string> arguments)

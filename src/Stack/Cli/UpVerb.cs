@@ -41,12 +41,13 @@ internal sealed class UpVerb(LocalStack stack)
         await stack.Repository.AptInstall(Repository.StackPackages);
         var topology = stack.Topology(ports, await stack.Repository.InstallConsul());
         await stack.EnsureHosts(always: true, HostRole.Silo, HostRole.Gateway, HostRole.Edge);
+        Secrets.EnsureCertificates(stack.Run);
 
         Say.Line($"starting Consul (one-node server, data in {stack.Run.Data("consul")}), Redis (append-only, every write fsynced, data in {stack.Run.Data("redis")}) and Prometheus");
         foreach (var store in new[] { topology.Consul, topology.Redis, topology.Prometheus })
         {
             await stack.Start(store, topology);
-            await stack.WaitReady(store);
+            await stack.WaitReady(store, topology);
         }
 
         Say.Line($"starting {fresh.Silos} silo(s) and {fresh.Gateways} gateway(s), each under a supervisor that restarts it if it dies");
@@ -58,12 +59,12 @@ internal sealed class UpVerb(LocalStack stack)
 
         foreach (var host in hosts)
         {
-            await stack.WaitReady(host);
+            await stack.WaitReady(host, topology);
         }
 
         Say.Line($"starting the edge (nginx on 127.0.0.1:{ports.Edge})");
         await stack.Start(topology.Edge, topology);
-        await stack.WaitReady(topology.Edge);
+        await stack.WaitReady(topology.Edge, topology);
         await stack.WaitUpstream(topology, fresh.Gateways);
 
         await File.WriteAllTextAsync(stack.Run.UrlFile, $"{ports.EdgeUrl.ToString().TrimEnd('/')}\n");
@@ -77,6 +78,7 @@ internal sealed class UpVerb(LocalStack stack)
     {
         var topology = stack.Topology(state.Ports, await stack.Repository.InstallConsul());
         await stack.EnsureHosts(always: false, HostRole.Silo, HostRole.Gateway, HostRole.Edge);
+        Secrets.EnsureCertificates(stack.Run);
 
         var started = new List<PartSpec>();
         foreach (var part in Parts(state))
@@ -96,7 +98,7 @@ internal sealed class UpVerb(LocalStack stack)
         foreach (var part in started.Where(p => p.Kind is PartKind.Consul or PartKind.Redis or PartKind.Prometheus))
         {
             await stack.Start(part, topology);
-            await stack.WaitReady(part);
+            await stack.WaitReady(part, topology);
         }
 
         foreach (var part in started.Where(p => p.Scalable))
@@ -106,13 +108,13 @@ internal sealed class UpVerb(LocalStack stack)
 
         foreach (var part in Parts(state).Where(p => p.Scalable))
         {
-            await stack.WaitReady(part);
+            await stack.WaitReady(part, topology);
         }
 
         if (started.Any(p => p.Kind == PartKind.Edge))
         {
             await stack.Start(topology.Edge, topology);
-            await stack.WaitReady(topology.Edge);
+            await stack.WaitReady(topology.Edge, topology);
         }
 
         await stack.WaitUpstream(topology, state.Gateways);
@@ -141,7 +143,7 @@ internal sealed class UpVerb(LocalStack stack)
         foreach (var part in new[] { topology.EmbeddedSilo, topology.EmbeddedGateway })
         {
             await stack.Start(part, topology);
-            await stack.WaitReady(part);
+            await stack.WaitReady(part, topology);
         }
 
         await File.WriteAllTextAsync(stack.Run.UrlFile, $"{topology.Ports.EdgeUrl.ToString().TrimEnd('/')}\n");

@@ -18,6 +18,11 @@ public sealed class RunFolder(string root)
 
     public string StackFile => Path.Combine(Root, "stack.json");
 
+    /// <summary>The stack's secrets (passwords, tokens, keys): created on the first <c>up</c>, readable by this user alone.</summary>
+    public string Secrets => Path.Combine(Root, "secrets");
+
+    public string Secret(string name) => Path.Combine(Secrets, name);
+
     /// <summary>The front door's URL while the stack is up; <c>up</c> prints it last.</summary>
     public string UrlFile => Path.Combine(Root, "url");
 

@@ -32,19 +32,53 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
             "agent", "-server", "-bootstrap-expect=1", "-node=autopilot", $"-data-dir={Path.Combine(Run.Data("consul"), "data")}",
             "-bind=127.0.0.1", "-client=127.0.0.1", $"-http-port={Ports.ConsulHttp}", "-dns-port=-1", "-grpc-port=-1",
             $"-server-port={Ports.ConsulServer}", $"-serf-lan-port={Ports.ConsulSerfLan}", $"-serf-wan-port={Ports.ConsulSerfWan}",
-            "-hcl=check_reap_interval = \"5s\"", "-log-level=warn",
+            "-hcl=check_reap_interval = \"5s\"", $"-config-file={ConsulAclConfig}", "-log-level=warn",
         ],
         Empty, Empty, [Ports.ConsulHttp, Ports.ConsulServer, Ports.ConsulSerfLan, Ports.ConsulSerfWan],
         Readiness.ConsulLeader(Ports.ConsulUrl), []);
 
-    /// <summary>Redis with every write fsynced before it answers: an acknowledged PUT survives a crash.</summary>
+    /// <summary>
+    /// Redis with every write fsynced before it answers (an acknowledged PUT survives a crash), and a password: its
+    /// configuration file (<see cref="RedisConfig"/>, readable by this user alone) holds <c>requirepass</c>.
+    /// </summary>
     public PartSpec Redis => new(
         "redis", PartKind.Redis, 0, "redis-server",
         [
-            "--bind", "127.0.0.1", "--port", Text(Ports.Redis), "--dir", Run.Data("redis"), "--appendonly", "yes",
+            RedisConfig, "--bind", "127.0.0.1", "--port", Text(Ports.Redis), "--dir", Run.Data("redis"), "--appendonly", "yes",
             "--appendfsync", "always", "--save", "", "--daemonize", "no", "--protected-mode", "yes",
         ],
-        Empty, Empty, [Ports.Redis], Readiness.RedisPing(Ports.Redis), []);
+        Empty, Empty, [Ports.Redis], Readiness.RedisPing(Ports.Redis, RedisPassword), []);
+
+    /// <summary>The roles that hold a Consul token of their own, each with its policy in deploy/consul/policies/&lt;role&gt;.hcl.</summary>
+    public static readonly IReadOnlyList<string> ConsulRoles = [AgentRole, HostRole.Silo.Name, HostRole.Gateway.Name, HostRole.Edge.Name, "prometheus"];
+
+    public const string AgentRole = "agent";
+
+    /// <summary>The roles with a certificate of the cluster's CA: every silo and gateway speaks mutual TLS.</summary>
+    public static readonly IReadOnlyList<string> TlsRoles = [HostRole.Silo.Name, HostRole.Gateway.Name];
+
+    /// <summary>The cluster's CA certificate, a file of the run folder's secrets.</summary>
+    public string ClusterCa => Run.Secret("cluster-ca.crt");
+
+    /// <summary>The certificate (PKCS#12, with its key) of <paramref name="role"/>.</summary>
+    public string CertificateOf(string role) => Run.Secret($"{role}.pfx");
+
+    /// <summary>The name of the secret that is <paramref name="role"/>'s Consul token.</summary>
+    public static string ConsulTokenSecret(string role) => $"consul-{role}.token";
+
+    /// <summary>The management token: Consul's ACL master (the operator's and the command line's own), a secret of the run folder.</summary>
+    public string ConsulMasterToken => Run.Secret(ConsulTokenSecret("master"));
+
+    /// <summary>Consul's ACL configuration (default deny, the master token), written from the secret before Consul starts.</summary>
+    public string ConsulAclConfig => Path.Combine(Run.Data("consul"), "acl.hcl");
+
+    /// <summary>Redis's password, a secret of the run folder.</summary>
+    public string RedisPassword => Run.Secret(RedisPasswordSecret);
+
+    /// <summary>Redis's configuration file: the password, written from <see cref="RedisPassword"/> before Redis starts.</summary>
+    public string RedisConfig => Path.Combine(Run.Data("redis"), "auth.conf");
+
+    public const string RedisPasswordSecret = "redis.password";
 
     /// <summary>Prometheus, finding every silo, gateway and the edge through Consul by way of the edge (deploy/prometheus).</summary>
     public PartSpec Prometheus => new(
@@ -65,6 +99,10 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
             ["Consul:Address"] = Ports.ConsulUrl.ToString(),
             ["Orleans:ClusterId"] = ClusterId,
             ["Storage:Redis"] = $"127.0.0.1:{Text(Ports.Redis)}",
+            ["Storage:RedisPasswordFile"] = RedisPassword,
+            ["Consul:TokenFile"] = Run.Secret(ConsulTokenSecret(HostRole.Silo.Name)),
+            ["Tls:CertificateFile"] = CertificateOf(HostRole.Silo.Name),
+            ["Tls:CaFile"] = ClusterCa,
         },
         new Dictionary<string, string>
         {
@@ -83,7 +121,10 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
         new Dictionary<string, string>
         {
             ["Consul:Address"] = Ports.ConsulUrl.ToString(),
+            ["Consul:TokenFile"] = Run.Secret(ConsulTokenSecret(HostRole.Gateway.Name)),
             ["Orleans:ClusterId"] = ClusterId,
+            ["Tls:CertificateFile"] = CertificateOf(HostRole.Gateway.Name),
+            ["Tls:CaFile"] = ClusterCa,
         },
         new Dictionary<string, string> { ["urls"] = StackPorts.Loopback(Ports.GatewayHttp(j)).ToString().TrimEnd('/') },
         [Ports.GatewayHttp(j)],
@@ -93,7 +134,11 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
     /// <summary>The front door: nginx on <see cref="StackPorts.Edge"/>, its upstream rendered from Consul's passing gateways.</summary>
     public PartSpec Edge => new(
         HostRole.Edge.Name, PartKind.Edge, 0, "dotnet", [Binaries.Dll(HostRole.Edge)],
-        new Dictionary<string, string> { ["Consul:Address"] = Ports.ConsulUrl.ToString() },
+        new Dictionary<string, string>
+        {
+            ["Consul:Address"] = Ports.ConsulUrl.ToString(),
+            ["Consul:TokenFile"] = Run.Secret(ConsulTokenSecret(HostRole.Edge.Name)),
+        },
         new Dictionary<string, string>
         {
             ["Edge:Listen"] = $"127.0.0.1:{Text(Ports.Edge)}",

@@ -31,10 +31,17 @@ public sealed class ReadinessProbe(PartProcesses processes) : IDisposable
                     {
                         await client.ConnectAsync(readiness.Url.Host, readiness.Url.Port, timeout.Token);
                         var stream = client.GetStream();
-                        await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
-                        var buffer = new byte[16];
-                        var read = await stream.ReadAsync(buffer, timeout.Token);
-                        return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+                        var auth = readiness.SecretFile is { } file ? $"AUTH {(await File.ReadAllTextAsync(file, timeout.Token)).Trim()}\r\n" : "";
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes($"{auth}PING\r\n"), timeout.Token);
+                        var answer = new StringBuilder();
+                        var buffer = new byte[64];
+                        while (!answer.ToString().Contains("PONG", StringComparison.Ordinal) && !answer.ToString().Contains('-', StringComparison.Ordinal)
+                            && await stream.ReadAsync(buffer, timeout.Token) is > 0 and var read)
+                        {
+                            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                        }
+
+                        return answer.ToString().Contains("+PONG", StringComparison.Ordinal);
                     }
             }
         }
