@@ -57,6 +57,9 @@ public sealed class EdgeOptions
     /// <summary>Requests one client may have in flight at once (nginx counts connections with a request in progress).</summary>
     public int ConnectionsPerClient { get; set; } = 64;
 
+    /// <summary>The most nginx's <c>limit_conn</c> takes.</summary>
+    public const int MaxConnectionsPerClient = 65535;
+
     public int ListenPort => int.Parse(Listen[(Listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     public string ListenHost => Listen[..Listen.LastIndexOf(':')];
@@ -110,6 +113,11 @@ public sealed class EdgeOptions
                 {
                     errors.Add($"{Section}:{key} must be at least 1; it is {value}.");
                 }
+            }
+
+            if (options.ConnectionsPerClient > MaxConnectionsPerClient)
+            {
+                errors.Add($"{Section}:ConnectionsPerClient must be at most {MaxConnectionsPerClient} (nginx's limit_conn); it is {options.ConnectionsPerClient}.");
             }
 
             if (options.WatchWait < TimeSpan.FromSeconds(1))

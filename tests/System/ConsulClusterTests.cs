@@ -165,6 +165,11 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     [InlineData("Gateway", "--Startup:DependencyTimeout=soon", "Failed to convert configuration value 'soon' at 'Startup:DependencyTimeout' to type 'System.TimeSpan'.")]
     [InlineData("Edge", "--Edge:Listen=nowhere", "Edge:Listen must be address:port, e.g. 127.0.0.1:8080; it is 'nowhere'.")]
     [InlineData("Gateway", "--Consul:Address=nowhere", "Consul:Address 'nowhere' is not an http or https URL.")]
+    [InlineData("Edge", "--Edge:ConnectionsPerClient=100000", "Edge:ConnectionsPerClient must be at most 65535 (nginx's limit_conn); it is 100000.")]
+    [InlineData("Edge", "--Edge:RatePerClient=0", "Edge:RatePerClient must be at least 1; it is 0.")]
+    [InlineData("Gateway", "--Consul:Address=http://127.0.0.1:1 --Consul:TokenFile=/nonexistent/gateway.token", "Consul:TokenFile '/nonexistent/gateway.token' does not exist.")]
+    [InlineData("Gateway", "--Tls:CertificateFile=/nonexistent/gateway.pfx --Tls:CaFile=/nonexistent/ca.crt", "Tls:CertificateFile '/nonexistent/gateway.pfx' does not exist; TLS needs both the certificate and the cluster's CA.")]
+    [InlineData("Silo", "--Storage:Redis=127.0.0.1:1 --Storage:RedisPasswordFile=/nonexistent/redis.password", "Storage:RedisPasswordFile '/nonexistent/redis.password' does not exist.")]
     public async Task Bad_configuration_stops_the_process_with_exit_code_2_and_one_sentence_naming_the_key(string project, string arguments, string expected)
     {
         var process = Track(Hosts.Start($"{project.ToLowerInvariant()}-bad-{Guid.NewGuid():N}", project, [.. arguments.Split(' '), $"--urls=http://127.0.0.1:{TestPorts.Next()}"]));

@@ -33,7 +33,7 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
 
     [Fact]
     [Step(2)]
-    public Task Strangers_are_refused_Redis_asks_for_its_password_and_Consul_takes_no_registration_without_its_roles_token() => state.Step(2, async () =>
+    public Task Strangers_are_refused_Redis_asks_for_its_password_Consul_takes_no_registration_without_its_roles_token_the_front_door_hides_the_internals() => state.Step(2, async () =>
     {
         state.Needs(1, "the stack up");
 
@@ -41,7 +41,7 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
         using var anonymous = new HttpClient { BaseAddress = state.Stack.ConsulAddress, Timeout = TimeSpan.FromSeconds(5) };
         using var asSilo = new HttpClient { BaseAddress = state.Stack.ConsulAddress, Timeout = TimeSpan.FromSeconds(5) };
         asSilo.DefaultRequestHeaders.Add("X-Consul-Token", state.Stack.Secret(StackTopology.ConsulTokenSecret("silo")));
-        var rogue = new { ID = "rogue-gateway", Name = "gateway", Address = "127.0.0.1", Port = 9 };
+        var rogue = new { ID = "rogue-gateway", Name = "gateway", Address = "127.0.0.1", Port = 1 };
         foreach (var client in new[] { anonymous, asSilo })
         {
             using var refused = await client.PutAsJsonAsync("/v1/agent/service/register", rogue);
@@ -50,8 +50,26 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
 
         using var kv = await anonymous.PutAsync("/v1/kv/orleans/rogue", new StringContent("x"));
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, kv.StatusCode);
-        Assert.Empty(await anonymous.GetFromJsonAsync<JsonElement[]>("/v1/health/service/gateway") ?? []);
-        Assert.DoesNotContain("127.0.0.1:9;", await File.ReadAllTextAsync(Path.Combine(state.Stack.Run, "edge", "gateways.conf")), StringComparison.Ordinal);
+        // As the operator sees it (the management token): the gateway service holds the stack's gateways only.
+        var gateways = await state.Consul.GetFromJsonAsync<JsonElement[]>("/v1/health/service/gateway") ?? [];
+        Assert.NotEmpty(gateways);
+        Assert.DoesNotContain(gateways, g => g.GetProperty("Service").GetProperty("ID").GetString() == rogue.ID);
+        var upstream = await File.ReadAllTextAsync(Path.Combine(state.Stack.Run, "edge", "gateways.conf"));
+        Assert.Contains($"server 127.0.0.1:{state.Stack.Ports.GatewayHttp(1)} ", upstream, StringComparison.Ordinal);
+        Assert.DoesNotContain("server 127.0.0.1:1 ", upstream, StringComparison.Ordinal);
+
+        // The front door serves the product, not the gateways' internals.
+        foreach (var path in new[] { "/metrics", "/dashboard/index.html", "/openapi/v1.json", "/health/ready" })
+        {
+            using var hidden = await state.Front.GetAsync(path);
+            Assert.True(hidden.StatusCode == System.Net.HttpStatusCode.NotFound, $"GET {path} through the front door answered {(int)hidden.StatusCode}");
+            Assert.Equal("application/problem+json", hidden.Content.Headers.ContentType?.MediaType);
+        }
+
+        // ...which the gateway serves on its own port (the admin listener: loopback here).
+        using var admin = new HttpClient { BaseAddress = StackPorts.Loopback(state.Stack.Ports.GatewayHttp(1)), Timeout = TimeSpan.FromSeconds(5) };
+        using var metrics = await admin.GetAsync("/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.OK, metrics.StatusCode);
 
         using var redis = new System.Net.Sockets.TcpClient();
         await redis.ConnectAsync("127.0.0.1", state.Stack.Ports.Redis);

@@ -67,11 +67,11 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
         await using var loop = new RequestLoop(front.BaseAddress!, ["/customers/Initech", "/sales?limit=10", "/customers/ACME%20Corporation"], writePrefix: "Swarm Loop");
         await loop.AfterMore(100);
         var gatewaysFrom = loop.Now;
-        await engine.Run(TimeSpan.FromMinutes(6), "service", "update", "--force", "--detach=false", $"{stack}_gateway");
+        await RollingUpdate("gateway", TimeSpan.FromMinutes(6));
         await loop.AfterMore(100);
         var gatewayFailures = loop.FailuresBetween(gatewaysFrom, loop.Now);
         var silosFrom = loop.Now;
-        await engine.Run(TimeSpan.FromMinutes(8), "service", "update", "--force", "--detach=false", $"{stack}_silo");
+        await RollingUpdate("silo", TimeSpan.FromMinutes(8));
         await loop.AfterMore(100);
         var siloFailures = loop.FailuresBetween(silosFrom, loop.Now);
         var lost = await loop.LostWrites(front);
@@ -82,6 +82,19 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
         Assert.True(gatewayFailures.Count == 0, $"{gatewayFailures.Count} request(s) failed during the gateways' rolling update:\n{string.Join('\n', gatewayFailures.Take(10))}");
         Assert.True(siloFailures.Count == 0, $"{siloFailures.Count} request(s) failed during the silos' rolling update:\n{string.Join('\n', siloFailures.Take(10))}");
         Assert.Empty(lost);
+    }
+
+    // A rolling update that Swarm paused says only which task ended early: the failure carries every task's state and
+    // error, and the tail of the service's log.
+    private async Task RollingUpdate(string service, TimeSpan timeout)
+    {
+        var (code, output, error) = await Command.Try(engine.Docker, ["service", "update", "--force", "--detach=false", $"{stack}_{service}"], timeout);
+        if (code != 0)
+        {
+            var logs = await Command.Try(engine.Docker, ["service", "logs", "--tail", "40", "--no-trunc", $"{stack}_{service}"], TimeSpan.FromMinutes(1));
+            Assert.Fail($"the rolling update of {service} failed ({code}): {error.Trim()}\n{string.Join('\n', output.Split('\n').Where(l => !l.Contains("overall progress", StringComparison.Ordinal)).TakeLast(10))}" +
+                $"{Services()}\n{logs.Output}{logs.Error}");
+        }
     }
 
     private string Services() =>
