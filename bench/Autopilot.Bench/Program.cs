@@ -13,6 +13,7 @@ var scenarios = new (string Name, Func<Bench, Task> Run)[]
     ("recovery", Recovery.Run),
     ("faults", Faults.Run),
     ("scale", Scale.Run),
+    ("tls", Tls.Run),
 };
 var quick = false;
 HashSet<string>? only = null;
@@ -44,7 +45,7 @@ string? stoppedEarly = null;
 try
 {
     // One stack for everything but the scale scenario, which wants a stack of its own with nothing stored yet.
-    var onOneStack = chosen.Where(s => s.Name != "scale").ToList();
+    var onOneStack = chosen.Where(s => s.Name is not "scale" and not "tls").ToList();
     if (onOneStack.Count > 0)
     {
         await bench.FreshStack(silos: 1, gateways: 2);
@@ -64,6 +65,18 @@ try
     {
         Bench.Log("scenario scale");
         await Scale.Run(bench);
+    }
+
+    if (chosen.Any(s => s.Name == "tls"))
+    {
+        // Two stacks of its own, with the bench's own stack down so that only they share the machine.
+        if (Directory.Exists(Path.Combine(bench.Stack.Run, "pids")))
+        {
+            await bench.Stack.Invoke("down");
+        }
+
+        Bench.Log("scenario tls");
+        await Tls.Run(bench);
     }
 }
 catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)

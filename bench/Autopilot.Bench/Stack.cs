@@ -4,10 +4,13 @@ using Autopilot.Stack.Model;
 
 namespace Autopilot.Bench;
 
-/// <summary>A local stack of the benchmark's own (run folder bench/results/run, its own ports), driven through ./autopilot.</summary>
-public sealed class Stack(string root, int basePort, int edgePort)
+/// <summary>
+/// A local stack of the benchmark's own (run folder bench/results/<paramref name="name"/>, its own ports), driven through
+/// ./autopilot; with <paramref name="orleansTls"/> false its silos and gateways speak Orleans without TLS (AUTOPILOT_ORLEANS_TLS=off).
+/// </summary>
+public sealed class Stack(string root, int basePort, int edgePort, string name = "run", bool orleansTls = true)
 {
-    public string Run { get; } = Path.Combine(root, "bench", "results", "run");
+    public string Run { get; } = Path.Combine(root, "bench", "results", name);
 
     /// <summary>The port map, from the model the command line itself reads.</summary>
     public StackPorts Ports { get; } = new(basePort, edgePort);
@@ -39,10 +42,14 @@ public sealed class Stack(string root, int basePort, int edgePort)
         var start = Programs.Start(Path.Combine(root, "autopilot"), arguments);
         start.WorkingDirectory = root;
         start.Environment["AUTOPILOT_RUN"] = Run;
+        if (!orleansTls)
+        {
+            start.Environment["AUTOPILOT_ORLEANS_TLS"] = "off";
+        }
         // The bench loads the front door from one address: it sets its own per-client limits, far above the default.
         start.Environment["Edge__RatePerClient"] = "1000000";
         start.Environment["Edge__BurstPerClient"] = "1000000";
-        start.Environment["Edge__ConnectionsPerClient"] = "100000";
+        start.Environment["Edge__ConnectionsPerClient"] = "65535";
         return start;
     }
 

@@ -55,7 +55,12 @@ internal sealed class LocalStack : IDisposable
     public bool FromBuildOutput => Environment.GetEnvironmentVariable(HostsVariable) == "build";
 
     /// <summary>The model of the stack with <paramref name="ports"/>, its hosts published in the run folder (or the build's output).</summary>
-    public StackTopology Topology(StackPorts ports, string consul) => new(ports, Run, Binaries(consul));
+    public StackTopology Topology(StackPorts ports, string consul) => new(ports, Run, Binaries(consul)) { OrleansTls = !PlaintextOrleans };
+
+    /// <summary><c>AUTOPILOT_ORLEANS_TLS=off</c>: silos and gateways without TLS, for the bench's side-by-side measure of its cost.</summary>
+    public const string OrleansTlsVariable = "AUTOPILOT_ORLEANS_TLS";
+
+    public static bool PlaintextOrleans => Environment.GetEnvironmentVariable(OrleansTlsVariable) == "off";
 
     public HostBinaries Binaries(string consul) =>
         FromBuildOutput ? new HostBinaries(Repository.Root, Published: false, consul) : new HostBinaries(Run.Publish, Published: true, consul);

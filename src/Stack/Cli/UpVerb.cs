@@ -51,6 +51,11 @@ internal sealed class UpVerb(LocalStack stack)
         }
 
         Say.Line($"starting {fresh.Silos} silo(s) and {fresh.Gateways} gateway(s), each under a supervisor that restarts it if it dies");
+        if (LocalStack.PlaintextOrleans)
+        {
+            Say.Line($"{LocalStack.OrleansTlsVariable}=off: silos and gateways speak Orleans without TLS (for the bench's measure of its cost only)");
+        }
+
         var hosts = Enumerable.Range(1, fresh.Silos).Select(topology.Silo).Concat(Enumerable.Range(1, fresh.Gateways).Select(topology.Gateway)).ToList();
         foreach (var host in hosts)
         {

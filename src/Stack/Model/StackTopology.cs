@@ -25,6 +25,12 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
 
     public HostBinaries Binaries { get; } = binaries;
 
+    /// <summary>
+    /// Whether silos and gateways speak mutual TLS (the default). Off only for the bench's measure of what TLS costs
+    /// (<c>AUTOPILOT_ORLEANS_TLS=off</c>, read by the command line), never by a user's <c>up</c>.
+    /// </summary>
+    public bool OrleansTls { get; init; } = true;
+
     /// <summary>A one-node Consul server with a data folder, so that a restart loses no membership row or registration.</summary>
     public PartSpec Consul => new(
         "consul", PartKind.Consul, 0, Binaries.Consul,
@@ -101,9 +107,7 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
             ["Storage:Redis"] = $"127.0.0.1:{Text(Ports.Redis)}",
             ["Storage:RedisPasswordFile"] = RedisPassword,
             ["Consul:TokenFile"] = Run.Secret(ConsulTokenSecret(HostRole.Silo.Name)),
-            ["Tls:CertificateFile"] = CertificateOf(HostRole.Silo.Name),
-            ["Tls:CaFile"] = ClusterCa,
-        },
+        }.WithTls(OrleansTls, CertificateOf(HostRole.Silo.Name), ClusterCa),
         new Dictionary<string, string>
         {
             ["Orleans:Name"] = $"{HostRole.Silo.Name}-{i}",
@@ -123,9 +127,7 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
             ["Consul:Address"] = Ports.ConsulUrl.ToString(),
             ["Consul:TokenFile"] = Run.Secret(ConsulTokenSecret(HostRole.Gateway.Name)),
             ["Orleans:ClusterId"] = ClusterId,
-            ["Tls:CertificateFile"] = CertificateOf(HostRole.Gateway.Name),
-            ["Tls:CaFile"] = ClusterCa,
-        },
+        }.WithTls(OrleansTls, CertificateOf(HostRole.Gateway.Name), ClusterCa),
         new Dictionary<string, string> { ["urls"] = StackPorts.Loopback(Ports.GatewayHttp(j)).ToString().TrimEnd('/') },
         [Ports.GatewayHttp(j)],
         Readiness.Http(new Uri(StackPorts.Loopback(Ports.GatewayHttp(j)), "health/ready")),
@@ -198,4 +200,19 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
         i is >= 1 and <= StackPorts.MaxInstances
             ? i
             : null;
+}
+
+/// <summary>The TLS keys of a silo's or a gateway's settings.</summary>
+internal static class TlsSettings
+{
+    public static Dictionary<string, string> WithTls(this Dictionary<string, string> settings, bool on, string certificate, string authority)
+    {
+        if (on)
+        {
+            settings["Tls:CertificateFile"] = certificate;
+            settings["Tls:CaFile"] = authority;
+        }
+
+        return settings;
+    }
 }
