@@ -85,15 +85,14 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
     }
 
     // A rolling update that Swarm paused says only which task ended early: the failure carries every task's state and
-    // error, and the tail of the service's log.
+    // error (docker stack ps: its exit code among them). `docker service logs` is left out: it did not end within a minute.
     private async Task RollingUpdate(string service, TimeSpan timeout)
     {
         var (code, output, error) = await Command.Try(engine.Docker, ["service", "update", "--force", "--detach=false", $"{stack}_{service}"], timeout);
         if (code != 0)
         {
-            var logs = await Command.Try(engine.Docker, ["service", "logs", "--tail", "40", "--no-trunc", $"{stack}_{service}"], TimeSpan.FromMinutes(1));
             Assert.Fail($"the rolling update of {service} failed ({code}): {error.Trim()}\n{string.Join('\n', output.Split('\n').Where(l => !l.Contains("overall progress", StringComparison.Ordinal)).TakeLast(10))}" +
-                $"{Services()}\n{logs.Output}{logs.Error}");
+                $"{Services()}");
         }
     }
 
