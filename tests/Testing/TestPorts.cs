@@ -138,7 +138,9 @@ public static class TestPorts
                 taken.Add(stream);
             }
 
-            if (taken.Count == blocks)
+            // A span's ports must all be free now: a process that outlived its test (a stack whose teardown failed) keeps
+            // its ports after its test process let go of the lock, and a program given the span binds them all.
+            if (taken.Count == blocks && (keep || Enumerable.Range(First + (first * BlockSize), blocks * BlockSize).All(Bindable)))
             {
                 if (keep)
                 {
