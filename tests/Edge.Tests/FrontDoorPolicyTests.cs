@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Autopilot.Testing;
 
 namespace Autopilot.Edge.Tests;
@@ -51,13 +50,13 @@ public sealed class FrontDoorPolicyTests(ConsulFixture fixture) : IAsyncLifetime
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(edge.Front.BaseAddress!, path));
             using var response = await edge.Front.SendAsync(request);
-            await Problem(response, 404, "nothing else");
+            await FrontDoorTests.ProblemJson(response, 404, "nothing else");
         }
 
         // Paths that climb out of the API are judged where they land (HttpClient would tidy them, so they go raw).
         foreach (var path in new[] { "/customers/../metrics", "/customers/%2E%2E/metrics", "/sales/x/../../dashboard/index.html" })
         {
-            var answer = await RawGet(edge.Front.BaseAddress!, path);
+            var answer = await FrontDoorTests.RawAsync(edge.Front.BaseAddress!, $"GET {path} HTTP/1.1\r\nHost: front\r\nConnection: close\r\n\r\n");
             Assert.True(answer.StartsWith("HTTP/1.1 404", StringComparison.Ordinal) || answer.StartsWith("HTTP/1.1 400", StringComparison.Ordinal),
                 $"{mode}: GET {path} answered {answer.Split('\n')[0]}");
         }
@@ -94,7 +93,7 @@ public sealed class FrontDoorPolicyTests(ConsulFixture fixture) : IAsyncLifetime
         Assert.True(refused is not null, $"{mode}: 40 requests at once past a rate of 5/s were all served: {string.Join(' ', statuses.Select(s => (int)s))}");
         using (refused)
         {
-            await Problem(refused, 429, "Retry after");
+            await FrontDoorTests.ProblemJson(refused, 429, "Retry after");
             Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
         }
 
@@ -147,25 +146,5 @@ public sealed class FrontDoorPolicyTests(ConsulFixture fixture) : IAsyncLifetime
         }
 
         return (edge, gateway);
-    }
-
-    private static async Task<string> RawGet(Uri front, string path)
-    {
-        using var client = new System.Net.Sockets.TcpClient();
-        await client.ConnectAsync(front.Host, front.Port);
-        var stream = client.GetStream();
-        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: front\r\nConnection: close\r\n\r\n"));
-        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
-        return await reader.ReadToEndAsync();
-    }
-
-    private static async Task Problem(HttpResponseMessage response, int status, string detailPart)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"{response.RequestMessage?.RequestUri}: expected {status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var json = JsonDocument.Parse(body);
-        Assert.Equal(status, json.RootElement.GetProperty("status").GetInt32());
-        Assert.Contains(detailPart, json.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 }

@@ -33,7 +33,9 @@ public sealed class FrontDoorTests(ConsulFixture fixture) : IAsyncLifetime
 
     private async Task<(EdgeUnderTest Edge, FakeGateway[] Gateways)> Serving(params (string Name, bool DieOnPut)[] gateways)
     {
-        var edge = await EdgeUnderTest.StartAsync(fixture.Agent.Address, "nginx", service);
+        // These stories load the front door from one address (thousands of PUTs a second under reloads): they set their own
+        // per-client limits, as load tests do (FrontDoorPolicyTests holds the defaults to account).
+        var edge = await EdgeUnderTest.StartAsync(fixture.Agent.Address, "nginx", service, "--Edge:RatePerClient=100000", "--Edge:BurstPerClient=100000");
         started.Add(edge);
         var fakes = new List<FakeGateway>();
         foreach (var (name, dieOnPut) in gateways)
@@ -186,7 +188,7 @@ public sealed class FrontDoorTests(ConsulFixture fixture) : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
     }
 
-    private static async Task ProblemJson(HttpResponseMessage response, int status, string detailPart)
+    internal static async Task ProblemJson(HttpResponseMessage response, int status, string detailPart)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body}");
@@ -196,7 +198,7 @@ public sealed class FrontDoorTests(ConsulFixture fixture) : IAsyncLifetime
         Assert.Contains(detailPart, json.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    private static async Task<string> RawAsync(Uri front, string request)
+    internal static async Task<string> RawAsync(Uri front, string request)
     {
         using var client = new System.Net.Sockets.TcpClient();
         await client.ConnectAsync(front.Host, front.Port);
