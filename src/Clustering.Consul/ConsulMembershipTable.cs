@@ -28,6 +28,9 @@ public sealed partial class ConsulMembershipTable(
     private MembershipStore.Snapshot? lastGood;
     private int unreachable;
 
+    /// <summary>Whether Consul answered this table's latest call (Orleans reads the table and writes IAmAlive every few seconds).</summary>
+    public bool ConsulAnswers => Volatile.Read(ref unreachable) == 0;
+
     public Task InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion, CancellationToken.None);
 
     public Task DeleteMembershipTableEntries(string clusterId) => DeleteMembershipTableEntriesAsync(clusterId, CancellationToken.None);

@@ -11,4 +11,11 @@ public static class ExitCodes
 
     /// <summary>Bad configuration: one sentence on standard error names the key and the value. Restarting cannot help.</summary>
     public const int BadConfiguration = 2;
+
+    /// <summary>
+    /// Declared dead: the cluster declared this silo dead (a partition, a long pause), or Orleans met an error it cannot go
+    /// on from. The silo ended at once, without draining, since its grains may already live elsewhere; started again, it
+    /// joins as a new member, so every process manager of the stack restarts it.
+    /// </summary>
+    public const int DeclaredDead = 3;
 }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Autopilot.Silo;
 
-/// <summary>How the silo shows itself to operators: its ready line and check, membership changes in its log, memory given back.</summary>
+/// <summary>
+/// How the silo shows itself to operators: its ready line and check, membership changes in its log, memory given back, and
+/// its end when the cluster declares it dead (<see cref="DeclaredDeadExit"/>, in place of Orleans' own handler).
+/// </summary>
 internal static class SiloOperations
 {
     public static IServiceCollection AddSiloOperations(this IServiceCollection services)
@@ -11,6 +14,7 @@ internal static class SiloOperations
         services.AddSingleton<IReadyLine, SiloReadyLine>();
         services.AddSingleton<Grains.SiloDeaths>();
         services.AddHostedService<MembershipWatcher>();
+        services.AddSingleton<IFatalErrorHandler, DeclaredDeadExit>();
         services.AddAutopilotOptions<MemoryTrimOptions, MemoryTrimOptions.Validator>(MemoryTrimOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<MemoryTrim>();

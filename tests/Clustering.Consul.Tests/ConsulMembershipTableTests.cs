@@ -63,7 +63,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
     }
 
     [Fact]
-    public async Task While_Consul_is_down_reads_serve_the_last_table_read_and_IAmAlive_is_skipped_but_writes_fail()
+    public async Task While_Consul_is_down_reads_serve_the_last_table_read_IAmAlive_is_skipped_writes_fail_and_the_table_says_Consul_does_not_answer()
     {
         await using var agent = await ConsulAgent.StartAsync();
         var table = fixture.Table(ClusterId, fixture.NewClient(agent.Address));
@@ -71,11 +71,13 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         var entry = Entries.New(SiloStatus.Active);
         Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
         var before = await table.ReadAllAsync(CancellationToken.None);
+        Assert.True(table.ConsulAnswers);
 
         await agent.StopAsync();
 
         var during = await table.ReadAllAsync(CancellationToken.None);
         Assert.Equal(before.Version.Version, during.Version.Version);
+        Assert.False(table.ConsulAnswers);
         Assert.Equal(entry.SiloAddress, Assert.Single(during.Members).Item1.SiloAddress);
         Assert.Single((await table.ReadRowAsync(entry.SiloAddress, CancellationToken.None)).Members);
         await table.UpdateIAmAliveAsync(new MembershipEntry { SiloAddress = entry.SiloAddress, IAmAliveTime = DateTime.UtcNow }, CancellationToken.None);

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using Autopilot.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Autopilot.Silo.Tests;
+
+/// <summary>
+/// When a silo says it is ready: only as an active member, and not once it is cut off (neither Consul nor any other silo
+/// answers), since then it cannot learn that the cluster declared it dead. And how it ends when it is declared dead.
+/// </summary>
+[Trait("Category", "unit")]
+public sealed class SiloReadyCheckTests
+{
+    [Theory]
+    [InlineData(SiloStatus.Joining)]
+    [InlineData(SiloStatus.ShuttingDown)]
+    [InlineData(SiloStatus.Dead)]
+    public async Task A_silo_that_is_not_active_is_not_ready(SiloStatus status)
+    {
+        var verdict = await SiloReadyCheck.Judge(status, consulAnswers: true, [], CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Unhealthy, verdict.Status);
+        Assert.Contains(status.ToString(), verdict.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task While_Consul_answers_an_active_silo_is_ready_whatever_its_peers_do()
+    {
+        using var refusing = new RefusingPort();
+
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [refusing.Endpoint], CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Healthy, verdict.Status);
+    }
+
+    [Fact]
+    public async Task Without_Consul_a_silo_that_reaches_one_other_silo_stays_ready()
+    {
+        using var refusing = new RefusingPort();
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [refusing.Endpoint, (IPEndPoint)peer.LocalEndpoint], CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Healthy, verdict.Status);
+    }
+
+    [Fact]
+    public async Task Without_Consul_a_silo_alone_in_its_cluster_stays_ready()
+    {
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [], CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Healthy, verdict.Status);
+    }
+
+    [Fact]
+    public async Task A_silo_that_reaches_neither_Consul_nor_any_other_silo_is_not_ready_and_says_why()
+    {
+        using var first = new RefusingPort();
+        using var second = new RefusingPort();
+
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [first.Endpoint, second.Endpoint], CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Unhealthy, verdict.Status);
+        Assert.StartsWith("cut off: Consul does not answer and none of the 2 other active silo(s)", verdict.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_silo_replaces_Orleans_fail_fast_so_that_being_declared_dead_ends_it_with_exit_code_3()
+    {
+        var builder = WebApplication.CreateBuilder(["--Consul:Address=http://127.0.0.1:1"]);
+        builder.AddAutopilotHost(HostRole.Silo).AddAutopilotSilo();
+        await using var silo = builder.Build();
+        Assert.IsType<DeclaredDeadExit>(silo.Services.GetRequiredService<IFatalErrorHandler>());
+
+        var codes = new List<int>();
+        new DeclaredDeadExit(codes.Add).OnFatalException(this, "I have been told I am dead, so this silo will stop!");
+
+        Assert.Equal([ExitCodes.DeclaredDead], codes);
+        Assert.Equal(3, ExitCodes.DeclaredDead);
+    }
+
+    // A loopback port held by a bound socket that does not listen: a connection to it is refused at once, and no other
+    // process can take the port while the test runs.
+    private sealed class RefusingPort : IDisposable
+    {
+        private readonly Socket socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+        public RefusingPort() => socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        public IPEndPoint Endpoint => (IPEndPoint)socket.LocalEndPoint!;
+
+        public void Dispose() => socket.Dispose();
+    }
+}
