@@ -30,7 +30,7 @@ public sealed class EdgeOptions
     public TimeSpan Quiescence { get; set; } = TimeSpan.FromMilliseconds(150);
 
     /// <summary>...or once this long has passed since its first change, whichever comes first.</summary>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxDelay { get; set; } = Deadlines.EdgeFollow;
 
     /// <summary>
     /// After Consul comes back (unreachable, or restarted with its index reset), its checks start out critical until

@@ -15,7 +15,7 @@ internal static class GatewayRegistration
                 ("gateway_name", provider.GetRequiredService<GatewayIdentity>().Name),
                 ("cluster_id", provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId));
             // Deregistered first; keep answering while the edge drops this gateway from its upstream.
-            registration.DrainDelay = TimeSpan.FromSeconds(1);
+            registration.DrainDelay = Deadlines.GatewayDrain;
             return registration;
         });
 }

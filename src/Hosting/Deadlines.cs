@@ -10,7 +10,10 @@ namespace Autopilot.Hosting;
 /// </summary>
 public static class Deadlines
 {
-    /// <summary>How long the ready check of a gateway with no open connection waits for one call to a silo.</summary>
+    /// <summary>
+    /// How long a ready check waits on what it asks: a gateway with no open connection, one call to a silo; a silo whose
+    /// Consul does not answer, a connection to another silo.
+    /// </summary>
     public static readonly TimeSpan ReadyProbe = TimeSpan.FromMilliseconds(800);
 
     /// <summary>How long Consul waits for a process's ready check to answer (<c>ServiceRegistrationOptions.CheckTimeout</c>).</summary>
@@ -44,6 +47,16 @@ public static class Deadlines
     /// <summary>How long nginx waits for a gateway's answer (<c>proxy_read_timeout</c>): longer, so the caller hears the gateway's answer.</summary>
     public static readonly TimeSpan FrontDoorRead = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the edge may hold a change of the gateways before nginx has it (<c>Edge:MaxDelay</c>): a burst of changes that never pauses is applied after this.</summary>
+    public static readonly TimeSpan EdgeFollow = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a stopping gateway keeps answering after it deregistered, before it closes its connections: the edge drops
+    /// it meanwhile (Consul's notice, <see cref="EdgeFollow"/>, nginx's reload). Shorter, nginx sent it a write on a
+    /// keep-alive connection as it closed, and that write's outcome was unknown (a 502 in the demo's scale-down).
+    /// </summary>
+    public static readonly TimeSpan GatewayDrain = TimeSpan.FromSeconds(3);
+
     /// <summary>How long a host drains on SIGTERM (in-flight requests, a silo's grains handed over) before it exits.</summary>
     public static readonly TimeSpan HostShutdown = TimeSpan.FromSeconds(30);
 
@@ -60,7 +73,8 @@ public static class Deadlines
         (nameof(SiloCall), SiloCall, $"{nameof(GatewayCall)} + 1 ms", GatewayCall + TimeSpan.FromMilliseconds(1)),
         ($"{nameof(GatewayCall)} + {nameof(RetryBackoff)}", GatewayCall + RetryBackoff, nameof(Request), Request),
         (nameof(Request), Request, nameof(FrontDoorRead), FrontDoorRead),
-        (nameof(Request), Request, nameof(HostShutdown), HostShutdown),
+        ($"{nameof(EdgeFollow)} + 1 s for Consul's notice and nginx's reload", EdgeFollow + TimeSpan.FromSeconds(1), nameof(GatewayDrain), GatewayDrain),
+        ($"{nameof(GatewayDrain)} + {nameof(Request)}", GatewayDrain + Request, nameof(HostShutdown), HostShutdown),
         (nameof(HostShutdown), HostShutdown, nameof(StopGrace), StopGrace),
     ];
 }
