@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Autopilot.Chaos;
 using Autopilot.Contracts;
+using Autopilot.Hosting;
+using Autopilot.Stack.Model;
 using Autopilot.Stack.Processes;
 using Autopilot.Stack.Traffic;
 using Autopilot.Testing;
@@ -13,7 +16,9 @@ namespace Autopilot.SystemTests;
 /// The faults users hit, one after another on one local stack under a read and write loop: a frozen silo, Redis down,
 /// Consul down with a silo started meanwhile, and every silo and gateway killed at once. The bar throughout: no 500, no
 /// acknowledged write lost. Each fault is a step that reports on its own (<see cref="StepOrderer"/>); the last reads
-/// every write acknowledged during them back. It prints its figures; the bench measures them side by side.
+/// every write acknowledged during them back, and checks the history that a <see cref="ChaosLoad"/> recorded through
+/// every fault: each record linearizable, reps and customers agreeing. It prints its figures; the bench measures them
+/// side by side.
 /// </summary>
 [Trait("Category", "system")]
 [TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
@@ -42,6 +47,7 @@ public sealed class FaultTests(FaultTests.State state) : IClassFixture<FaultTest
         }
 
         Assert.NotEmpty(state.OnFrozen);
+        state.Chaos = new ChaosLoad(state.Stack.Ports.EdgeUrl, "Chaos", pause: TimeSpan.FromMilliseconds(50));
     });
 
     [Fact]
@@ -68,6 +74,11 @@ public sealed class FaultTests(FaultTests.State state) : IClassFixture<FaultTest
         Assert.True(outage < TimeSpan.FromSeconds(15), $"silo-3's grains answered nothing for {outage.TotalSeconds:0.0} s");
         await Eventually.Holds(() => state.Front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json), c => c!.Silos.Count(s => s.Name == "silo-3" && s.Status == "Active") == 1
             && c.Silos.Any(s => s.Name == "silo-3" && s.Status == "Dead"), Generous, "silo-3 stopped itself and came back as a new member");
+        // It ended with the documented code (Orleans' own handler fails fast: 134, or 139), said why, and was restarted.
+        var log = await File.ReadAllTextAsync(new RunFolder(state.Stack.Run).LogFile("silo-3"));
+        Assert.True(log.Contains($"silo-3 exited with code {ExitCodes.DeclaredDead}; restarting it", StringComparison.Ordinal)
+            && log.Contains($"ending at once with exit code {ExitCodes.DeclaredDead}", StringComparison.Ordinal),
+            $"silo-3's log does not show the end of a silo declared dead (exit code {ExitCodes.DeclaredDead}):\n{string.Join('\n', log.Split('\n').Where(l => l.Contains("exit", StringComparison.OrdinalIgnoreCase)).TakeLast(10))}");
         NoServerErrors(writes, "the freeze");
         state.Acknowledge(writes);
     });
@@ -180,8 +191,12 @@ public sealed class FaultTests(FaultTests.State state) : IClassFixture<FaultTest
             }
         }
 
-        TestFigures.Print($"faults: {string.Join("; ", state.Figures)}; {state.Acknowledged.Count} acknowledged writes, {lost.Count} lost; reading them back: {answeredUnavailable} answered 503 first, the slowest took {slowest.TotalSeconds:0.00} s");
+        Assert.NotNull(state.Chaos);
+        var verdict = await state.Chaos.FinishAsync();
+        TestFigures.Print($"faults: {string.Join("; ", state.Figures)}; {state.Acknowledged.Count} acknowledged writes, {lost.Count} lost; reading them back: {answeredUnavailable} answered 503 first, the slowest took {slowest.TotalSeconds:0.00} s; history checked through every fault: {verdict.Summary}");
         Assert.True(lost.Count == 0, $"{lost.Count} of {state.Acknowledged.Count} acknowledged writes are lost:\n{string.Join('\n', lost.Take(10))}");
+        Assert.True(verdict.Violations.Count == 0, $"the history of {verdict.Operations.Count} operations breaks its guarantees:\n{string.Join('\n', verdict.Violations.Take(10))}");
+        Assert.True(verdict.AcknowledgedWrites > 100, $"the checked history holds only {verdict.AcknowledgedWrites} acknowledged writes: {verdict.Summary}");
     });
 
     /// <summary>The story's stack, its customers and where they live, and every write acknowledged during the faults.</summary>
@@ -213,8 +228,16 @@ public sealed class FaultTests(FaultTests.State state) : IClassFixture<FaultTest
 
         public void Figure(string figure) => Figures.Add(figure);
 
+        /// <summary>The checked load that runs from the end of step 1 through every fault.</summary>
+        public ChaosLoad? Chaos { get; set; }
+
         public async ValueTask DisposeAsync()
         {
+            if (Chaos is { } chaos)
+            {
+                await chaos.DisposeAsync();
+            }
+
             Front.Dispose();
             await Stack.DisposeAsync();
         }
