@@ -37,6 +37,13 @@ public sealed class ContainerEngine : IAsyncLifetime
         await Command.Run(Path.Combine(Repo.Root, "scripts", "docker-engine.sh"), ["stop"], TimeSpan.FromMinutes(2), Environment);
 
     public Task<string> Run(TimeSpan timeout, params string[] arguments) => Command.Run(Docker, arguments, timeout);
+
+    /// <summary>Everything <paramref name="container"/> printed, on standard output and standard error, over all its restarts.</summary>
+    public async Task<string> Logs(string container)
+    {
+        var (_, output, error) = await Command.Try(Docker, ["logs", container], TimeSpan.FromMinutes(1));
+        return output + error;
+    }
 }
 
 [CollectionDefinition(Name)]
