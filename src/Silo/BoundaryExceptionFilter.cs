@@ -1,5 +1,6 @@
 using System.Reflection;
 using Autopilot.Contracts;
+using Orleans.Storage;
 using StackExchange.Redis;
 
 namespace Autopilot.Silo;
@@ -7,7 +8,8 @@ namespace Autopilot.Silo;
 /// <summary>
 /// Exceptions leave a silo only as types every caller can load and Orleans can serialize: the BCL's, Orleans' shared ones and
 /// Contracts'. A storage provider's exceptions (Redis, whose assemblies a gateway does not carry) become
-/// <see cref="StorageFaultException"/>, saying whether the write may have been stored; a resilience timeout becomes a
+/// <see cref="StorageFaultException"/>, saying whether the write may have been stored, or Orleans' own
+/// <see cref="InconsistentStateException"/> for a version conflict; a resilience timeout becomes a
 /// <see cref="TimeoutException"/>; any other foreign type keeps its message under a portable type. So a gateway can always
 /// map what it receives to the right status code, instead of failing to deserialize it (a 500).
 /// </summary>
@@ -18,6 +20,7 @@ public sealed class BoundaryExceptionFilter : IIncomingGrainCallFilter
         typeof(object).Assembly,
         typeof(OrleansException).Assembly,
         typeof(SiloUnavailableException).Assembly,
+        typeof(InconsistentStateException).Assembly,
         typeof(Orleans.Serialization.CodecNotFoundException).Assembly,
         typeof(ValidationException).Assembly,
     ];
@@ -40,6 +43,13 @@ public sealed class BoundaryExceptionFilter : IIncomingGrainCallFilter
     {
         var chain = Chain(exception).ToList();
         var message = $"{exception.GetType().Name}: {exception.Message}";
+        if (chain.OfType<InconsistentStateException>().FirstOrDefault() is { } conflict)
+        {
+            // A version conflict: storage refused the write, nothing was stored. Kept as Orleans' own type (without the
+            // provider's inner exception), Orleans deactivates the stale activation and the next call reads afresh.
+            return new InconsistentStateException(message, conflict.StoredEtag, conflict.CurrentEtag);
+        }
+
         if (chain.Any(e => e is RedisConnectionException))
         {
             return new StorageFaultException(message, mayHaveStored: false);

@@ -22,13 +22,15 @@ internal static class SiloGrainServices
 #pragma warning restore ORLEANSEXP002
         silo.AddStartupTask(async (services, cancellationToken) =>
         {
-            // Silos that start together on busy cores may not answer each other within a call's timeout at first: the
-            // seed is asked again (logged) for as long as any dependency is waited for, instead of failing the silo's start.
+            // Silos that start together on busy cores may not answer each other within a call's timeout at first, and
+            // before their directory agrees two of them may each activate the seed grain (the second write meets a version
+            // conflict, and Orleans deactivates that copy): the seed is asked again (logged) for as long as any dependency
+            // is waited for, instead of failing the silo's start.
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SiloHosting));
             var seeded = await StartupRetry.RunAsync(
                 "the cluster to answer the seed grain",
                 async _ => await services.GetRequiredService<IGrainFactory>().GetGrain<ISeedGrain>(0).EnsureSeeded(),
-                e => e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException,
+                e => e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Storage.InconsistentStateException,
                 services.GetRequiredService<IOptions<StartupOptions>>().Value.DependencyTimeout,
                 logger,
                 cancellationToken);
