@@ -60,6 +60,12 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
         var deployed = clock.Elapsed;
         await Eventually.Holds(() => front.GetFromJsonAsync<CustomerRecord[]>("/customers", Json), rows => rows!.Length == 4, Generous, "the workshop's rows");
 
+        // Consul runs with its ACLs under Swarm too: a call without a token, from inside the stack, is refused.
+        var consul = (await Command.Run(engine.Docker, ["ps", "-q", "--filter", $"label=com.docker.swarm.service.name={stack}_consul"], TimeSpan.FromMinutes(1))).Trim().Split('\n')[0];
+        var anonymous = await Command.Try(engine.Docker, ["exec", consul, "consul", "kv", "put", "stranger", "x"], TimeSpan.FromMinutes(1));
+        Assert.True(anonymous.Code != 0 && (anonymous.Output + anonymous.Error).Contains("403 (Permission denied)", StringComparison.Ordinal),
+            $"an anonymous KV write inside the stack answered: exit {anonymous.Code} {anonymous.Output}{anonymous.Error}");
+
         // Detached: what counts is that four silos are Active (with the services' state if not), not docker's own convergence wait.
         await engine.Run(Generous, "service", "scale", "--detach", $"{stack}_silo=4");
         await Eventually.Holds(() => front.GetFromJsonAsync<ClusterAnswer>("/cluster", Json), c => c!.Active.Count() == 4, Generous, "four silos are Active", Services);
