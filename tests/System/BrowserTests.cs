@@ -131,7 +131,8 @@ public sealed partial class BrowserTests
         await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000, $"{screenshot} is no screenshot");
 
-        Assert.Equal(0, await demo.ExitCodeAsync(TimeSpan.FromMinutes(6)));
+        var exitCode = await demo.ExitCodeAsync(TimeSpan.FromMinutes(6));
+        Assert.True(exitCode == 0, $"the demo ended with exit code {exitCode}: {demo.Tail()}");
         Assert.True(demo.Printed("every promise held"), demo.Tail());
         TestFigures.Print($"demo: {File.ReadLines(demo.LogPath).Last(l => l.StartsWith("demo: ", StringComparison.Ordinal))}; the page during step 4: {screenshot}");
     }

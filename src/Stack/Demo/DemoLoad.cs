@@ -6,7 +6,7 @@ namespace Autopilot.Stack.Demo;
 /// <summary>
 /// The steady load the demo keeps on the front door: a loop of reads and writes (each write a new customer, remembered
 /// when acknowledged), and once the demo's customers exist, a loop of reads over them. Each step is measured between two
-/// marks: its requests, its failures, and the writes acknowledged in it, read back at its end.
+/// marks: the requests sent in it, their failures, and the writes acknowledged in it, read back at its end.
 /// </summary>
 public sealed class DemoLoad(Uri front, HttpClient reader) : IAsyncDisposable
 {
@@ -20,15 +20,26 @@ public sealed class DemoLoad(Uri front, HttpClient reader) : IAsyncDisposable
     /// <summary>Starts reading <paramref name="paths"/> too (the demo's customers, once they exist).</summary>
     public void AlsoRead(IReadOnlyList<string> paths) => reads ??= new RequestLoop(front, paths, pause: TimeSpan.FromMilliseconds(10));
 
-    public Mark Start() => new(writes.Now, reads?.Now, Requests);
+    public Mark MarkNow() => new(writes.Now, reads?.Now, Requests);
 
-    /// <summary>What happened since <paramref name="mark"/>: requests, failures (the first few named), acknowledged writes.</summary>
-    public (int Requests, IReadOnlyList<string> Failures, IReadOnlyList<(string Company, string Location)> Acknowledged) Since(Mark mark)
+    /// <summary>
+    /// What the requests sent between <paramref name="mark"/> and <paramref name="end"/> did, once each of them has ended:
+    /// their count, their failures (a request sent during a crash that fails after it counts for the crash, not for the
+    /// next step), and the writes acknowledged since <paramref name="mark"/>.
+    /// </summary>
+    public async Task<(int Requests, IReadOnlyList<string> Failures, IReadOnlyList<(string Company, string Location)> Acknowledged)> Between(Mark mark, Mark end)
     {
-        var failures = writes.FailuresBetween(mark.Writes, writes.Now).Select(f => f.What)
-            .Concat(reads is null ? [] : reads.FailuresBetween(mark.Reads ?? TimeSpan.Zero, reads.Now).Select(f => f.What)).ToList();
+        // Each loop sends one request at a time: once it has made one more, the one in flight at the end has ended.
+        await writes.AfterMore(1);
+        if (reads is not null)
+        {
+            await reads.AfterMore(1);
+        }
+
+        var failures = writes.FailuresSentBetween(mark.Writes, end.Writes).Select(f => f.What)
+            .Concat(reads is null ? [] : reads.FailuresSentBetween(mark.Reads ?? TimeSpan.Zero, end.Reads ?? reads.Now).Select(f => f.What)).ToList();
         var acknowledged = writes.Acknowledged.Where(a => writes.AcknowledgedAt(a.Company) >= mark.Writes).ToList();
-        return (Requests - mark.Requests, failures, acknowledged);
+        return (end.Requests - mark.Requests, failures, acknowledged);
     }
 
     /// <summary>Reads each write back through the front door, as a careful client (a 503 is asked again after its Retry-After, for up to a minute); returns those missing or changed.</summary>

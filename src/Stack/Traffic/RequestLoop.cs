@@ -19,7 +19,7 @@ public sealed class RequestLoop : IAsyncDisposable
     private readonly HttpClient http;
     private readonly IReadOnlyList<string> paths;
     private readonly CancellationTokenSource stop = new();
-    private readonly List<(TimeSpan At, string What)> failures = [];
+    private readonly List<(TimeSpan At, TimeSpan Sent, string What)> failures = [];
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly List<(string Company, string Location)> acknowledged = [];
     private readonly Dictionary<string, TimeSpan> acknowledgedAt = new(StringComparer.Ordinal);
@@ -106,11 +106,25 @@ public sealed class RequestLoop : IAsyncDisposable
     /// <summary>How many requests went out twice because nginx closed their keep-alive connection as they were sent (<see cref="ResendOnClosedIdleConnection"/>).</summary>
     public int Resent => resending.Resent;
 
-    public IReadOnlyList<(TimeSpan At, string What)> FailuresBetween(TimeSpan from, TimeSpan to)
+    /// <summary>The failures that happened (were answered or gave up) between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    public IReadOnlyList<(TimeSpan At, TimeSpan Sent, string What)> FailuresBetween(TimeSpan from, TimeSpan to)
     {
         lock (failures)
         {
             return [.. failures.Where(f => f.At >= from && f.At <= to)];
+        }
+    }
+
+    /// <summary>
+    /// The failures of the requests sent between <paramref name="from"/> and <paramref name="to"/>, whenever they failed: a
+    /// request sent during a crash that fails after it belongs to the crash. Wait for <see cref="AfterMore"/>(1) first, so
+    /// that the request in flight at <paramref name="to"/> has ended.
+    /// </summary>
+    public IReadOnlyList<(TimeSpan At, TimeSpan Sent, string What)> FailuresSentBetween(TimeSpan from, TimeSpan to)
+    {
+        lock (failures)
+        {
+            return [.. failures.Where(f => f.Sent >= from && f.Sent <= to)];
         }
     }
 
@@ -154,6 +168,7 @@ public sealed class RequestLoop : IAsyncDisposable
             var write = writePrefix is not null && requests % 4 == 3;
             var company = $"{writePrefix} {requests}";
             var path = write ? $"/customers/{Uri.EscapeDataString(company)}" : paths[Random.Shared.Next(paths.Count)];
+            var sent = clock.Elapsed;
             try
             {
                 using var response = write
@@ -161,7 +176,7 @@ public sealed class RequestLoop : IAsyncDisposable
                     : await http.GetAsync(path, stop.Token);
                 if (!response.IsSuccessStatusCode)
                 {
-                    Fail($"{(write ? "PUT" : "GET")} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    Fail(sent, $"{(write ? "PUT" : "GET")} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                 }
                 else
                 {
@@ -188,7 +203,7 @@ public sealed class RequestLoop : IAsyncDisposable
             {
                 // The inner exceptions say what the connection did (reset, closed before the answer, refused).
                 var causes = string.Concat(Causes(e.InnerException).Select(c => $" <- {c.GetType().Name}: {c.Message}"));
-                Fail($"{path}: {e.GetType().Name} {e.Message}{causes}");
+                Fail(sent, $"{path}: {e.GetType().Name} {e.Message}{causes}");
             }
 
             Interlocked.Increment(ref requests);
@@ -207,11 +222,11 @@ public sealed class RequestLoop : IAsyncDisposable
         }
     }
 
-    private void Fail(string what)
+    private void Fail(TimeSpan sent, string what)
     {
         lock (failures)
         {
-            failures.Add((clock.Elapsed, what));
+            failures.Add((clock.Elapsed, sent, what));
         }
     }
 }
