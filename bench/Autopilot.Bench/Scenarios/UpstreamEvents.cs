@@ -76,7 +76,7 @@ internal static class UpstreamEvents
         var failures = new List<string>();
         for (var k = 0; k < loops.Count; k++)
         {
-            foreach (var (at, what) in loops[k].FailuresBetween(TimeSpan.Zero, TimeSpan.MaxValue))
+            foreach (var (at, _, what) in loops[k].FailuresBetween(TimeSpan.Zero, TimeSpan.MaxValue))
             {
                 var before = events.LastOrDefault(e => e.At[k] <= at);
                 var after = before.What is null ? "before the first event" : $"{(at - before.At[k]).TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms after '{before.What}'";
