@@ -69,7 +69,7 @@ public sealed partial class ConsulMembershipTable(
 
                 return true;
             },
-            e => e is HttpRequestException or TimeoutException or ConsulException { StatusCode: >= 500 },
+            e => e is HttpRequestException or TimeoutException or ConsulException { Outage: true },
             options.Value.InitializeTimeout,
             logger,
             cancellationToken);
@@ -153,7 +153,7 @@ public sealed partial class ConsulMembershipTable(
         }
     }
 
-    private static bool IsUnreachable(Exception e) => e is HttpRequestException or TimeoutException or ConsulException { StatusCode: >= 500 };
+    private static bool IsUnreachable(Exception e) => e is HttpRequestException or TimeoutException or ConsulException { Outage: true };
 
     private void Unreachable(Exception e, string what)
     {

@@ -117,4 +117,41 @@ public sealed class ConsulClientTests(ConsulFixture fixture)
         Assert.True(unknown.TokenUnknown);
         Assert.Equal("secret", Encoding.UTF8.GetString((await fixture.NewClient(agent.Address, token).KvGet(key))!.Value!));
     }
+
+    [Fact]
+    public async Task A_token_Consul_accepted_and_then_does_not_know_is_an_outage_not_bad_configuration()
+    {
+        const string master = "7a1d3c9e-2b4f-4e6a-8c0d-autopilot001";
+        await using var agent = await ConsulAgent.StartAsync(
+            $"acl {{ enabled = true\n default_policy = \"deny\"\n tokens {{ master = \"{master}\" }} }}\n");
+        var management = fixture.NewClient(agent.Address, master);
+        var folder = $"tests/{Guid.NewGuid():N}";
+        var policy = await management.AclPolicyWrite(new AclPolicy { Name = $"kv-{Guid.NewGuid():N}", Rules = $"key_prefix \"{folder}/\" {{ policy = \"write\" }}" });
+        var secret = Guid.NewGuid().ToString();
+        var made = await management.AclTokenCreate(new AclToken { SecretID = secret, Policies = [new AclPolicyLink { ID = policy.ID }] });
+
+        // Before Consul has accepted it, an unknown token is bad configuration (the host stops with exit code 2).
+        var stranger = fixture.NewClient(agent.Address, Guid.NewGuid().ToString());
+        Assert.True((await Assert.ThrowsAsync<ConsulAccessDeniedException>(() => stranger.KvGet($"{folder}/a"))).TokenUnknown);
+
+        var client = fixture.NewClient(agent.Address, secret);
+        Assert.True(await client.KvPut($"{folder}/a", Bytes("one")));
+
+        // Consul forgets it (as a restarted server does until it has a leader): the same client now meets an outage.
+        using (var raw = new HttpClient { BaseAddress = agent.Address })
+        {
+            raw.DefaultRequestHeaders.Add("X-Consul-Token", master);
+            (await raw.DeleteAsync($"/v1/acl/token/{made.AccessorID}")).EnsureSuccessStatusCode();
+        }
+
+        var outage = await Assert.ThrowsAsync<ConsulException>(() => client.KvGet($"{folder}/a"));
+        Assert.True(outage.Outage, outage.Message);
+        Assert.Equal(403, outage.StatusCode);
+        Assert.Contains("which it had accepted before", outage.Message);
+
+        // It knows the token again: the client goes on. A forbidden call is still a refusal, not an outage.
+        await management.AclTokenCreate(new AclToken { SecretID = secret, Policies = [new AclPolicyLink { ID = policy.ID }] });
+        Assert.Equal("one", Encoding.UTF8.GetString((await client.KvGet($"{folder}/a"))!.Value!));
+        Assert.False((await Assert.ThrowsAsync<ConsulAccessDeniedException>(() => client.KvPut("elsewhere/b", Bytes("x")))).TokenUnknown);
+    }
 }

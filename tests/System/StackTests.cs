@@ -157,6 +157,7 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     {
         state.Needs(6, "silo-1 the only silo left");
         var loop = state.Loop ?? state.StartLoop();
+        var hosts = state.Stack.Running("silo").Concat(state.Stack.Running("gateway")).Append("edge").ToDictionary(name => name, name => state.Stack.Pid(name));
         var beforeRestart = loop.Now;
         await state.Stack.Invoke(Generous, "restart", "consul");
         await Eventually.Holds(() => PassingPorts("gateway"), ports => ports.Count == 2, Generous, "both gateways are registered and passing again");
@@ -166,6 +167,15 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
         Assert.Equal(["silo-1"], cluster!.Active.ToList());
         await loop.AfterMore(300);
         NoFailures(loop, beforeRestart, "the restart");
+
+        // A restarted Consul server answers "ACL not found" for recent tokens until it has a leader: that is an outage to
+        // every host, not bad configuration. No host ended (each keeps its pid), and each still keeps its registration:
+        // one the agent forgets now comes back by itself.
+        Assert.All(hosts, host => Assert.True(host.Value == state.Stack.Pid(host.Key) && Directory.Exists($"/proc/{host.Value}"), $"{host.Key} ended over the restart: {string.Join('\n', File.ReadLines(Path.Combine(state.Stack.Run, "logs", $"{host.Key}.log")).TakeLast(20))}"));
+        var gatewayIds = (await state.Consul.GetFromJsonAsync<Dictionary<string, JsonElement>>("/v1/agent/services"))!
+            .Where(s => s.Value.GetProperty("Service").GetString() == "gateway").Select(s => s.Key).ToList();
+        (await state.Consul.PutAsync($"/v1/agent/service/deregister/{Uri.EscapeDataString(gatewayIds[0])}", null)).EnsureSuccessStatusCode();
+        await Eventually.Holds(() => PassingPorts("gateway"), ports => ports.Count == 2, Generous, $"{gatewayIds[0]}, forgotten by the agent after the restart, registers again");
     });
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
 
     private const int MaxErrorBodyLength = 500;
 
+    // Set once Consul has accepted this client's token: from then on, "ACL not found" is an outage, not bad configuration.
+    private volatile bool tokenAccepted;
+
     public Uri Address => options.Value.AddressUri;
 
     public async Task<KvPair?> KvGet(string key, CancellationToken cancellationToken = default)
@@ -200,6 +203,7 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
 
         if (response.IsSuccessStatusCode || alsoExpected.Contains(response.StatusCode))
         {
+            tokenAccepted = true;
             return response;
         }
 
@@ -211,11 +215,24 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
                 body = body[..MaxErrorBodyLength] + "…";
             }
 
+            var tokenUnknown = body.Contains("ACL not found", StringComparison.OrdinalIgnoreCase);
+            if (response.StatusCode == HttpStatusCode.Forbidden && tokenUnknown && tokenAccepted)
+            {
+                // A Consul server that has just restarted resolves tokens from its last snapshot until it has a leader and
+                // has replayed its log, so a token made since is "not found" for a few seconds: the same outage as
+                // "No cluster leader". (A token the operator deleted reads the same; the hosts then log this every retry.)
+                throw new ConsulException(
+                    $"Consul answered {method} /{path} with 403 ({body.Trim()}) for the token of {settings.TokenSource}, which it had accepted before: " +
+                    "a Consul server that has just restarted does not know recent tokens until it has a leader; taken as an outage.",
+                    (int)response.StatusCode,
+                    outage: true);
+            }
+
             if (response.StatusCode == HttpStatusCode.Forbidden)
             {
                 throw new ConsulAccessDeniedException(
                     $"Consul refused {method} /{path} ({body.Trim()}): the token of {settings.TokenSource} is missing, unknown, or another role's.",
-                    tokenUnknown: body.Contains("ACL not found", StringComparison.OrdinalIgnoreCase));
+                    tokenUnknown);
             }
 
             throw new ConsulException($"Consul answered {(int)response.StatusCode} to {method} /{path}: {body.Trim()}", (int)response.StatusCode);

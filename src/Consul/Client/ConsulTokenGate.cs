@@ -41,7 +41,7 @@ internal sealed partial class ConsulTokenGate(ConsulClient consul, IOptions<Cons
 
                     return true;
                 },
-                e => e is HttpRequestException or TimeoutException or ConsulException { StatusCode: >= 500 } or ConsulAccessDeniedException { TokenUnknown: true },
+                e => e is HttpRequestException or TimeoutException or ConsulException { Outage: true } or ConsulAccessDeniedException { TokenUnknown: true },
                 startup.Value.DependencyTimeout,
                 logger,
                 cancellationToken);
