@@ -1,7 +1,7 @@
 #!/bin/sh
 # Consul's ACLs for the compose and Swarm stacks, as ./autopilot up makes them for the local one: one least-privilege
 # policy per role (deploy/consul/policies/<role>.hcl, mounted at /acl/policies) and one token per role whose secret is the
-# role's Docker secret; the agent gets its own token. Idempotent: a one-shot service that runs on every deploy and
+# role's Docker secret (each server reads the agent's token from its configuration). Idempotent: a one-shot service that runs on every deploy and
 # changes nothing already in place. The secrets are read from files and never printed.
 set -eu
 CONSUL_HTTP_TOKEN="$(cat /run/secrets/consul_master_token)"
@@ -19,5 +19,4 @@ for role in agent silo gateway edge prometheus; do
   CONSUL_HTTP_TOKEN="$secret" consul acl token read -self >/dev/null 2>&1 ||
     consul acl token create -description "the stack's $role" -policy-name "$role" -secret "$secret" >/dev/null
 done
-consul acl set-agent-token agent "$(cat /run/secrets/consul_agent_token)" >/dev/null
 echo "consul-acl: the policies and tokens of agent, silo, gateway, edge and prometheus are in place"

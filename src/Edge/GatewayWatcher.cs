@@ -46,6 +46,9 @@ public sealed partial class GatewayWatcher(
                 status.Watching(true);
                 var passing = result.Value
                     .Select(e => new GatewayEndpoint(e.Service.ID, string.IsNullOrEmpty(e.Service.Address) ? e.Node.Address : e.Service.Address, e.Service.Port))
+                    // A gateway that moved from a Consul server that went away is listed on both nodes until it takes the
+                    // old registration off there: one upstream server.
+                    .Distinct()
                     .ToList();
                 if (settle.Next(passing) is { } next)
                 {

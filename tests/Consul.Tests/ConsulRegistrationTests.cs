@@ -44,7 +44,42 @@ public sealed class ConsulRegistrationTests(ConsulFixture fixture)
 
             await Eventually.Holds(() => Instances(client, service), list => list.Count == 1, Generous, "the instance is registered again and passes");
             // The agent came back empty: the host noticed and registered again by itself.
-            Assert.Contains(logs.Messages, m => m.Contains("registered it again", StringComparison.Ordinal));
+            Assert.Contains(logs.Messages, m => m.Contains("did not hold", StringComparison.Ordinal) && m.Contains("registered it there", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task With_two_agents_the_registration_follows_the_one_that_answers_and_leaves_the_other_once_it_is_back()
+    {
+        await using var one = await ConsulAgent.StartAsync(persistent: true);
+        await using var two = await ConsulAgent.StartAsync(persistent: true);
+        var service = $"svc-{Guid.NewGuid():N}";
+        using var logs = new CollectingLoggerProvider();
+        var app = await RegisteredHost.StartAsync($"{one.Address},{two.Address}", service, logs);
+        try
+        {
+            // It registers with one of them (each process starts at a random agent), and only that one.
+            var holds = await Eventually.Holds(
+                async () => (One: await Instances(fixture.NewClient(one.Address), service), Two: await Instances(fixture.NewClient(two.Address), service)),
+                h => h.One.Count + h.Two.Count == 1, Generous, "the instance passes on one agent");
+            var (first, second) = holds.One.Count == 1 ? (one, two) : (two, one);
+
+            // That agent goes away: the registration moves to the other.
+            await first.StopAsync();
+            await Eventually.Holds(() => Instances(fixture.NewClient(second.Address), service), list => list.Count == 1, Generous, "the instance passes on the other agent");
+
+            // It comes back, still holding the registration (a server keeps its services in its data folder): the host takes it off there.
+            await first.RestartAsync();
+            await Eventually.Holds(() => Task.FromResult(logs.Messages.Any(m => m.Contains($"Removed {service}", StringComparison.Ordinal))), removed => removed, Generous,
+                "the host removes its registration from the agent that came back",
+                () => string.Join("\n", logs.Messages.Where(m => m.Contains("Consul", StringComparison.Ordinal) && !m.Contains("HTTP", StringComparison.Ordinal)).TakeLast(20)));
+            Assert.DoesNotContain(await fixture.NewClient(first.Address).AgentServices(), s => s.Value.Service == service);
+            Assert.Single(await Instances(fixture.NewClient(second.Address), service));
         }
         finally
         {

@@ -12,9 +12,13 @@ namespace Autopilot.Consul.Tests;
 internal static class RegisteredHost
 {
     public static Task<WebApplication> StartAsync(Uri consul, string service, ILoggerProvider? logs = null) =>
+        StartAsync(consul.ToString(), service, logs);
+
+    /// <summary>The same, with Consul:Address as given: one agent, or several separated by commas.</summary>
+    public static Task<WebApplication> StartAsync(string consul, string service, ILoggerProvider? logs = null) =>
         TestPorts.Retry(() => StartOnceAsync(consul, service, logs));
 
-    private static async Task<WebApplication> StartOnceAsync(Uri consul, string service, ILoggerProvider? logs)
+    private static async Task<WebApplication> StartOnceAsync(string consul, string service, ILoggerProvider? logs)
     {
         var port = TestPorts.Next();
         var builder = WebApplication.CreateBuilder();
@@ -24,7 +28,7 @@ internal static class RegisteredHost
         }
 
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Services.AddConsulRegistration(o => o.Address = consul.ToString(), services =>
+        builder.Services.AddConsulRegistration(o => o.Address = consul, services =>
         {
             var url = ReachableUrl.Of(services);
             return new ServiceRegistrationOptions

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Autopilot.Chaos;
 using Autopilot.Contracts;
 using Autopilot.Stack.Processes;
@@ -20,10 +21,11 @@ public sealed class ComposeTests(ContainerEngine engine)
 {
     private static readonly TimeSpan Generous = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan CutFor = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LeaderAwayFor = TimeSpan.FromSeconds(20);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     [Fact]
-    public async Task Compose_scales_silos_survives_a_kill_a_stop_a_crash_and_a_partition_loses_no_acknowledged_write_refuses_bad_configuration_and_down_leaves_nothing()
+    public async Task Compose_scales_silos_survives_a_kill_a_stop_a_crash_a_partition_and_the_loss_of_Consuls_leader_loses_no_acknowledged_write_refuses_bad_configuration_and_down_leaves_nothing()
     {
         var project = new ComposeProject();
         await using (project)
@@ -44,8 +46,9 @@ public sealed class ComposeTests(ContainerEngine engine)
             var bootstrap = (await project.Containers("consul-acl")).Single();
             await Eventually.Holds(() => engine.Logs(bootstrap),
                 log => log.Contains("policies and tokens of agent, silo, gateway, edge and prometheus are in place", StringComparison.Ordinal), Generous, "the ACL bootstrap ran", Logs(project));
-            var anonymous = await Command.Try(engine.Docker, ["exec", (await project.Containers("consul")).Single(), "consul", "kv", "put", "stranger", "x"], TimeSpan.FromMinutes(1));
-            Assert.True(anonymous.Code != 0 && (anonymous.Output + anonymous.Error).Contains("403 (Permission denied)", StringComparison.Ordinal),
+            var anonymous = await Command.Try(engine.Docker, ["exec", (await project.Containers("consul-1")).Single(), "consul", "kv", "put", "stranger", "x"], TimeSpan.FromMinutes(1));
+            // (A follower says "403 (rpc error making call: Permission denied)", the leader "403 (Permission denied)".)
+            Assert.True(anonymous.Code != 0 && Regex.IsMatch(anonymous.Output + anonymous.Error, @"403 \((rpc error making call: )?Permission denied\)"),
                 $"an anonymous KV write inside the project answered: exit {anonymous.Code} {anonymous.Output}{anonymous.Error}");
             var seeded = await Eventually.Holds(() => front.GetFromJsonAsync<CustomerRecord[]>("/customers", Json), rows => rows!.Length == 4, Generous, "the four workshop rows");
             Assert.All(seeded!, row => Assert.NotNull(row.Rep));
@@ -150,6 +153,40 @@ public sealed class ComposeTests(ContainerEngine engine)
                 Assert.DoesNotContain("FATAL EXCEPTION", logOfCut, StringComparison.Ordinal);
                 var restarts = (await engine.Run(TimeSpan.FromMinutes(1), "inspect", "-f", "{{.RestartCount}}", cut)).Trim();
                 var failedDuringCut = loop.FailuresBetween(cutAt, healedAt);
+
+                // 7. Consul's leader lost, under the same checked load: the leader's container is killed and stays down for
+                // LeaderAwayFor. The other two servers elect a leader; every client that talked to the lost one moves to
+                // another, and so do the registrations it held. No request fails. Back, the server rejoins as a voter and
+                // holds no registration twice.
+                var quorum = await ConsulQuorum.Of(engine, project);
+                var leader = await Eventually.Holds(() => quorum.Leader("consul-1"), l => l is not null, Generous, "Consul has a leader");
+                Assert.Equal(3, (await quorum.Peers("consul-1")).Count(p => p.Voter));
+                var survivor = ConsulQuorum.Nodes.First(n => n != leader);
+                var lostAt = loop.Now;
+                var failuresBeforeLoss = loop.FailureCount;
+                await engine.Run(TimeSpan.FromMinutes(1), "stop", "-t", "0", quorum.Servers[leader!]);
+                var newLeader = await Eventually.Holds(() => quorum.Leader(survivor), l => l is not null && l != leader, Generous, $"the servers left elect a leader in place of {leader}");
+                var electedAfter = loop.Now - lostAt;
+                await Eventually.Holds(() => quorum.PassingHosts(survivor),
+                    p => p.All.All(i => i.Node != leader) && p.Silos.Count == 3 && p.Gateways.Count == 2 && p.Edge.Count == 1,
+                    Generous, $"every registration {leader} held moved to a server left, and passes", Logs(project));
+                var movedAfter = loop.Now - lostAt;
+                var awayFor = LeaderAwayFor - (loop.Now - lostAt);
+                if (awayFor > TimeSpan.Zero)
+                {
+                    await Task.Delay(awayFor);
+                }
+
+                await loop.AfterMore(20);
+                var failedWhileLost = loop.FailuresBetween(lostAt, loop.Now);
+                Assert.True(failedWhileLost.Count == 0,
+                    $"{failedWhileLost.Count} request(s) failed while Consul's leader {leader} was lost:\n{string.Join('\n', failedWhileLost.Take(10))}");
+                await engine.Run(TimeSpan.FromMinutes(1), "start", quorum.Servers[leader!]);
+                await Eventually.Holds(() => quorum.Peers(leader!), peers => peers.Count(p => p.Voter) == 3 && peers.Count(p => p.State == "leader") == 1, Generous,
+                    $"{leader} is back among three voters");
+                await Eventually.Holds(() => quorum.PassingHosts(leader!),
+                    p => p.Silos.Count == 3 && p.Gateways.Count == 2 && p.Edge.Count == 1 && p.All.Select(i => i.Id).Distinct().Count() == 6,
+                    Generous, $"{leader}, back, lists each silo, gateway and the edge once (what it held before was taken off)", Logs(project));
                 var verdict = await chaos.FinishAsync();
                 Assert.True(verdict.Violations.Count == 0, $"the history of {verdict.Operations.Count} operations breaks its guarantees:\n{string.Join('\n', verdict.Violations.Take(10))}");
 
@@ -158,22 +195,24 @@ public sealed class ComposeTests(ContainerEngine engine)
                 TestFigures.Print($"compose: up to 3 Active silos {upToActive.TotalSeconds:0.0} s; kill recovery {killRecovery.TotalSeconds:0.0} s; " +
                     $"{failedBeforeCut} failed of {requestsBeforeCut} requests over the kill, stop and crash ({loop.Resent} resent after nginx closed their keep-alive connection); " +
                     $"{loop.Acknowledged.Count} acknowledged writes, 0 lost; a silo cut from its peers ({cutDescription}) for {(healedAt - cutAt).TotalSeconds:0} s ended with exit code 3 {endedAfter.TotalSeconds:0} s after the cut began, " +
-                    $"restarted {restarts} time(s) in all, and rejoined; {failedDuringCut.Count} of the loop's requests failed during the cut; checked history: {verdict.Summary}");
+                    $"restarted {restarts} time(s) in all, and rejoined; {failedDuringCut.Count} of the loop's requests failed during the cut; " +
+                    $"Consul's leader {leader} lost for {LeaderAwayFor.TotalSeconds:0} s: {newLeader} elected after {electedAfter.TotalSeconds:0.0} s, every registration passing on the servers left after {movedAfter.TotalSeconds:0.0} s, 0 of the loop's requests failed; " +
+                    $"checked history: {verdict.Summary}");
             }
 
-            // 7. Bad configuration: exit 2 with one sentence, in a container as on the command line.
+            // 8. Bad configuration: exit 2 with one sentence, in a container as on the command line.
             var (code, output, error) = await Command.Try("/usr/bin/docker-compose",
                 ["-p", project.Name, "-f", Path.Combine(Repo.Root, "deploy", "docker-compose.yml"), "run", "--rm", "--no-deps", "-e", "Orleans__Endpoints__SiloPort=eleven", "silo"],
                 Generous, project.Environment);
             Assert.True(code == 2, $"a silo with a bad port exited {code}:\n{output}{error}");
             Assert.Contains("Orleans:Endpoints:SiloPort must be a port between 1 and 65535; it is 'eleven'.", output + error, StringComparison.Ordinal);
 
-            // 8. No gateway: nginx answers 503 problem+json.
+            // 9. No gateway: nginx answers 503 problem+json.
             await project.Compose(Generous, "up", "-d", "--no-recreate", "--scale", "silo=3", "--scale", "gateway=0");
             var noGateway = await Eventually.Holds(() => front.GetAsync("/customers"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable, Generous, "nginx answers 503");
             Assert.Equal("application/problem+json", noGateway.Content.Headers.ContentType?.MediaType);
 
-            // 9. down keeps the volumes: up again, and every customer is back.
+            // 10. down keeps the volumes: up again, and every customer is back.
             await project.Compose(Generous, "down");
             await project.Compose(Generous, "up", "-d", "--scale", "silo=2", "--scale", "gateway=1");
             foreach (var name in names.Take(50).Append("ACME Corporation"))
@@ -182,7 +221,7 @@ public sealed class ComposeTests(ContainerEngine engine)
                 Assert.Equal(name == "ACME Corporation" ? "Atlanta" : "Harbor", row!.Location);
             }
 
-            // 10. down -v leaves nothing of the project.
+            // 11. down -v leaves nothing of the project.
             await project.Compose(Generous, "down", "-v");
             foreach (var kind in new[] { "ps -a", "volume ls", "network ls" })
             {

@@ -24,7 +24,7 @@ public sealed class DeploymentTests
         var services = (await Command.Run(dockerCompose, [.. file, "config", "--services"], TimeSpan.FromMinutes(2), environment)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var config = await Command.Run(dockerCompose, [.. file, "config"], TimeSpan.FromMinutes(2), environment);
 
-        Assert.Equal(["consul", "consul-acl", "edge", "gateway", "prometheus", "redis", "silo"], services.Order());
+        Assert.Equal(["consul-1", "consul-2", "consul-3", "consul-acl", "edge", "gateway", "prometheus", "redis", "silo"], services.Order());
         Assert.Equal(2, config.Split('\n').Count(line => line.Trim() == "ports:"));
         Assert.Contains("published: 18123", config, StringComparison.Ordinal);
         // Prometheus has no login: docker-compose binds it to the host's loopback alone.
@@ -76,17 +76,22 @@ public sealed class DeploymentTests
         var environment = ((YamlMappingNode)definition["environment"]).Children.ToDictionary(e => e.Key.ToString().Replace("__", ":", StringComparison.Ordinal), e => e.Value.ToString());
         var dependsOn = ((YamlSequenceNode)definition["depends_on"]).Children.Select(d => d.ToString());
 
-        // The model's parts, and the one-shot that makes Consul's ACLs (the local stack's command line does that itself).
+        // The model's parts, and the one-shot that makes Consul's ACLs (the local stack's command line does that itself);
+        // the local stack's one Consul server is three in the compose file (a Raft quorum), and each host names all three.
         Assert.Equal(
             services.Children.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal),
-            Enum.GetNames<PartKind>().Select(k => k.ToLowerInvariant()).Append("consul-acl").Order(StringComparer.Ordinal));
+            Enum.GetNames<PartKind>().Select(k => k.ToLowerInvariant()).SelectMany(Compose).Append("consul-acl").Order(StringComparer.Ordinal));
         Assert.Equal(model.Settings.Keys.Order(StringComparer.Ordinal), environment.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(model.DependsOn.Select(k => k.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal), dependsOn.Order(StringComparer.Ordinal));
+        Assert.Equal(model.DependsOn.Select(k => k.ToString().ToLowerInvariant()).SelectMany(Compose).Order(StringComparer.Ordinal), dependsOn.Order(StringComparer.Ordinal));
+        Assert.Equal("http://consul-1:8500,http://consul-2:8500,http://consul-3:8500", environment["Consul:Address"]);
         if (model.Settings.ContainsKey("Orleans:ClusterId"))
         {
             Assert.Equal(StackTopology.ClusterId, environment["Orleans:ClusterId"]);
         }
     }
+
+    // A part of the local stack's model as the compose file names it.
+    private static IEnumerable<string> Compose(string part) => part == "consul" ? ["consul-1", "consul-2", "consul-3"] : [part];
 
     // The local stack's model; only its shape is read here (no process starts).
     private static StackTopology Model { get; } =

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Autopilot.Contracts;
 using Autopilot.Stack.Traffic;
 using Autopilot.Testing;
@@ -44,7 +45,7 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
             await Command.Run(engine.Docker, ["swarm", "leave", "--force"], TimeSpan.FromMinutes(2));
         }
 
-        await Command.Try(engine.Docker, ["volume", "rm", $"{stack}_consul-data", $"{stack}_redis-data", $"{stack}_prometheus-data"], TimeSpan.FromMinutes(1));
+        await Command.Try(engine.Docker, ["volume", "rm", $"{stack}_consul-1-data", $"{stack}_consul-2-data", $"{stack}_consul-3-data", $"{stack}_redis-data", $"{stack}_prometheus-data"], TimeSpan.FromMinutes(1));
     }
 
     [Fact]
@@ -60,11 +61,16 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
         var deployed = clock.Elapsed;
         await Eventually.Holds(() => front.GetFromJsonAsync<CustomerRecord[]>("/customers", Json), rows => rows!.Length == 4, Generous, "the workshop's rows");
 
-        // Consul runs with its ACLs under Swarm too: a call without a token, from inside the stack, is refused.
-        var consul = (await Command.Run(engine.Docker, ["ps", "-q", "--filter", $"label=com.docker.swarm.service.name={stack}_consul"], TimeSpan.FromMinutes(1))).Trim().Split('\n')[0];
+        // Consul runs with its ACLs under Swarm too: a call without a token, from inside the stack, is refused. It runs as
+        // three servers, each a voter.
+        var consul = (await Command.Run(engine.Docker, ["ps", "-q", "--filter", $"label=com.docker.swarm.service.name={stack}_consul-1"], TimeSpan.FromMinutes(1))).Trim().Split('\n')[0];
         var anonymous = await Command.Try(engine.Docker, ["exec", consul, "consul", "kv", "put", "stranger", "x"], TimeSpan.FromMinutes(1));
-        Assert.True(anonymous.Code != 0 && (anonymous.Output + anonymous.Error).Contains("403 (Permission denied)", StringComparison.Ordinal),
+        Assert.True(anonymous.Code != 0 && Regex.IsMatch(anonymous.Output + anonymous.Error, @"403 \((rpc error making call: )?Permission denied\)"),
             $"an anonymous KV write inside the stack answered: exit {anonymous.Code} {anonymous.Output}{anonymous.Error}");
+        var peers = await Eventually.Holds(() => Command.Try(engine.Docker, ["exec", consul, "consul", "operator", "raft", "list-peers", "-token-file=/run/secrets/consul_master_token"], TimeSpan.FromMinutes(1)),
+            r => r.Output.Split('\n').Count(l => l.Contains(" true ", StringComparison.Ordinal) && (l.Contains("leader", StringComparison.Ordinal) || l.Contains("follower", StringComparison.Ordinal))) == 3,
+            Generous, "Consul runs as three voting servers");
+        Assert.Contains(peers.Output.Split('\n'), l => l.Contains("leader", StringComparison.Ordinal));
 
         // Detached: what counts is that four silos are Active (with the services' state if not), not docker's own convergence wait.
         await engine.Run(Generous, "service", "scale", "--detach", $"{stack}_silo=4");

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 namespace Autopilot.Testing;
 
 /// <summary>
-/// A real <c>consul agent -dev</c> on free loopback ports, installed by the repository's own script. The reaper
+/// A real <c>consul agent -dev</c> (or a one-node server with a data folder) on free loopback ports, installed by the repository's own script. The reaper
 /// runs every second so that DeregisterCriticalServiceAfter is observable within a test's bounded wait.
 /// </summary>
 public sealed class ConsulAgent : IAsyncDisposable
@@ -25,14 +25,17 @@ public sealed class ConsulAgent : IAsyncDisposable
     private ChildProcess? process;
     private int starts;
 
-    private ConsulAgent(string? extraHcl)
+    private ConsulAgent(string? extraHcl, bool persistent)
     {
         HttpPort = TestPorts.Next();
         logDirectory = Path.Combine(Path.GetTempPath(), "autopilot-tests", $"consul-{HttpPort}");
         var hcl = "check_reap_interval = \"1s\"\n" + (extraHcl ?? "");
+        string[] mode = persistent
+            ? ["-server", "-bootstrap-expect=1", "-data-dir", Path.Combine(logDirectory, "data")]
+            : ["-dev"];
         arguments =
         [
-            "agent", "-dev", "-node", $"test-{HttpPort}", "-bind", "127.0.0.1", "-client", "127.0.0.1",
+            "agent", .. mode, "-node", $"test-{HttpPort}", "-bind", "127.0.0.1", "-client", "127.0.0.1",
             "-http-port", $"{HttpPort}", "-dns-port", "-1", "-grpc-port", "-1",
             "-server-port", $"{TestPorts.Next()}", "-serf-lan-port", $"{TestPorts.Next()}", "-serf-wan-port", $"{TestPorts.Next()}",
             "-hcl", hcl, "-log-level", "warn",
@@ -43,10 +46,13 @@ public sealed class ConsulAgent : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{HttpPort}");
 
-    /// <summary>Starts an agent; if one of its ports was taken meanwhile, again on new ports.</summary>
-    public static Task<ConsulAgent> StartAsync(string? extraHcl = null) => TestPorts.Retry(async () =>
+    /// <summary>
+    /// Starts an agent; if one of its ports was taken meanwhile, again on new ports. A <paramref name="persistent"/> one is a
+    /// one-node server with a data folder instead of a dev agent: after a restart it holds what it held (its services too).
+    /// </summary>
+    public static Task<ConsulAgent> StartAsync(string? extraHcl = null, bool persistent = false) => TestPorts.Retry(async () =>
     {
-        var agent = new ConsulAgent(extraHcl);
+        var agent = new ConsulAgent(extraHcl, persistent);
         try
         {
             await agent.StartProcessAsync();
@@ -60,7 +66,7 @@ public sealed class ConsulAgent : IAsyncDisposable
         return agent;
     });
 
-    /// <summary>Stops the agent and starts it again on the same ports: a dev agent comes back empty, as after losing its state.</summary>
+    /// <summary>Stops the agent and starts it again on the same ports: a dev agent comes back empty, as after losing its state; a persistent one with its state.</summary>
     public async Task RestartAsync()
     {
         await StopAsync();

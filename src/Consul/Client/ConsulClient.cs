@@ -12,7 +12,9 @@ namespace Autopilot.Consul.Client;
 /// health with blocking queries, status. Hand-written because neither the <c>Consul</c> client package nor
 /// Orleans' Consul provider can be restored from this project's package source (see docs/architecture.md); its calls
 /// keep the names of Consul's endpoints so that a later swap is mechanical. Timeouts are applied here, per
-/// call; retries of transient failures come from the resilience handler of the named HttpClient.
+/// call; retries of transient failures come from the resilience handler of the named HttpClient. Given several agents of
+/// one cluster (a quorum of servers), it keeps to one and moves to the next when that one does not answer: KV, health and
+/// ACL calls mean the same on every server; agent calls (registrations) take the agent they mean.
 /// </summary>
 public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<ConsulClientOptions> options)
 {
@@ -29,7 +31,15 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
     // Set once Consul has accepted this client's token: from then on, "ACL not found" is an outage, not bad configuration.
     private volatile bool tokenAccepted;
 
-    public Uri Address => options.Value.AddressUri;
+    // The agent this client keeps to, as an index into the configured agents (modulo their count). Each process starts at
+    // a random one, so that a stack's processes spread over the servers; it moves on when that agent does not answer.
+    private int current = Random.Shared.Next(1 << 20);
+
+    /// <summary>The agent this client talks to now: the one of <see cref="ConsulClientOptions.Address"/> that last answered.</summary>
+    public Uri Address => Agents[Volatile.Read(ref current) % Agents.Count];
+
+    /// <summary>Every agent of <see cref="ConsulClientOptions.Address"/>.</summary>
+    public IReadOnlyList<Uri> Agents => options.Value.AddressUris;
 
     public async Task<KvPair?> KvGet(string key, CancellationToken cancellationToken = default)
     {
@@ -78,20 +88,26 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
         return await Read(response, ConsulJsonContext.Default.TxnResponse, cancellationToken);
     }
 
-    public async Task ServiceRegister(AgentServiceRegistration registration, CancellationToken cancellationToken = default)
+    /// <summary>Registers a service with the agent <paramref name="agent"/> (by default, the one this client talks to now).</summary>
+    public async Task ServiceRegister(AgentServiceRegistration registration, CancellationToken cancellationToken = default, Uri? agent = null)
     {
-        using var response = await Send(HttpMethod.Put, "v1/agent/service/register", JsonContent(registration, ConsulJsonContext.Default.AgentServiceRegistration), null, cancellationToken);
+        using var response = await SendTo(agent, HttpMethod.Put, "v1/agent/service/register", JsonContent(registration, ConsulJsonContext.Default.AgentServiceRegistration), null, cancellationToken);
     }
 
-    public async Task ServiceDeregister(string serviceId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Removes a service from the agent <paramref name="agent"/> (by default, the one this client talks to now); false if
+    /// that agent did not hold it (as good as removed).
+    /// </summary>
+    public async Task<bool> ServiceDeregister(string serviceId, CancellationToken cancellationToken = default, Uri? agent = null)
     {
-        using var response = await Send(HttpMethod.Put, $"v1/agent/service/deregister/{Escape(serviceId)}", null, null, cancellationToken);
+        using var response = await SendTo(agent, HttpMethod.Put, $"v1/agent/service/deregister/{Escape(serviceId)}", null, null, cancellationToken, HttpStatusCode.NotFound);
+        return response.StatusCode != HttpStatusCode.NotFound;
     }
 
-    /// <summary>The service as the local agent holds it, or null if the agent does not know it (it restarted, or reaped it).</summary>
-    public async Task<AgentService?> AgentService(string serviceId, CancellationToken cancellationToken = default)
+    /// <summary>The service as the agent <paramref name="agent"/> (by default, the one this client talks to now) holds it, or null if it does not know it (it restarted, or reaped it).</summary>
+    public async Task<AgentService?> AgentService(string serviceId, CancellationToken cancellationToken = default, Uri? agent = null)
     {
-        using var response = await Send(HttpMethod.Get, $"v1/agent/service/{Escape(serviceId)}", null, null, cancellationToken, HttpStatusCode.NotFound);
+        using var response = await SendTo(agent, HttpMethod.Get, $"v1/agent/service/{Escape(serviceId)}", null, null, cancellationToken, HttpStatusCode.NotFound);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await Read(response, ConsulJsonContext.Default.AgentService, cancellationToken);
     }
 
@@ -180,25 +196,73 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
         return await Read(response, ConsulJsonContext.Default.String, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> Send(
-        HttpMethod method, string path, HttpContent? content, TimeSpan? blockingWait, CancellationToken cancellationToken, params HttpStatusCode[] alsoExpected)
+    private Task<HttpResponseMessage> Send(
+        HttpMethod method, string path, HttpContent? content, TimeSpan? blockingWait, CancellationToken cancellationToken, params HttpStatusCode[] alsoExpected) =>
+        SendTo(null, method, path, content, blockingWait, cancellationToken, alsoExpected);
+
+    /// <summary>
+    /// Sends one call to <paramref name="agent"/>, or, when it is null, to the agent this client keeps to. An agent that does
+    /// not answer (no connection, or no answer in time) is left for the next one, for this call if nothing can have reached
+    /// the first (a read, or a write whose connection was never made) and for every later one.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendTo(
+        Uri? agent, HttpMethod method, string path, HttpContent? content, TimeSpan? blockingWait, CancellationToken cancellationToken, params HttpStatusCode[] alsoExpected)
     {
         var settings = options.Value;
+        var agents = agent is null ? Agents : [agent];
         // A blocking query may be held up to wait + wait/16 (Consul's jitter); allow that on top of the ordinary timeout.
         var timeout = settings.RequestTimeout + (blockingWait is { } wait ? wait + (wait / 16) : TimeSpan.Zero);
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
-
-        using var request = new HttpRequestMessage(method, new Uri(settings.AddressUri, path)) { Content = content };
-        request.Options.Set(NoRetry, blockingWait is not null);
-        HttpResponseMessage response;
-        try
+        byte[]? payload = null;
+        MediaTypeHeaderValue? contentType = null;
+        if (content is not null)
         {
-            response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseContentRead, timeoutSource.Token);
+            using (content)
+            {
+                payload = await content.ReadAsByteArrayAsync(cancellationToken);
+                contentType = content.Headers.ContentType;
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+        HttpResponseMessage response;
+        for (var attempt = 1; ; attempt++)
         {
-            throw new TimeoutException($"Consul at {settings.AddressUri} did not answer {method} /{path} within {timeout.TotalSeconds:0.#} s.");
+            var index = Volatile.Read(ref current);
+            var target = agent ?? agents[index % agents.Count];
+            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeoutSource.CancelAfter(timeout);
+            using var request = new HttpRequestMessage(method, new Uri(target, path));
+            if (payload is not null)
+            {
+                request.Content = new ByteArrayContent(payload);
+                request.Content.Headers.ContentType = contentType;
+            }
+
+            request.Options.Set(NoRetry, blockingWait is not null);
+            try
+            {
+                response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseContentRead, timeoutSource.Token);
+                break;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                if (Agents.Count > 1 && target == Agents[index % Agents.Count])
+                {
+                    // The agent this client keeps to does not answer: move on (also when the call named it).
+                    Interlocked.CompareExchange(ref current, index + 1, index);
+                    if (agent is null && attempt < agents.Count
+                        && (method == HttpMethod.Get || e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }))
+                    {
+                        continue;
+                    }
+                }
+
+                if (e is OperationCanceledException)
+                {
+                    throw new TimeoutException($"Consul at {target} did not answer {method} /{path} within {timeout.TotalSeconds:0.#} s.");
+                }
+
+                throw;
+            }
         }
 
         if (response.IsSuccessStatusCode || alsoExpected.Contains(response.StatusCode))

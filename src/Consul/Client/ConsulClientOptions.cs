@@ -11,7 +11,11 @@ public sealed class ConsulClientOptions
     /// <summary>The key that, when set, makes a host use Consul (clustering, registration); unset is the embedded mode.</summary>
     public const string AddressKey = $"{Section}:Address";
 
-    /// <summary>The agent's HTTP API, http or https, e.g. <c>http://127.0.0.1:8500</c>.</summary>
+    /// <summary>
+    /// The agent's HTTP API, http or https, e.g. <c>http://127.0.0.1:8500</c>; or several agents of one cluster, separated
+    /// by commas (<c>http://consul-1:8500,http://consul-2:8500,http://consul-3:8500</c>): the client keeps to one of them
+    /// and moves to the next when it does not answer (<see cref="ConsulClient"/>).
+    /// </summary>
     public string? Address { get; set; }
 
     /// <summary>An ACL token, sent as <c>X-Consul-Token</c>. Prefer <see cref="TokenFile"/>: a value here shows in the process's arguments or environment.</summary>
@@ -30,7 +34,9 @@ public sealed class ConsulClientOptions
     /// <summary>How long a call that does not block may take.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    public Uri AddressUri => new(Address!.EndsWith('/') ? Address : Address + "/");
+    /// <summary>The agents of <see cref="Address"/>, each with a trailing slash.</summary>
+    public IReadOnlyList<Uri> AddressUris =>
+        [.. Entries(Address).Select(a => new Uri(a.EndsWith('/') ? a : a + "/"))];
 
     /// <summary>Whether <paramref name="configuration"/> names a Consul agent (<c>Consul:Address</c>).</summary>
     public static bool Configured(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[AddressKey]);
@@ -39,9 +45,20 @@ public sealed class ConsulClientOptions
     public IReadOnlyList<string> Errors(string section = Section)
     {
         var errors = new List<string>();
-        if (!Uri.TryCreate(Address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        var entries = Entries(Address);
+        if (entries.Count == 0)
         {
             errors.Add($"{section}:Address '{Address}' is not an http or https URL.");
+        }
+
+        foreach (var entry in entries)
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                errors.Add(entries.Count == 1
+                    ? $"{section}:Address '{Address}' is not an http or https URL."
+                    : $"{section}:Address '{Address}': '{entry}' is not an http or https URL (several agents are separated by commas).");
+            }
         }
 
         if (RequestTimeout <= TimeSpan.Zero)
@@ -65,6 +82,9 @@ public sealed class ConsulClientOptions
             throw new OptionsValidationException(section, typeof(ConsulClientOptions), errors);
         }
     }
+
+    private static List<string> Entries(string? address) =>
+        [.. (address ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
     internal sealed class Validator : IValidateOptions<ConsulClientOptions>
     {

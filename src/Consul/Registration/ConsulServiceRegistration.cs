@@ -7,7 +7,10 @@ namespace Autopilot.Consul.Registration;
 /// <summary>
 /// Registers this process in the Consul catalog once it has started, keeps the registration alive by
 /// re-reading it every few seconds and registering again if the agent forgot it (an agent restart, as
-/// ContainerPilot did), and deregisters first thing on shutdown, before the host drains.
+/// ContainerPilot did), and deregisters first thing on shutdown, before the host drains. With several agents (a quorum of
+/// servers), the registration follows the agent the client keeps to: when that one goes away, the process registers with
+/// the next, and removes its registration from the first once it answers again (a server that comes back still holds it,
+/// with a check that passes).
 /// </summary>
 public sealed partial class ConsulServiceRegistration(
     ConsulClient consul,
@@ -19,6 +22,12 @@ public sealed partial class ConsulServiceRegistration(
     private ServiceRegistrationOptions? options;
     private AgentServiceRegistration? registration;
     private Task? resync;
+
+    // The agent that holds this registration, and the others that may hold a copy: at first every other agent (a previous
+    // run of this process, under the same ID, may have left one there, whose check would pass again), after a move the one
+    // it left; each until it answers and lets it go.
+    private readonly List<Uri> formers = [];
+    private Uri? holder;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -46,10 +55,14 @@ public sealed partial class ConsulServiceRegistration(
             },
         };
 
+        formers.AddRange(consul.Agents);
         try
         {
-            await consul.ServiceRegister(registration, cancellationToken);
-            LogRegistered(logger, registration.Name, registration.ID, $"{registration.Address}:{registration.Port}", consul.Address.ToString(), options.CheckUrl);
+            var agent = consul.Address;
+            await consul.ServiceRegister(registration, cancellationToken, agent);
+            formers.Remove(agent);
+            holder = agent;
+            LogRegistered(logger, registration.Name, registration.ID, $"{registration.Address}:{registration.Port}", agent.ToString(), options.CheckUrl);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
         {
@@ -81,12 +94,13 @@ public sealed partial class ConsulServiceRegistration(
 
         try
         {
-            await consul.ServiceDeregister(registration.ID, cancellationToken);
+            await consul.ServiceDeregister(registration.ID, cancellationToken, holder ?? consul.Address);
             LogDeregistered(logger, registration.ID);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException or OperationCanceledException)
         {
             // Not fatal: the check goes critical once this process is gone, and Consul removes it after DeregisterCriticalServiceAfter.
+            // (So does any copy another agent still holds.)
             LogDeregisterFailed(logger, registration.ID, e.Message);
         }
 
@@ -109,17 +123,40 @@ public sealed partial class ConsulServiceRegistration(
     private async Task Resync(CancellationToken cancellationToken)
     {
         var failing = false;
+        var tried = consul.Address;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                // Jitter spreads many processes' reads over the interval.
-                await Task.Delay(options!.ResyncInterval * (0.8 + (Random.Shared.NextDouble() * 0.4)), cancellationToken);
-                if (await consul.AgentService(registration!.ID, cancellationToken) is null)
+                // Jitter spreads many processes' reads over the interval. After a failure that moved the client to another
+                // agent, that one is asked at once: the registration follows without waiting a round.
+                if (consul.Address == tried)
                 {
-                    await consul.ServiceRegister(registration, cancellationToken);
-                    LogReregistered(logger, registration.ID);
+                    await Task.Delay(options!.ResyncInterval * (0.8 + (Random.Shared.NextDouble() * 0.4)), cancellationToken);
                 }
+
+                var agent = tried = consul.Address;
+                if (await consul.AgentService(registration!.ID, cancellationToken, agent) is null)
+                {
+                    // A move from an agent that went away: this process was passing there a moment ago, so it is listed
+                    // passing at once rather than critical until the new agent's first check.
+                    var moved = holder is not null && holder != agent;
+                    await consul.ServiceRegister(moved ? Passing(registration) : registration, cancellationToken, agent);
+                    LogReregistered(logger, registration.ID, agent.ToString());
+                }
+
+                if (holder != agent)
+                {
+                    if (holder is not null && !formers.Contains(holder))
+                    {
+                        formers.Add(holder);
+                    }
+
+                    formers.Remove(agent);
+                    holder = agent;
+                }
+
+                await RemoveFromFormerAgents(agent, cancellationToken);
 
                 if (failing)
                 {
@@ -142,13 +179,58 @@ public sealed partial class ConsulServiceRegistration(
         }
     }
 
+    private static AgentServiceRegistration Passing(AgentServiceRegistration registration) => new()
+    {
+        ID = registration.ID,
+        Name = registration.Name,
+        Tags = registration.Tags,
+        Address = registration.Address,
+        Port = registration.Port,
+        Meta = registration.Meta,
+        Check = registration.Check is { } check
+            ? new AgentServiceCheck
+            {
+                HTTP = check.HTTP,
+                Interval = check.Interval,
+                Timeout = check.Timeout,
+                DeregisterCriticalServiceAfter = check.DeregisterCriticalServiceAfter,
+                TLSSkipVerify = check.TLSSkipVerify,
+                FailuresBeforeCritical = check.FailuresBeforeCritical,
+                Status = "passing",
+            }
+            : null,
+    };
+
+    private async Task RemoveFromFormerAgents(Uri agent, CancellationToken cancellationToken)
+    {
+        foreach (var former in formers.ToList())
+        {
+            try
+            {
+                if (await consul.ServiceDeregister(registration!.ID, cancellationToken, former))
+                {
+                    LogMoved(logger, registration.ID, former.ToString(), agent.ToString());
+                }
+
+                formers.Remove(former);
+            }
+            catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
+            {
+                // Still away: tried again at the next resync.
+            }
+        }
+    }
+
     private static string Duration(TimeSpan value) => $"{(long)value.TotalMilliseconds}ms";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered {Name} as {Id} at {Endpoint} in Consul {Consul}; the agent checks {CheckUrl}")]
     private static partial void LogRegistered(ILogger logger, string name, string id, string endpoint, string consul, string checkUrl);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Consul had forgotten {Id} (agent restarted?); registered it again")]
-    private static partial void LogReregistered(ILogger logger, string id);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consul agent {Agent} did not hold {Id} (it restarted, or this process moved to it); registered it there")]
+    private static partial void LogReregistered(ILogger logger, string id, string agent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Id} from Consul agent {Former}, which held it from before (a move, or an earlier run); it is registered with {Agent}")]
+    private static partial void LogMoved(ILogger logger, string id, string former, string agent);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach Consul to keep {Id} registered ({Reason}); retrying")]
     private static partial void LogUnreachable(ILogger logger, string id, string reason);

@@ -35,9 +35,11 @@ internal static class Secrets
             Ensure(folder, name, shared: true);
         }
 
-        // Consul's ACL configuration (default deny, the master token), mounted into the Consul server as a secret.
+        // Consul's ACL configuration (default deny, the master token, and the agent token each of the three servers uses
+        // for its own node once consul-acl has made it), mounted into every Consul server as a secret.
         var master = File.ReadAllText(Path.Combine(folder, StackTopology.ConsulTokenSecret("master"))).Trim();
-        WriteShared(Path.Combine(folder, "consul-acl.hcl"), File.WriteAllText, ConsulAclConfig(master));
+        var agent = File.ReadAllText(Path.Combine(folder, StackTopology.ConsulTokenSecret(StackTopology.AgentRole))).Trim();
+        WriteShared(Path.Combine(folder, "consul-acl.hcl"), File.WriteAllText, ConsulAclConfig(master, agent));
 
         ClusterCa.Ensure(folder, StackTopology.TlsRoles, (path, text) => WriteShared(path, File.WriteAllText, text), (path, bytes) => WriteShared(path, File.WriteAllBytes, bytes));
     }
@@ -56,9 +58,16 @@ internal static class Secrets
         File.WriteAllBytes(path, bytes);
     }
 
-    /// <summary>Consul's ACL configuration: on, default deny, tokens persisted, the master token <paramref name="master"/>.</summary>
-    public static string ConsulAclConfig(string master) =>
-        $"acl {{\n  enabled = true\n  default_policy = \"deny\"\n  down_policy = \"extend-cache\"\n  enable_token_persistence = true\n  tokens {{\n    master = \"{master}\"\n  }}\n}}\n";
+    /// <summary>
+    /// Consul's ACL configuration: on, default deny, tokens persisted, the master token <paramref name="master"/>. With
+    /// <paramref name="agent"/> (the containers' servers), the agent's own token (the local stack sets it through the API),
+    /// and the master token as the agent's local master too: a server answers its health check (<c>consul members</c>)
+    /// before the three have elected the leader that makes the master token known, and Swarm lists a task in DNS, where the
+    /// others look for it to form that quorum, only once it is healthy.
+    /// </summary>
+    public static string ConsulAclConfig(string master, string? agent = null) =>
+        $"acl {{\n  enabled = true\n  default_policy = \"deny\"\n  down_policy = \"extend-cache\"\n  enable_token_persistence = true\n  tokens {{\n    master = \"{master}\"\n" +
+        (agent is null ? "" : $"    agent = \"{agent}\"\n    agent_master = \"{master}\"\n") + "  }\n}\n";
 
     // A container's secret: readable by the container's own user (the folder stays this user's alone).
     private static void WriteShared<T>(string path, Action<string, T> write, T content)
