@@ -22,6 +22,15 @@ public sealed class ConsulRegistrationTests(ConsulFixture fixture)
         Assert.Equal(("127.0.0.1", $"{service}-{Environment.MachineName.ToLowerInvariant()}-{passing[0].Service.Port}"),
             (passing[0].Service.Address, passing[0].Service.ID));
 
+        // The agent's check names the registration; a check for another registration at this address is refused.
+        using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{passing[0].Service.Port}") })
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"/health/ready?consul-service={passing[0].Service.ID}")).StatusCode);
+            var other = await http.GetAsync("/health/ready?consul-service=silo-gone-11111");
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, other.StatusCode);
+            Assert.Equal($"this is {passing[0].Service.ID}, not silo-gone-11111", await other.Content.ReadAsStringAsync());
+        }
+
         await app.StopAsync();
         await app.DisposeAsync();
 

@@ -26,6 +26,7 @@ public static class ConsulRegistrationExtensions
     {
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<ConsulServiceRegistration>(provider, describe));
         services.AddHostedService(provider => provider.GetRequiredService<ConsulServiceRegistration>());
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, CheckIdentityFilter>();
         return services;
     }
 }

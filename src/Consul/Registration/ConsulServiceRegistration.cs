@@ -29,6 +29,12 @@ public sealed partial class ConsulServiceRegistration(
     private readonly List<Uri> formers = [];
     private Uri? holder;
 
+    /// <summary>The query parameter of the check URL that names the registration the check is for (<see cref="CheckIdentityFilter"/>).</summary>
+    public const string CheckQuery = "consul-service";
+
+    /// <summary>This process's service ID in Consul, once it has started.</summary>
+    public string? Id => registration?.ID;
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -47,7 +53,9 @@ public sealed partial class ConsulServiceRegistration(
             Meta = options.Meta,
             Check = new AgentServiceCheck
             {
-                HTTP = options.CheckUrl,
+                // The check names the registration it is for: a registration left behind by a process that died keeps its
+                // check URL, and Docker may give that address to another process, whose answer must not pass for it.
+                HTTP = $"{options.CheckUrl}{(options.CheckUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{CheckQuery}={Uri.EscapeDataString(options.EffectiveId)}",
                 Interval = Duration(options.CheckInterval),
                 Timeout = Duration(options.CheckTimeout),
                 FailuresBeforeCritical = options.FailuresBeforeCritical,
