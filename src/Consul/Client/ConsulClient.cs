@@ -38,8 +38,8 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
     /// <summary>The agent this client talks to now: the one of <see cref="ConsulClientOptions.Address"/> that last answered.</summary>
     public Uri Address => Agents[Volatile.Read(ref current) % Agents.Count];
 
-    /// <summary>Every agent of <see cref="ConsulClientOptions.Address"/>.</summary>
-    public IReadOnlyList<Uri> Agents => options.Value.AddressUris;
+    /// <summary>Every agent of <see cref="ConsulClientOptions.Address"/> (read once: the options do not change).</summary>
+    public IReadOnlyList<Uri> Agents => field ??= options.Value.AddressUris;
 
     public async Task<KvPair?> KvGet(string key, CancellationToken cancellationToken = default)
     {
@@ -209,7 +209,6 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
         Uri? agent, HttpMethod method, string path, HttpContent? content, TimeSpan? blockingWait, CancellationToken cancellationToken, params HttpStatusCode[] alsoExpected)
     {
         var settings = options.Value;
-        var agents = agent is null ? Agents : [agent];
         // A blocking query may be held up to wait + wait/16 (Consul's jitter); allow that on top of the ordinary timeout.
         var timeout = settings.RequestTimeout + (blockingWait is { } wait ? wait + (wait / 16) : TimeSpan.Zero);
         byte[]? payload = null;
@@ -227,7 +226,7 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
         for (var attempt = 1; ; attempt++)
         {
             var index = Volatile.Read(ref current);
-            var target = agent ?? agents[index % agents.Count];
+            var target = agent ?? Agents[index % Agents.Count];
             using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeoutSource.CancelAfter(timeout);
             using var request = new HttpRequestMessage(method, new Uri(target, path));
@@ -249,7 +248,7 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
                 {
                     // The agent this client keeps to does not answer: move on (also when the call named it).
                     Interlocked.CompareExchange(ref current, index + 1, index);
-                    if (agent is null && attempt < agents.Count
+                    if (agent is null && attempt < Agents.Count
                         && (method == HttpMethod.Get || e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }))
                     {
                         continue;

@@ -43,25 +43,7 @@ public sealed partial class ConsulServiceRegistration(
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         options = describe(services);
-        registration = new AgentServiceRegistration
-        {
-            ID = options.EffectiveId,
-            Name = options.Name,
-            Address = options.Address,
-            Port = options.Port,
-            Tags = options.Tags,
-            Meta = options.Meta,
-            Check = new AgentServiceCheck
-            {
-                // The check names the registration it is for: a registration left behind by a process that died keeps its
-                // check URL, and Docker may give that address to another process, whose answer must not pass for it.
-                HTTP = $"{options.CheckUrl}{(options.CheckUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{CheckQuery}={Uri.EscapeDataString(options.EffectiveId)}",
-                Interval = Duration(options.CheckInterval),
-                Timeout = Duration(options.CheckTimeout),
-                FailuresBeforeCritical = options.FailuresBeforeCritical,
-                DeregisterCriticalServiceAfter = Duration(options.DeregisterCriticalServiceAfter),
-            },
-        };
+        registration = Describe(initialStatus: null);
 
         formers.AddRange(consul.Agents);
         try
@@ -149,7 +131,7 @@ public sealed partial class ConsulServiceRegistration(
                     // A move from an agent that went away: this process was passing there a moment ago, so it is listed
                     // passing at once rather than critical until the new agent's first check.
                     var moved = holder is not null && holder != agent;
-                    await consul.ServiceRegister(moved ? Passing(registration) : registration, cancellationToken, agent);
+                    await consul.ServiceRegister(moved ? Describe(initialStatus: "passing") : registration, cancellationToken, agent);
                     LogReregistered(logger, registration.ID, agent.ToString());
                 }
 
@@ -187,26 +169,26 @@ public sealed partial class ConsulServiceRegistration(
         }
     }
 
-    private static AgentServiceRegistration Passing(AgentServiceRegistration registration) => new()
+    // What this process registers; <paramref name="initialStatus"/> is the check's status until its first run (Consul: critical).
+    private AgentServiceRegistration Describe(string? initialStatus) => new()
     {
-        ID = registration.ID,
-        Name = registration.Name,
-        Tags = registration.Tags,
-        Address = registration.Address,
-        Port = registration.Port,
-        Meta = registration.Meta,
-        Check = registration.Check is { } check
-            ? new AgentServiceCheck
-            {
-                HTTP = check.HTTP,
-                Interval = check.Interval,
-                Timeout = check.Timeout,
-                DeregisterCriticalServiceAfter = check.DeregisterCriticalServiceAfter,
-                TLSSkipVerify = check.TLSSkipVerify,
-                FailuresBeforeCritical = check.FailuresBeforeCritical,
-                Status = "passing",
-            }
-            : null,
+        ID = options!.EffectiveId,
+        Name = options.Name,
+        Address = options.Address,
+        Port = options.Port,
+        Tags = options.Tags,
+        Meta = options.Meta,
+        Check = new AgentServiceCheck
+        {
+            // The check names the registration it is for: a registration left behind by a process that died keeps its
+            // check URL, and Docker may give that address to another process, whose answer must not pass for it.
+            HTTP = $"{options.CheckUrl}{(options.CheckUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{CheckQuery}={Uri.EscapeDataString(options.EffectiveId)}",
+            Interval = Duration(options.CheckInterval),
+            Timeout = Duration(options.CheckTimeout),
+            FailuresBeforeCritical = options.FailuresBeforeCritical,
+            DeregisterCriticalServiceAfter = Duration(options.DeregisterCriticalServiceAfter),
+            Status = initialStatus,
+        },
     };
 
     private async Task RemoveFromFormerAgents(Uri agent, CancellationToken cancellationToken)
