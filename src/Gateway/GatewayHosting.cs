@@ -30,6 +30,7 @@ public static class GatewayHosting
         builder.UseOrleansClient(client =>
         {
             client.UseAutopilotClustering().UseClusterTls();
+            client.Services.AddPeerLossSockets();
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
             if (DashboardSwitch.Enabled(builder.Configuration))
             {

@@ -35,6 +35,13 @@ public static class Deadlines
     /// <summary>A grain call between silos, and a call to one of Orleans' system targets (the directory's among them).</summary>
     public static readonly TimeSpan SiloCall = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long data sent on an Orleans connection may stay unacknowledged before the connection counts as broken
+    /// (<see cref="PeerLossConnectionFactory"/>): a peer behind a partition. The messages sent through it then go through
+    /// another connection before a call's own timeout.
+    /// </summary>
+    public static readonly TimeSpan UnacknowledgedSend = TimeSpan.FromSeconds(4);
+
     /// <summary>A grain call from a gateway (Orleans' client), before the gateway's retry filter sends it again.</summary>
     public static readonly TimeSpan GatewayCall = TimeSpan.FromSeconds(10);
 
@@ -71,6 +78,7 @@ public static class Deadlines
         (nameof(GrainRead), GrainRead, nameof(Placement), Placement),
         (nameof(Placement), Placement, nameof(SiloCall), SiloCall),
         (nameof(SiloCall), SiloCall, $"{nameof(GatewayCall)} + 1 ms", GatewayCall + TimeSpan.FromMilliseconds(1)),
+        ($"{nameof(UnacknowledgedSend)} + {nameof(PeerLossConnectionFactory.KeepAliveIdle)}", UnacknowledgedSend + PeerLossConnectionFactory.KeepAliveIdle, nameof(GatewayCall), GatewayCall),
         ($"{nameof(GatewayCall)} + {nameof(RetryBackoff)}", GatewayCall + RetryBackoff, nameof(Request), Request),
         (nameof(Request), Request, nameof(FrontDoorRead), FrontDoorRead),
         ($"{nameof(EdgeFollow)} + 1 s for Consul's notice and nginx's reload", EdgeFollow + TimeSpan.FromSeconds(1), nameof(GatewayDrain), GatewayDrain),

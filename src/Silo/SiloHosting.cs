@@ -17,6 +17,7 @@ public static class SiloHosting
         builder.UseOrleans(silo => silo
             .UseAutopilotClustering()
             .UseClusterTls()
+            .ConfigureServices(services => services.AddPeerLossSockets())
             .AddAutopilotStorage()
             .AddAutopilotGrainServices());
         builder.Services
