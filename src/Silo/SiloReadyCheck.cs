@@ -24,11 +24,14 @@ public sealed class SiloReadyCheck(ISiloStatusOracle oracle, IClusterMembershipS
                 .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress))
                 .Select(m => m.SiloAddress.Endpoint)
                 .ToList();
-        return Judge(oracle.CurrentStatus, consulAnswers, peers, cancellationToken);
+        return Judge(oracle.CurrentStatus, consulAnswers, peers, Deadlines.ReadyProbe, cancellationToken);
     }
 
-    /// <summary>The verdict from this silo's status, whether Consul answered its table's latest call, and the other active silos.</summary>
-    public static async Task<HealthCheckResult> Judge(SiloStatus status, bool consulAnswers, IReadOnlyList<IPEndPoint> peers, CancellationToken cancellationToken)
+    /// <summary>
+    /// The verdict from this silo's status, whether Consul answered its table's latest call, and the other active silos,
+    /// each given <paramref name="probe"/> to accept a connection (<see cref="Deadlines.ReadyProbe"/> in the check).
+    /// </summary>
+    public static async Task<HealthCheckResult> Judge(SiloStatus status, bool consulAnswers, IReadOnlyList<IPEndPoint> peers, TimeSpan probe, CancellationToken cancellationToken)
     {
         if (status != SiloStatus.Active)
         {
@@ -45,20 +48,20 @@ public sealed class SiloReadyCheck(ISiloStatusOracle oracle, IClusterMembershipS
             return HealthCheckResult.Healthy("active; Consul does not answer, and this silo is its cluster's only one");
         }
 
-        if (await AnyAnswers(peers, cancellationToken))
+        if (await AnyAnswers(peers, probe, cancellationToken))
         {
             return HealthCheckResult.Healthy("active; Consul does not answer, the other silos do");
         }
 
         return HealthCheckResult.Unhealthy(
-            $"cut off: Consul does not answer and none of the {peers.Count} other active silo(s) accepts a connection within {Deadlines.ReadyProbe.TotalMilliseconds:0} ms");
+            $"cut off: Consul does not answer and none of the {peers.Count} other active silo(s) accepts a connection within {probe.TotalMilliseconds:0} ms");
     }
 
     // A TCP connection to a silo's port is what every Orleans message first needs; this asks for nothing more.
-    private static async Task<bool> AnyAnswers(IReadOnlyList<IPEndPoint> peers, CancellationToken cancellationToken)
+    private static async Task<bool> AnyAnswers(IReadOnlyList<IPEndPoint> peers, TimeSpan probe, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Deadlines.ReadyProbe);
+        timeout.CancelAfter(probe);
         var attempts = peers.Select(async peer =>
         {
             using var socket = new Socket(peer.AddressFamily, SocketType.Stream, ProtocolType.Tcp);

@@ -21,7 +21,7 @@ public sealed class SiloReadyCheckTests
     [InlineData(SiloStatus.Dead)]
     public async Task A_silo_that_is_not_active_is_not_ready(SiloStatus status)
     {
-        var verdict = await SiloReadyCheck.Judge(status, consulAnswers: true, [], CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(status, consulAnswers: true, [], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Unhealthy, verdict.Status);
         Assert.Contains(status.ToString(), verdict.Description, StringComparison.Ordinal);
@@ -32,10 +32,14 @@ public sealed class SiloReadyCheckTests
     {
         using var refusing = new RefusingPort();
 
-        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [refusing.Endpoint], CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [refusing.Endpoint], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Healthy, verdict.Status);
     }
+
+    // Generous, for a loaded test machine: a listening peer accepts at once and a refusing one refuses at once, so no test
+    // waits it out. (The check's own 800 ms, with tests building hosts beside it, once timed out a connect that had succeeded.)
+    private static readonly TimeSpan Probe = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Without_Consul_a_silo_that_reaches_one_other_silo_stays_ready()
@@ -44,7 +48,7 @@ public sealed class SiloReadyCheckTests
         using var peer = new TcpListener(IPAddress.Loopback, 0);
         peer.Start();
 
-        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [refusing.Endpoint, (IPEndPoint)peer.LocalEndpoint], CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [refusing.Endpoint, (IPEndPoint)peer.LocalEndpoint], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Healthy, verdict.Status);
     }
@@ -52,7 +56,7 @@ public sealed class SiloReadyCheckTests
     [Fact]
     public async Task Without_Consul_a_silo_alone_in_its_cluster_stays_ready()
     {
-        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [], CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Healthy, verdict.Status);
     }
@@ -63,7 +67,7 @@ public sealed class SiloReadyCheckTests
         using var first = new RefusingPort();
         using var second = new RefusingPort();
 
-        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [first.Endpoint, second.Endpoint], CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [first.Endpoint, second.Endpoint], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Unhealthy, verdict.Status);
         Assert.StartsWith("cut off: Consul does not answer and none of the 2 other active silo(s)", verdict.Description, StringComparison.Ordinal);
