@@ -31,6 +31,8 @@ public static class GatewayHosting
         {
             client.UseAutopilotClustering().UseClusterTls();
             client.Services.AddPeerLossSockets();
+            // Each grain call carries the request's trace to the silo (docs/architecture.md, Observability).
+            client.AddActivityPropagation();
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
             if (DashboardSwitch.Enabled(builder.Configuration))
             {

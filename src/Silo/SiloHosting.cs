@@ -18,6 +18,8 @@ public static class SiloHosting
             .UseAutopilotClustering()
             .UseClusterTls()
             .ConfigureServices(services => services.AddPeerLossSockets())
+            // A grain call carries its caller's trace: a request's trace runs from the gateway into every silo it reaches.
+            .AddActivityPropagation()
             .AddAutopilotStorage()
             .AddAutopilotGrainServices());
         builder.Services
