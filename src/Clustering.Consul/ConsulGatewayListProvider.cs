@@ -18,13 +18,23 @@ public sealed partial class ConsulGatewayListProvider(
     ConsulClient consul,
     IOptions<ConsulClusteringOptions> options,
     IOptions<ClusterOptions> cluster,
-    IOptions<GatewayOptions> gateway,
     ILogger<ConsulGatewayListProvider> logger) : IGatewayListProvider
 {
     private readonly MembershipStore store = new(consul, options.Value.KvRootFolder, cluster.Value.ClusterId, logger);
     private IList<Uri>? lastGood;
 
-    public TimeSpan MaxStaleness => gateway.Value.GatewayListRefreshPeriod;
+    /// <summary>
+    /// How long Orleans' client keeps away from a gateway it failed to connect to, though this list still names it
+    /// (Orleans reads it as this list's <see cref="MaxStaleness"/>). The list is fresh within a refresh period, but it
+    /// follows the membership, and the membership says nothing of the network between this client and one silo: a gateway
+    /// cut from one silo that is alive for everyone else. Kept away only a refresh period (1 s), the client connected to
+    /// that silo again every second, and each attempt held the grain calls waiting on it for Orleans' connect timeout, for
+    /// the whole of the cut. A silo that is really gone leaves the list anyway, and when every gateway is kept away Orleans
+    /// tries them all again.
+    /// </summary>
+    public static readonly TimeSpan UnreachableGatewayAvoidedFor = TimeSpan.FromSeconds(30);
+
+    public TimeSpan MaxStaleness => UnreachableGatewayAvoidedFor;
 
     public bool IsUpdatable => true;
 

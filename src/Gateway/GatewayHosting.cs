@@ -31,7 +31,7 @@ public static class GatewayHosting
         {
             client.UseAutopilotClustering().UseClusterTls();
             client.Services.AddPeerLossSockets();
-            // Each grain call carries the request's trace to the silo (docs/architecture.md, Observability).
+            // Each grain call carries the request's trace to the silo (README, Observability).
             client.AddActivityPropagation();
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
             if (DashboardSwitch.Enabled(builder.Configuration))

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
 
 namespace Autopilot.Hosting;
 
@@ -76,27 +77,45 @@ public sealed class PeerLossConnectionFactory(ILoggerFactory loggers) : IConnect
 public static class PeerLossSockets
 {
     /// <summary>
-    /// Makes every outgoing connection factory registered so far by key (Orleans' transport registers its client and
-    /// silo connections that way) a <see cref="PeerLossConnectionFactory"/>. Call it inside <c>UseOrleans</c> or
-    /// <c>UseOrleansClient</c>, after Orleans' defaults; a transport registered later (a test's in-memory one) still wins.
+    /// Makes every connection factory and listener factory registered so far by key (Orleans' transport registers its
+    /// client, silo and gateway connections that way) set <see cref="PeerLossConnectionFactory.Configure"/>'s options:
+    /// outgoing connections through <see cref="PeerLossConnectionFactory"/>, accepted ones through Kestrel's socket
+    /// transport with the options on the listening socket, which Linux copies to every socket it accepts. A silo that
+    /// answers a gateway the network lost thus drops that connection too, and stops routing the gateway's answers into it.
+    /// Call it inside <c>UseOrleans</c> or <c>UseOrleansClient</c>, after Orleans' defaults; a transport registered later
+    /// (a test's in-memory one) still wins.
     /// </summary>
     public static IServiceCollection AddPeerLossSockets(this IServiceCollection services)
     {
-        var keys = services
-            .Where(d => d.IsKeyedService && d.ServiceType == typeof(IConnectionFactory))
-            .Select(d => d.ServiceKey)
-            .Distinct()
-            .ToList();
-        if (keys.Count == 0)
+        var outgoing = KeysOf<IConnectionFactory>(services);
+        if (outgoing.Count == 0)
         {
             throw new InvalidOperationException("No keyed IConnectionFactory is registered: call AddPeerLossSockets inside UseOrleans or UseOrleansClient.");
         }
 
-        foreach (var key in keys)
+        foreach (var key in outgoing)
         {
             services.AddKeyedSingleton<IConnectionFactory>(key, (provider, _) => new PeerLossConnectionFactory(provider.GetRequiredService<ILoggerFactory>()));
         }
 
+        foreach (var key in KeysOf<IConnectionListenerFactory>(services))
+        {
+            // Options of its own: the host's HTTP server (Kestrel too) keeps its defaults.
+            var options = Options.Create(new SocketTransportOptions
+            {
+                CreateBoundListenSocket = endpoint =>
+                {
+                    var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                    PeerLossConnectionFactory.Configure(socket);
+                    return socket;
+                },
+            });
+            services.AddKeyedSingleton<IConnectionListenerFactory>(key, (provider, _) => new SocketTransportFactory(options, provider.GetRequiredService<ILoggerFactory>()));
+        }
+
         return services;
     }
+
+    private static List<object?> KeysOf<T>(IServiceCollection services) =>
+        [.. services.Where(d => d.IsKeyedService && d.ServiceType == typeof(T)).Select(d => d.ServiceKey).Distinct()];
 }

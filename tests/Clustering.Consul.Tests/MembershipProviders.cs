@@ -20,6 +20,5 @@ internal static class MembershipProviders
         client ?? fixture.Client,
         Options.Create(new ConsulClusteringOptions()),
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
-        Options.Create(new GatewayOptions()),
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulGatewayListProvider>>());
 }

@@ -1,3 +1,4 @@
+using Autopilot.Clustering.Consul;
 using Autopilot.Hosting;
 using Autopilot.Silo;
 using Microsoft.AspNetCore.Builder;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Messaging;
 
 namespace Autopilot.Gateway.Tests;
 
@@ -35,13 +37,18 @@ public sealed class GatewayOptionsTests
     [Theory]
     [InlineData("--Consul:Address=http://127.0.0.1:1")]
     [InlineData("--Orleans:Clustering:ProviderType=Consul", "--Orleans:Clustering:Address=http://127.0.0.1:1")]
-    public async Task With_Consul_clustering_the_gateways_client_rereads_the_gateway_list_every_second(params string[] arguments)
+    public async Task With_Consul_clustering_the_gateways_client_rereads_the_gateway_list_every_second_and_keeps_away_from_a_gateway_it_cannot_reach(params string[] arguments)
     {
         // The client sends each grain's calls through one gateway silo: until a dead silo leaves this list, the calls of
-        // its share of grains time out there.
+        // its share of grains time out there. One it could not connect to, though alive for the others, it keeps away from
+        // for far longer than a refresh (Orleans reads that from the list's MaxStaleness).
         await using var gateway = BuildGateway(arguments);
 
-        Assert.Equal(TimeSpan.FromSeconds(1), gateway.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayListRefreshPeriod);
+        var refresh = gateway.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayListRefreshPeriod;
+        Assert.Equal(TimeSpan.FromSeconds(1), refresh);
+        var list = Assert.IsType<ConsulGatewayListProvider>(gateway.Services.GetRequiredService<IGatewayListProvider>());
+        Assert.Equal(ConsulGatewayListProvider.UnreachableGatewayAvoidedFor, list.MaxStaleness);
+        Assert.True(list.MaxStaleness >= refresh * 10, $"a gateway it could not reach is avoided for {list.MaxStaleness}, barely longer than a refresh ({refresh})");
     }
 
     private static WebApplication Build(params string[] arguments)

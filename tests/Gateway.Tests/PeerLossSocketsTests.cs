@@ -5,6 +5,7 @@ using Autopilot.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,7 +35,32 @@ public sealed class PeerLossSocketsTests
 
             Assert.NotEmpty(keys);
             Assert.All(keys, key => Assert.IsType<PeerLossConnectionFactory>(host.Services.GetRequiredKeyedService<IConnectionFactory>(key)));
+            var listeners = builder.Services.Where(d => d.IsKeyedService && d.ServiceType == typeof(IConnectionListenerFactory)).Select(d => d.ServiceKey).Distinct().ToList();
+            // A silo listens for silos and for gateways; a gateway listens for nothing of Orleans.
+            Assert.Equal(role == HostRole.Silo ? 2 : 0, listeners.Count);
+            Assert.All(listeners, key => Assert.IsType<SocketTransportFactory>(host.Services.GetRequiredKeyedService<IConnectionListenerFactory>(key)));
         }
+    }
+
+    [Fact]
+    public async Task A_connection_a_silo_accepts_carries_the_bound_too()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var services = new ServiceCollection().AddLogging();
+        var key = new object();
+        services.AddKeyedSingleton<IConnectionFactory>(key, (_, _) => throw new InvalidOperationException("not used"));
+        services.AddKeyedSingleton<IConnectionListenerFactory>(key, (_, _) => throw new InvalidOperationException("replaced"));
+        await using var provider = services.AddPeerLossSockets().BuildServiceProvider();
+
+        await using var listener = await provider.GetRequiredKeyedService<IConnectionListenerFactory>(key).BindAsync(new IPEndPoint(IPAddress.Loopback, 0), timeout.Token);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.EndPoint, timeout.Token);
+        await using var accepted = await listener.AcceptAsync(timeout.Token);
+
+        var socket = accepted!.Features.Get<IConnectionSocketFeature>()!.Socket;
+        Assert.Equal((uint)Deadlines.UnacknowledgedSend.TotalMilliseconds, PeerLossConnectionFactory.UserTimeoutOf(socket));
+        Assert.Equal(1, (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
+        Assert.Equal(0u, PeerLossConnectionFactory.UserTimeoutOf(client));
     }
 
     [Fact]
