@@ -7,6 +7,8 @@ using Autopilot.Bench.Scenarios;
 // tuning history is in bench/README.md). Every load is bounded in time; everything started is stopped.
 var scenarios = new (string Name, Func<Bench, Task> Run)[]
 {
+    // Before throughput, which ends with 3 silos: the peer is measured beside the stack as ./autopilot up starts it.
+    ("peer", PeerBeside.Run),
     ("throughput", Throughput.Run),
     ("events", UpstreamEvents.Run),
     ("rebalance", Rebalance.Run),

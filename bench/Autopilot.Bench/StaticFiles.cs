@@ -17,35 +17,14 @@ public sealed class StaticFiles : IDisposable
     public static StaticFiles Start(string results, int port)
     {
         var folder = Path.Combine(results, "static");
-        Directory.CreateDirectory(Path.Combine(folder, "tmp"));
-        var config = $$"""
-            worker_processes auto;
-            error_log {{folder}}/error.log warn;
-            pid {{folder}}/nginx.pid;
-            events { worker_connections 4096; }
-            http {
-                access_log off;
-                client_body_temp_path {{folder}}/tmp;
-                proxy_temp_path {{folder}}/tmp;
-                fastcgi_temp_path {{folder}}/tmp;
-                uwsgi_temp_path {{folder}}/tmp;
-                scgi_temp_path {{folder}}/tmp;
-                keepalive_requests 10000;
+        var nginx = Nginx.Start(folder, $$"""
                 server {
                     listen 127.0.0.1:{{port}};
                     root {{folder}};
                     default_type application/json;
                 }
-            }
-            """;
-        File.WriteAllText(Path.Combine(folder, "nginx.conf"), config);
-        var start = new ProcessStartInfo("/usr/sbin/nginx") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "-p", folder + "/", "-c", Path.Combine(folder, "nginx.conf"), "-g", Environment.UserName == "root" ? "daemon off; user root;" : "daemon off;" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return new StaticFiles(folder, port, Process.Start(start) ?? throw new InvalidOperationException("nginx did not start"));
+            """);
+        return new StaticFiles(folder, port, nginx);
     }
 
     /// <summary>Writes a file of <paramref name="size"/> bytes and returns its URL once nginx serves it.</summary>

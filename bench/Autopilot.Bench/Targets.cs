@@ -1,6 +1,6 @@
 namespace Autopilot.Bench;
 
-/// <summary>The targets of issues 6, 11, 12 and 13, judged on this run's figures (medians; a ratio where the target is one).</summary>
+/// <summary>The targets of issues 6, 11, 12, 13 and 21, judged on this run's figures (medians; a ratio where the target is one).</summary>
 internal static class Targets
 {
     public static List<Target> Judge(IReadOnlyList<Figure> figures)
@@ -35,6 +35,16 @@ internal static class Targets
         AtLeast("a 100-row page at 128 connections, at the most customers, as a share of the static file", $"page_rps_c128_{largestPage}", Starting("page_rps_c128_n")?.Ratio, 0.25);
         AtMost("p99 of a 100-row page at 32 connections, at the most customers (ms)", $"page_p99_ms_c32_{largestPage}", Starting("page_p99_ms_c32_n")?.Value, 20);
         AtMost("the silo after idle collection, as a multiple of the idle silo", "collected_silo_rss_mb", Named("collected_silo_rss_mb")?.Ratio, 2);
+        // Issue 21: beside the peer (a minimal API over Redis), measured in the same turns.
+        foreach (var resource in new[] { "customers", "sales" })
+        {
+            AtLeast($"Autopilot's GET /{resource} at 128 connections, as a multiple of the peer's", $"{resource}_beside_peer_rps_c128 / peer_{resource}_rps_c128",
+                Ratio(Named($"{resource}_beside_peer_rps_c128"), Named($"peer_{resource}_rps_c128")), 1.5);
+        }
+
+        AtMost("p99 of GET /customers at 1,000 req/s offered (ms)", "customers_p99_ms_at_1000rps", Named("customers_p99_ms_at_1000rps")?.Value, 5);
+        AtMost("p99 of GET /customers at 1,000 req/s offered, as a multiple of the peer's", "customers_p99_ms_at_1000rps / peer_customers_p99_ms_at_1000rps",
+            Ratio(Named("customers_p99_ms_at_1000rps"), Named("peer_customers_p99_ms_at_1000rps")), 1);
         return targets;
     }
 }

@@ -53,7 +53,7 @@ internal sealed class ToolVerbs(Repository repository, RunFolder run)
     /// <summary>The benchmark (bench/Autopilot.Bench): a stack of its own, measured against references; see bench/README.md.</summary>
     public async Task<int> Bench(IReadOnlyList<string> arguments)
     {
-        await repository.AptInstall([.. Repository.StackPackages, "wrk"]);
+        await repository.AptInstall([.. Repository.StackPackages, "wrk", "nghttp2-client"]);
         await repository.InstallConsul();
         var results = repository.At("bench", "results");
         Directory.CreateDirectory(results);
