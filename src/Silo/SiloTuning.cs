@@ -11,6 +11,9 @@ namespace Autopilot.Silo;
 /// </summary>
 internal static class SiloTuning
 {
+    /// <summary>How long a silo keeps a disconnected gateway as its client (Orleans' <c>ClientDropTimeout</c>; Orleans: 1 min).</summary>
+    public static readonly TimeSpan ClientDropTimeout = TimeSpan.FromSeconds(2);
+
     public static IServiceCollection AddSiloTuning(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<ClusterMembershipOptions>(o =>
@@ -40,6 +43,12 @@ internal static class SiloTuning
             o.ResponseTimeout = Deadlines.SiloCall;
             o.SystemResponseTimeout = Deadlines.SiloCall;
             o.PlacementTimeout = Deadlines.Placement;
+            // A silo keeps a gateway whose connection dropped as its client for this long, holding the answers for it in
+            // the hope it reconnects here. Orleans waits a minute: a gateway cut from this silo (its connection gone after
+            // Deadlines.UnacknowledgedSend) had every answer this silo owed it, for calls that came in through other
+            // silos, held here for the whole cut, and its requests timed out. Dropped, the client is reached through the
+            // silos it is still connected to. The check runs about as often, so the drop comes within twice this.
+            o.ClientDropTimeout = ClientDropTimeout;
         });
         services.AddAutopilotWireExceptions();
         services.Configure<GrainCollectionOptions>(o =>

@@ -37,6 +37,8 @@ public sealed class SiloOptionsTests
 
         var messaging = Get<SiloMessagingOptions>(silo);
         Assert.Equal((Deadlines.Placement, Deadlines.SiloCall, Deadlines.SiloCall), (messaging.PlacementTimeout, messaging.ResponseTimeout, messaging.SystemResponseTimeout));
+        // A gateway the network cut from this silo is dropped in seconds, not Orleans' minute, so answers reach it elsewhere.
+        Assert.Equal(TimeSpan.FromSeconds(2), messaging.ClientDropTimeout);
     }
 
     [Fact]
