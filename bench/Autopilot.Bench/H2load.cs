@@ -50,10 +50,10 @@ public sealed record H2load(int OfferedPerSecond, double AchievedPerSecond, IRea
         return new H2load(rate, achieved, latencies, non2xx, requests - latencies.Count);
     }
 
-    /// <summary>The latency at quantile <paramref name="q"/> (0..1) of all runs' requests together.</summary>
-    public static double Quantile(IEnumerable<H2load> runs, double q)
+    /// <summary>The latency at quantile <paramref name="q"/> (0..1) of this run's requests.</summary>
+    public double Quantile(double q)
     {
-        var all = runs.SelectMany(r => r.LatenciesMilliseconds).Order().ToList();
-        return all.Count == 0 ? double.NaN : all[Math.Min(all.Count - 1, (int)Math.Ceiling(q * all.Count) - 1)];
+        var sorted = LatenciesMilliseconds.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
     }
 }

@@ -72,8 +72,8 @@ internal static class PeerBeside
                 var what = $"{who} through nginx at {rate} req/s offered ({H2load.ClientsFor(rate)} connections, h2load; achieved {string.Join(", ", measured.Select(r => $"{r.AchievedPerSecond:0}"))} req/s)";
                 foreach (var (label, q) in new[] { ("p50", 0.5), ("p99", 0.99), ("p999", 0.999) })
                 {
-                    bench.Add(Figure.Of($"{name}_{label}_ms_at_{rate}rps", "ms", [.. measured.Select(r => H2load.Quantile([r], q))],
-                        reference is null ? null : Figure.Median(reference.Select(r => H2load.Quantile([r], q))), $"{label} of {what}, each run's value (median, min, max){against}",
+                    bench.Add(Figure.Of($"{name}_{label}_ms_at_{rate}rps", "ms", [.. measured.Select(r => r.Quantile(q))],
+                        reference is null ? null : Figure.Median(reference.Select(r => r.Quantile(q))), $"{label} of {what}, each run's value (median, min, max){against}",
                         label == "p99" ? failed : null));
                 }
             }
