@@ -14,6 +14,25 @@ public sealed class ApiOptions
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = Deadlines.Request;
 
+    /// <summary>
+    /// Key <c>Api:Deadline</c> (<see cref="FeatureSwitches"/>): whether <see cref="RequestTimeout"/> is enforced. Off, a
+    /// request waits for its grain calls' own timeouts, and nginx's.
+    /// </summary>
+    public const string Deadline = "Api:Deadline";
+
+    /// <summary>
+    /// Key <c>Api:ETags</c> (<see cref="FeatureSwitches"/>): whether reads carry an ETag (a hash of the body) and answer a
+    /// matching <c>If-None-Match</c> with 304. Off, every read answers 200 with its body.
+    /// </summary>
+    public const string ETags = "Api:ETags";
+
+    /// <summary>
+    /// Key <c>Api:RetryRejectedCalls</c> (<see cref="FeatureSwitches"/>): whether a grain call that a silo rejected (it was
+    /// stopping, or the grain moved) is sent again within the deadline (<see cref="RejectedCallRetryFilter"/>). Off, such a
+    /// call answers 503 at once.
+    /// </summary>
+    public const string RetryRejectedCalls = "Api:RetryRejectedCalls";
+
     internal sealed class Validator : IValidateOptions<ApiOptions>
     {
         public ValidateOptionsResult Validate(string? name, ApiOptions options) => AutopilotOptions.Result(options.RequestTimeout > TimeSpan.Zero

@@ -22,6 +22,11 @@ public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo) : IResult,
     public Task ExecuteAsync(HttpContext context)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(Value, typeInfo);
+        if (!context.RequestServices.GetRequiredService<ETagSwitch>().On)
+        {
+            return Write(context, body);
+        }
+
         var etag = new EntityTagHeaderValue($"\"{Base64Url(SHA256.HashData(body).AsSpan(0, 16))}\"");
         var headers = context.Response.GetTypedHeaders();
         headers.ETag = etag;
@@ -32,10 +37,7 @@ public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo) : IResult,
             return Task.CompletedTask;
         }
 
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body).AsTask();
+        return Write(context, body);
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
@@ -44,5 +46,16 @@ public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo) : IResult,
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified, typeof(void)));
     }
 
+    private static Task Write(HttpContext context, byte[] body)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body).AsTask();
+    }
+
     private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
+
+/// <summary>Whether reads carry ETags (<see cref="ApiOptions.ETags"/>), read once when the gateway is built.</summary>
+public sealed record ETagSwitch(bool On);

@@ -31,21 +31,29 @@ public static class GatewayHosting
         {
             client.UseAutopilotClustering().UseClusterTls();
             client.Services.AddPeerLossSockets();
-            // Each grain call carries the request's trace to the silo (README, Observability).
-            client.AddActivityPropagation();
-            client.UseConnectionRetryFilter<ConnectRetryFilter>();
-            if (DashboardSwitch.Enabled(builder.Configuration))
+            if (FeatureSwitches.On(builder.Configuration, FeatureSwitches.Tracing))
+            {
+                // Each grain call carries the request's trace to the silo (README, Observability).
+                client.AddActivityPropagation();
+            }
+
+            if (FeatureSwitches.On(builder.Configuration, FeatureSwitches.Dashboard))
             {
                 // The dashboard has no login of its own: never stream the silos' logs through the front door.
                 client.AddDashboard(options => options.HideTrace = true);
             }
 
-            client.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
+            client.UseConnectionRetryFilter<ConnectRetryFilter>();
+            if (FeatureSwitches.On(builder.Configuration, ApiOptions.RetryRejectedCalls))
+            {
+                client.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
+            }
         });
 
         services
             .AddGatewayApi()
             .AddGatewayRegistration(builder.Configuration);
+        services.AddSingleton(new ETagSwitch(FeatureSwitches.On(builder.Configuration, ApiOptions.ETags)));
         services.AddSingleton<ClusterConnection>();
         services.AddSingleton<IClusterConnectionStatusObserver>(provider => provider.GetRequiredService<ClusterConnection>());
         services.AddSingleton(TimeProvider.System);
@@ -60,7 +68,11 @@ public static class GatewayHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRequestTimeouts();
+        if (FeatureSwitches.On(app.Configuration, ApiOptions.Deadline))
+        {
+            app.UseRequestTimeouts();
+        }
+
         app.MapPage();
         app.MapCustomers();
         app.MapSales();
@@ -68,7 +80,7 @@ public static class GatewayHosting
         // .NET's own OpenAPI document of every route above, its answers and its problems: /openapi/v1.json
         app.MapOpenApi();
         // The Orleans dashboard, through the front door like the rest: http://<edge>/dashboard/index.html
-        if (DashboardSwitch.Enabled(app.Configuration))
+        if (FeatureSwitches.On(app.Configuration, FeatureSwitches.Dashboard))
         {
             app.MapOrleansDashboard("/dashboard");
         }

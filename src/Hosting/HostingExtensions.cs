@@ -15,8 +15,9 @@ public static class HostingExtensions
 
     /// <summary>
     /// Logging (one line per event, quiet frameworks), the default URL, health checks, OpenTelemetry (metrics of Orleans,
-    /// ASP.NET Core, HttpClient, the runtime and the stack's own meter, exported on <c>/metrics</c>; traces exported over
-    /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set) and the ready and stopping lines.
+    /// ASP.NET Core, HttpClient, the runtime and the stack's own meter, exported on <c>/metrics</c>; traces and logs exported
+    /// over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; each part switched as <see cref="FeatureSwitches"/> says) and
+    /// the ready and stopping lines.
     /// </summary>
     public static WebApplicationBuilder AddAutopilotHost(this WebApplicationBuilder builder, HostRole role)
     {
@@ -50,36 +51,51 @@ public static class HostingExtensions
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<ReadyAnnouncer>();
 
+        var configuration = builder.Configuration;
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService($"autopilot-{role.Name}"))
-            .WithMetrics(metrics => metrics
+            .ConfigureResource(resource => resource.AddService($"autopilot-{role.Name}"));
+        if (FeatureSwitches.On(configuration, FeatureSwitches.Metrics))
+        {
+            telemetry.WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.Orleans", AutopilotMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        }
+
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            // Traces only where they go somewhere: every request would otherwise pay for activities nobody reads.
-            telemetry.WithTracing(tracing => tracing
-                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation());
+            // Logs (and metrics, where on) go to the OTLP endpoint too: the viewer of ./autopilot up shows them beside the traces.
+            telemetry.WithLogging();
+            if (FeatureSwitches.Traces(configuration))
+            {
+                // Traces only where they go somewhere: every request would otherwise pay for activities nobody reads.
+                telemetry.WithTracing(tracing => tracing
+                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation());
+            }
+
             telemetry.UseOtlpExporter();
         }
 
         return builder;
     }
 
-    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (the checks tagged ready), <c>/metrics</c>, and request counting.</summary>
+    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (the checks tagged ready), <c>/metrics</c>, and request counting (each where switched on).</summary>
     public static WebApplication MapAutopilotHost(this WebApplication app)
     {
-        app.Use(async (context, next) =>
+        if (FeatureSwitches.On(app.Configuration, FeatureSwitches.RequestCounting))
         {
-            await next(context);
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(none)";
-            AutopilotMetrics.Requests.Add(1, new("route", route), new("status", context.Response.StatusCode));
-        });
+            app.Use(async (context, next) =>
+            {
+                await next(context);
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(none)";
+                AutopilotMetrics.Requests.Add(1, new("route", route), new("status", context.Response.StatusCode));
+            });
+        }
+
         var own = app.MapGroup("");
         if (app.Services.GetService<StatusHosts>() is { } status)
         {
@@ -88,7 +104,11 @@ public static class HostingExtensions
 
         own.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         own.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) });
-        own.MapPrometheusScrapingEndpoint();
+        if (FeatureSwitches.On(app.Configuration, FeatureSwitches.Metrics))
+        {
+            own.MapPrometheusScrapingEndpoint();
+        }
+
         return app;
     }
 }

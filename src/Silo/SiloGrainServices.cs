@@ -12,7 +12,7 @@ internal static class SiloGrainServices
     {
         silo.AddIncomingGrainCallFilter<BoundaryExceptionFilter>();
         // The Orleans dashboard's grains and grain-call profiler; the gateways serve its page (/dashboard/index.html).
-        if (DashboardSwitch.Enabled(silo.Configuration))
+        if (FeatureSwitches.On(silo.Configuration, FeatureSwitches.Dashboard))
         {
             silo.AddDashboard();
         }

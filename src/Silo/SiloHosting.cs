@@ -14,14 +14,20 @@ public static class SiloHosting
         builder.Services
             .AddSiloIdentity(builder.Configuration)
             .AddSiloTuning(builder.Configuration);
-        builder.UseOrleans(silo => silo
-            .UseAutopilotClustering()
-            .UseClusterTls()
-            .ConfigureServices(services => services.AddPeerLossSockets())
-            // A grain call carries its caller's trace: a request's trace runs from the gateway into every silo it reaches.
-            .AddActivityPropagation()
-            .AddAutopilotStorage()
-            .AddAutopilotGrainServices());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseAutopilotClustering()
+                .UseClusterTls()
+                .ConfigureServices(services => services.AddPeerLossSockets());
+            if (FeatureSwitches.On(builder.Configuration, FeatureSwitches.Tracing))
+            {
+                // A grain call carries its caller's trace: a request's trace runs from the gateway into every silo it reaches.
+                silo.AddActivityPropagation();
+            }
+
+            silo.AddAutopilotStorage()
+                .AddAutopilotGrainServices();
+        });
         builder.Services
             .AddSiloRegistration(builder.Configuration)
             .AddSiloOperations();

@@ -55,7 +55,7 @@ public sealed class DeadlineTests(GatewayFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>Holds every grain call back long enough that the deadline surely passes before it answers.</summary>
-    private sealed class SlowCalls : IOutgoingGrainCallFilter
+    internal sealed class SlowCalls : IOutgoingGrainCallFilter
     {
         public async Task Invoke(IOutgoingGrainCallContext context)
         {
