@@ -30,6 +30,7 @@ public sealed class StackModelTests
     [InlineData("consul", PartKind.Consul)]
     [InlineData("redis", PartKind.Redis)]
     [InlineData("prometheus", PartKind.Prometheus)]
+    [InlineData("viewer", PartKind.Viewer)]
     [InlineData("silo-7", PartKind.Silo)]
     [InlineData("gateway-12", PartKind.Gateway)]
     [InlineData("edge", PartKind.Edge)]
@@ -64,8 +65,25 @@ public sealed class StackModelTests
     public void Parts_start_stores_first_hosts_next_and_the_front_door_last()
     {
         Assert.Equal(
-            ["consul", "redis", "prometheus", "silo-1", "silo-2", "gateway-1", "edge"],
+            ["consul", "redis", "prometheus", "viewer", "silo-1", "silo-2", "gateway-1", "edge"],
             Model.Parts(silos: 2, gateways: 1).Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Every_host_sends_its_telemetry_to_the_viewer_sampled_and_no_secret_is_written_in_the_model()
+    {
+        var hosts = Model.Parts(silos: 2, gateways: 2).Where(p => p.Kind is PartKind.Silo or PartKind.Gateway or PartKind.Edge).ToList();
+
+        Assert.Equal(5, hosts.Count);
+        Assert.All(hosts, host =>
+        {
+            Assert.Equal($"http://127.0.0.1:{Model.Ports.ViewerOtlpHttp}", host.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+            Assert.Equal("parentbased_traceidratio", host.Environment["OTEL_TRACES_SAMPLER"]);
+            Assert.DoesNotContain("OTEL_EXPORTER_OTLP_HEADERS", host.Environment.Keys);
+        });
+        Assert.Contains(Model.Ports.ViewerOtlpHttp, Model.Viewer.Ports);
+        Assert.Contains($"--ASPIRE_DASHBOARD_CONFIG_FILE_PATH={Model.ViewerConfig}", Model.Viewer.Arguments);
+        Assert.DoesNotContain(Model.Viewer.Arguments, a => a.Contains("Key", StringComparison.OrdinalIgnoreCase) || a.Contains("Token", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -77,6 +95,7 @@ public sealed class StackModelTests
         Assert.Contains("consul_http=15000", map);
         Assert.Contains("silo_http=15300+i", map);
         Assert.Contains("gateway_http=15400+j", map);
+        Assert.Contains("viewer=15007", map);
     }
 
     [Theory]

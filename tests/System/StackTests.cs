@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Autopilot.Contracts;
@@ -33,7 +34,30 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
 
     [Fact]
     [Step(2)]
-    public Task Strangers_are_refused_Redis_asks_for_its_password_Consul_takes_no_registration_without_its_roles_token_the_front_door_hides_the_internals() => state.Step(2, async () =>
+    public Task One_requests_trace_runs_from_the_gateway_into_a_silo_and_the_viewer_shows_it() => state.Step(2, async () =>
+    {
+        state.Needs(1, "the stack up");
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/customers/ACME%20Corporation");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await state.Front.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+
+        // Read back through the viewer's own telemetry API, with its key: what a person sees on its Traces page.
+        using var viewer = new HttpClient { BaseAddress = state.Stack.Ports.ViewerUrl, Timeout = TimeSpan.FromSeconds(10) };
+        viewer.DefaultRequestHeaders.Add("x-api-key", state.Stack.Secret(StackTopology.ViewerApiKeySecret));
+        var spans = await Eventually.Holds(() => ViewerSpans(viewer, traceId),
+            s => s.Any(x => x.Service == "autopilot-gateway" && x.Scope == "Microsoft.AspNetCore") && s.Any(x => x.Service == "autopilot-silo"), Generous,
+            "the viewer holds the request's spans from the gateway and the silo");
+        var http = Assert.Single(spans, x => x.Service == "autopilot-gateway" && x.Scope == "Microsoft.AspNetCore");
+        var call = Assert.Single(spans, x => x.Service == "autopilot-gateway" && x.Kind == ClientSpan && x.Parent == http.Id);
+        var handled = Assert.Single(spans, x => x.Service == "autopilot-silo" && x.Kind == ServerSpan && x.Parent == call.Id);
+        Assert.Contains("ICustomerGrain", handled.Name, StringComparison.Ordinal);
+    });
+
+    [Fact]
+    [Step(3)]
+    public Task Strangers_are_refused_Redis_asks_for_its_password_Consul_takes_no_registration_without_its_roles_token_the_front_door_hides_the_internals() => state.Step(3, async () =>
     {
         state.Needs(1, "the stack up");
 
@@ -81,8 +105,8 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(3)]
-    public Task Scaled_gateways_are_exactly_the_upstream_nginx_renders_from_Consul() => state.Step(3, async () =>
+    [Step(4)]
+    public Task Scaled_gateways_are_exactly_the_upstream_nginx_renders_from_Consul() => state.Step(4, async () =>
     {
         state.Needs(1, "the stack up");
         await state.Stack.Invoke(Generous, "scale", "gateway=3");
@@ -95,8 +119,8 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(4)]
-    public Task A_third_silo_joins_takes_a_fair_share_of_2000_customers_and_Prometheus_scrapes_it() => state.Step(4, async () =>
+    [Step(5)]
+    public Task A_third_silo_joins_takes_a_fair_share_of_2000_customers_and_Prometheus_scrapes_it() => state.Step(5, async () =>
     {
         state.Needs(1, "the stack up");
         await Parallel.ForEachAsync(state.Names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, token) =>
@@ -116,10 +140,10 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(5)]
-    public Task A_clean_stop_of_a_silo_fails_no_request() => state.Step(5, async () =>
+    [Step(6)]
+    public Task A_clean_stop_of_a_silo_fails_no_request() => state.Step(6, async () =>
     {
-        state.Needs(4, "three silos holding the customers");
+        state.Needs(5, "three silos holding the customers");
         var loop = state.StartLoop();
         await loop.AfterMore(200);
         var beforeStop = loop.Now;
@@ -129,10 +153,10 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(6)]
-    public Task After_a_silo_is_killed_requests_recover_and_no_acknowledged_write_is_lost() => state.Step(6, async () =>
+    [Step(7)]
+    public Task After_a_silo_is_killed_requests_recover_and_no_acknowledged_write_is_lost() => state.Step(7, async () =>
     {
-        state.Needs(4, "the customers stored");
+        state.Needs(5, "the customers stored");
         var loop = state.Loop ?? state.StartLoop();
         var requestsAtKill = loop.Requests;
         await state.Stack.Invoke(Generous, "kill", "silo", "2");
@@ -152,10 +176,10 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(7)]
-    public Task Consul_restarts_under_load_the_cluster_keeps_serving_and_every_registration_returns() => state.Step(7, async () =>
+    [Step(8)]
+    public Task Consul_restarts_under_load_the_cluster_keeps_serving_and_every_registration_returns() => state.Step(8, async () =>
     {
-        state.Needs(6, "silo-1 the only silo left");
+        state.Needs(7, "silo-1 the only silo left");
         var loop = state.Loop ?? state.StartLoop();
         var hosts = state.Stack.Running("silo").Concat(state.Stack.Running("gateway")).Append("edge")
             .ToDictionary(name => name, name => state.Stack.Pid(name)).Where(host => Directory.Exists($"/proc/{host.Value}")).ToList();
@@ -181,8 +205,8 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     });
 
     [Fact]
-    [Step(8)]
-    public Task Down_leaves_no_process_no_port_and_no_registration_in_Consuls_data() => state.Step(8, async () =>
+    [Step(9)]
+    public Task Down_leaves_no_process_no_port_and_no_registration_in_Consuls_data() => state.Step(9, async () =>
     {
         state.Needs(1, "the stack up");
         await state.StopLoop();
@@ -201,6 +225,33 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     private Task<HashSet<int>> PassingPorts(string service) => PassingPorts(state.Consul, service);
 
     /// <summary>The story's stack, its clients and its customers, and the request loop that runs through steps 5 to 7.</summary>
+    // OTLP's span kinds.
+    private const int ServerSpan = 2;
+    private const int ClientSpan = 3;
+
+    /// <summary>A trace's spans as the viewer's telemetry API gives them (OTLP JSON), or none while it has not got them.</summary>
+    private static async Task<IReadOnlyList<ViewerSpan>> ViewerSpans(HttpClient viewer, string traceId)
+    {
+        using var response = await viewer.GetAsync($"/api/telemetry/traces/{traceId}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+
+        response.EnsureSuccessStatusCode();
+        using var trace = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. trace.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray().SelectMany(resource =>
+        {
+            var service = resource.GetProperty("resource").GetProperty("attributes").EnumerateArray()
+                .Single(a => a.GetProperty("key").GetString() == "service.name").GetProperty("value").GetProperty("stringValue").GetString();
+            return resource.GetProperty("scopeSpans").EnumerateArray().SelectMany(scope => scope.GetProperty("spans").EnumerateArray().Select(span => new ViewerSpan(
+                service!, scope.GetProperty("scope").GetProperty("name").GetString()!, span.GetProperty("name").GetString()!, span.GetProperty("kind").GetInt32(),
+                span.GetProperty("spanId").GetString()!, span.TryGetProperty("parentSpanId", out var parent) ? parent.GetString() : null)));
+        })];
+    }
+
+    private sealed record ViewerSpan(string Service, string Scope, string Name, int Kind, string Id, string? Parent);
+
     public sealed class State : Story, IAsyncLifetime
     {
         public State()

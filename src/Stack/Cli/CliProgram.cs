@@ -29,7 +29,7 @@ internal static class CliProgram
         var port = new Option<int?>("--port") { Description = $"the front door's port (default {StackPorts.DefaultEdge})" };
         var basePort = new Option<int?>("--base-port") { Description = $"the first port of the stack's map (default {StackPorts.DefaultBase}; see ports)" };
         var embedded = new Option<bool>("--embedded") { Description = "one silo and one gateway, no Consul, grain state in memory" };
-        var up = new Command("up", "install what is missing, build once, start Consul, Redis, Prometheus, the silos, the gateways and the edge on 127.0.0.1, " +
+        var up = new Command("up", "install what is missing, build once, start Consul, Redis, Prometheus, the trace and log viewer, the silos, the gateways and the edge on 127.0.0.1, " +
             "each under a supervisor that restarts it if it dies; print the front door's URL last. On a stack that is partly up: start what is missing")
         {
             silos, gateways, port, basePort, embedded,

@@ -20,7 +20,7 @@ internal sealed class DownVerb(LocalStack stack)
         }
 
         var processes = stack.Processes;
-        foreach (var name in new[] { "edge" }.Concat(processes.Names(PartKind.Gateway)).Concat(processes.Names(PartKind.Silo)).Concat(["prometheus", "redis"]))
+        foreach (var name in new[] { "edge" }.Concat(processes.Names(PartKind.Gateway)).Concat(processes.Names(PartKind.Silo)).Concat(["viewer", "prometheus", "redis"]))
         {
             if (processes.Present(name))
             {

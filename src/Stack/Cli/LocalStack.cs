@@ -14,7 +14,7 @@ internal sealed class LocalStack : IDisposable
     /// <summary>How long a host (silo, gateway, edge) may take to be ready after it starts.</summary>
     public static readonly TimeSpan HostStartLimit = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long the stores (Consul, Redis, Prometheus) may take.</summary>
+    /// <summary>How long the supporting parts (Consul, Redis, Prometheus, the viewer) may take.</summary>
     public static readonly TimeSpan StoreStartLimit = TimeSpan.FromMinutes(1);
 
     public LocalStack(Repository repository, RunFolder run)
@@ -113,15 +113,30 @@ internal sealed class LocalStack : IDisposable
                 var config = await File.ReadAllTextAsync(Repository.At("deploy", "prometheus", "prometheus.yml"));
                 await File.WriteAllTextAsync(topology.PrometheusConfig, config.Replace("http://edge:8070/", topology.Ports.EdgeStatusUrl.ToString(), StringComparison.Ordinal));
                 break;
+            case PartKind.Viewer:
+                Directory.CreateDirectory(Run.Data("viewer"));
+                Secrets.WritePrivate(topology.ViewerConfig, Secrets.ViewerConfig(
+                    Secret(StackTopology.ViewerBrowserTokenSecret), Secret(StackTopology.ViewerOtlpKeySecret), Secret(StackTopology.ViewerApiKeySecret)));
+                break;
         }
 
-        await Processes.Start(part);
+        // A host presents the viewer's OTLP key in its environment (readable by this user alone), never on its command line.
+        var secrets = part.Environment.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
+            ? new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={Secret(StackTopology.ViewerOtlpKeySecret)}" }
+            : null;
+        await Processes.Start(part, secrets);
     }
+
+    /// <summary>The viewer's page, with the login token in its address (the Aspire dashboard's own way of saying where to log in).</summary>
+    public string ViewerLogin(StackTopology topology) => $"{new Uri(topology.Ports.ViewerUrl, "login")}?t={Secret(StackTopology.ViewerBrowserTokenSecret)}";
+
+    /// <summary>The run folder's secret <paramref name="name"/> (made if absent).</summary>
+    public string Secret(string name) => File.ReadAllText(Secrets.Ensure(Run, name)).Trim();
 
     /// <summary>Until <paramref name="part"/> serves; for Consul, until its ACLs are in place too (<see cref="ConsulAcl"/>).</summary>
     public async Task WaitReady(PartSpec part, StackTopology topology)
     {
-        await Probe.WaitReady(part, part.Kind is PartKind.Consul or PartKind.Redis or PartKind.Prometheus ? StoreStartLimit : HostStartLimit);
+        await Probe.WaitReady(part, part.Supporting ? StoreStartLimit : HostStartLimit);
         if (part.Kind == PartKind.Consul)
         {
             await ConsulAcl.Bootstrap(Repository, topology);

@@ -44,6 +44,20 @@ internal static class Secrets
         ClusterCa.Ensure(folder, StackTopology.TlsRoles, (path, text) => WriteShared(path, File.WriteAllText, text), (path, bytes) => WriteShared(path, File.WriteAllBytes, bytes));
     }
 
+    /// <summary>
+    /// The viewer's configuration (Aspire dashboard keys): its page behind a browser token, OTLP behind an API key, and its
+    /// telemetry API on, behind another.
+    /// </summary>
+    public static string ViewerConfig(string browserToken, string otlpKey, string apiKey) => $$"""
+        {
+          "Dashboard": {
+            "Frontend": { "AuthMode": "BrowserToken", "BrowserToken": "{{browserToken}}" },
+            "Otlp": { "AuthMode": "ApiKey", "PrimaryApiKey": "{{otlpKey}}" },
+            "Api": { "Enabled": true, "AuthMode": "ApiKey", "PrimaryApiKey": "{{apiKey}}" }
+          }
+        }
+        """;
+
     /// <summary>Writes <paramref name="text"/> to a file only this user may read.</summary>
     public static void WritePrivate(string path, string text) => WritePrivate(path, System.Text.Encoding.UTF8.GetBytes(text));
 

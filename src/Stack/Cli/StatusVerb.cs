@@ -20,7 +20,7 @@ internal sealed class StatusVerb(LocalStack stack)
         if (stack.State is { Embedded: false } state)
         {
             var topology = stack.Topology(state.Ports, "");
-            foreach (var part in new[] { topology.Consul, topology.Redis, topology.Prometheus }
+            foreach (var part in new[] { topology.Consul, topology.Redis, topology.Prometheus, topology.Viewer }
                 .Concat(stack.Processes.Names(PartKind.Silo).Concat(stack.Processes.Names(PartKind.Gateway)).Select(n => topology.Find(n)!))
                 .Append(topology.Edge))
             {
@@ -69,6 +69,7 @@ internal sealed class StatusVerb(LocalStack stack)
             if (stack.State is { Embedded: false } up)
             {
                 Say.Result($"prometheus   {up.Ports.PrometheusUrl} (targets: {up.Ports.PrometheusUrl}targets)");
+                Say.Result($"viewer       {stack.ViewerLogin(stack.Topology(up.Ports, ""))} (traces and logs)");
             }
         }
 

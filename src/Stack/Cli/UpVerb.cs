@@ -5,7 +5,7 @@ using Autopilot.Stack.Processes;
 namespace Autopilot.Stack.Cli;
 
 /// <summary>
-/// <c>up</c>: install what the stack runs, build once, start Consul, Redis, Prometheus, the silos, the gateways and the
+/// <c>up</c>: install what the stack runs, build once, start Consul, Redis, Prometheus, the trace and log viewer, the silos, the gateways and the
 /// edge, each under a supervisor, and print the front door's URL alone on the last line. On a stack that is partly up it
 /// says what it found and starts what is missing.
 /// </summary>
@@ -32,7 +32,7 @@ internal sealed class UpVerb(LocalStack stack)
 
         var ports = Validated(new StackPorts(basePort ?? StackPorts.DefaultBase, port ?? StackPorts.DefaultEdge));
         var fresh = new StackState(ports.Base, ports.Edge, Count(silos ?? 2, "--silos", 1), Count(gateways ?? 2, "--gateways", 0));
-        foreach (var (number, what) in new[] { (ports.Edge, "the edge"), (ports.ConsulHttp, "Consul"), (ports.Redis, "Redis"), (ports.EdgeStatus, "the edge's status"), (ports.Prometheus, "Prometheus") })
+        foreach (var (number, what) in new[] { (ports.Edge, "the edge"), (ports.ConsulHttp, "Consul"), (ports.Redis, "Redis"), (ports.EdgeStatus, "the edge's status"), (ports.Prometheus, "Prometheus"), (ports.Viewer, "the trace and log viewer") })
         {
             await LocalStack.NeedPort(number, what);
         }
@@ -43,8 +43,8 @@ internal sealed class UpVerb(LocalStack stack)
         await stack.EnsureHosts(always: true, HostRole.Silo, HostRole.Gateway, HostRole.Edge);
         Secrets.EnsureCertificates(stack.Run);
 
-        Say.Line($"starting Consul (one-node server, data in {stack.Run.Data("consul")}), Redis (append-only, every write fsynced, data in {stack.Run.Data("redis")}) and Prometheus");
-        foreach (var store in new[] { topology.Consul, topology.Redis, topology.Prometheus })
+        Say.Line($"starting Consul (one-node server, data in {stack.Run.Data("consul")}), Redis (append-only, every write fsynced, data in {stack.Run.Data("redis")}), Prometheus and the trace and log viewer");
+        foreach (var store in new[] { topology.Consul, topology.Redis, topology.Prometheus, topology.Viewer })
         {
             await stack.Start(store, topology);
             await stack.WaitReady(store, topology);
@@ -74,6 +74,7 @@ internal sealed class UpVerb(LocalStack stack)
 
         await File.WriteAllTextAsync(stack.Run.UrlFile, $"{ports.EdgeUrl.ToString().TrimEnd('/')}\n");
         Say.Line($"up: Consul {ports.ConsulUrl}, Redis 127.0.0.1:{ports.Redis}, Prometheus {ports.PrometheusUrl}, {fresh.Silos} silo(s), {fresh.Gateways} gateway(s), edge status {ports.EdgeStatusUrl}");
+        Say.Line($"traces and logs: {stack.ViewerLogin(topology)} (./autopilot status prints it again)");
         Say.Result(ports.EdgeUrl.ToString().TrimEnd('/'));
         return 0;
     }
@@ -100,7 +101,7 @@ internal sealed class UpVerb(LocalStack stack)
         }
 
         // Stores first, each ready before the hosts that need it; the edge last, once the gateways serve.
-        foreach (var part in started.Where(p => p.Kind is PartKind.Consul or PartKind.Redis or PartKind.Prometheus))
+        foreach (var part in started.Where(p => p.Supporting))
         {
             await stack.Start(part, topology);
             await stack.WaitReady(part, topology);

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Autopilot.Hosting;
 
 namespace Autopilot.Stack.Model;
@@ -9,6 +10,13 @@ namespace Autopilot.Stack.Model;
 public sealed record HostBinaries(string HostsFolder, bool Published, string Consul)
 {
     public const string BuildConfiguration = "Release";
+
+    /// <summary>
+    /// The standalone Aspire dashboard, the stack's trace and log viewer: a NuGet package that the command line's own build
+    /// downloads (<c>PackageDownload</c> in Autopilot.Stack.csproj), which records where it lies.
+    /// </summary>
+    public static string Viewer { get; } = typeof(HostBinaries).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "AspireDashboard").Value!;
 
     /// <summary>The dll of the host of <paramref name="role"/>.</summary>
     public string Dll(HostRole role) => Published

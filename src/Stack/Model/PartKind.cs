@@ -6,6 +6,7 @@ public enum PartKind
     Consul,
     Redis,
     Prometheus,
+    Viewer,
     Silo,
     Gateway,
     Edge,

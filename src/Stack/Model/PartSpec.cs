@@ -35,6 +35,15 @@ public sealed record PartSpec(
     public IReadOnlyList<string> Arguments =>
         [.. ProgramArguments, .. Settings.Concat(LocalSettings).Select(s => string.Create(CultureInfo.InvariantCulture, $"--{s.Key}={s.Value}"))];
 
+    /// <summary>
+    /// Environment variables of the process, for the settings that libraries read from the environment by their standard
+    /// names (OpenTelemetry's <c>OTEL_*</c>); the environment of the command that starts the stack wins over them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether this part is one the hosts lean on (Consul, Redis, Prometheus, the viewer): started first, each ready before the hosts start.</summary>
+    public bool Supporting => Kind is PartKind.Consul or PartKind.Redis or PartKind.Prometheus or PartKind.Viewer;
+
     /// <summary>Whether this part comes in numbered instances (silos and gateways).</summary>
     public bool Scalable => Kind is PartKind.Silo or PartKind.Gateway;
 }

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Autopilot.Stack.Model;
 
 /// <summary>
-/// The local stack's port map, the one place its ports are written: everything derives from a base port B (the stores
-/// and the edge's status at B..B+6, each silo and gateway in a hundred of its own) and the front door's port. The map
+/// The local stack's port map, the one place its ports are written: everything derives from a base port B (the stores,
+/// the edge's status and the viewer at B..B+9, each silo and gateway in a hundred of its own) and the front door's port. The map
 /// spans <see cref="Span"/> ports; keep it below the kernel's ephemeral range (32768 and up) so no outgoing connection
 /// holds one of them.
 /// </summary>
@@ -33,6 +33,13 @@ public sealed record StackPorts(int Base, int Edge)
 
     public int Prometheus => Base + 6;
 
+    /// <summary>The trace and log viewer's page (the Aspire dashboard), its OTLP over gRPC, its OTLP over HTTP.</summary>
+    public int Viewer => Base + 7;
+
+    public int ViewerOtlpGrpc => Base + 8;
+
+    public int ViewerOtlpHttp => Base + 9;
+
     /// <summary>Silo <paramref name="i"/>'s silo-to-silo port.</summary>
     public int SiloPort(int i) => Base + 100 + Instance(i);
 
@@ -52,6 +59,8 @@ public sealed record StackPorts(int Base, int Edge)
     public Uri EdgeStatusUrl => Loopback(EdgeStatus);
 
     public Uri PrometheusUrl => Loopback(Prometheus);
+
+    public Uri ViewerUrl => Loopback(Viewer);
 
     public static Uri Loopback(int port) => new($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
 
@@ -76,6 +85,7 @@ public sealed record StackPorts(int Base, int Edge)
     [
         $"edge={Edge}", $"edge_status={EdgeStatus}", $"consul_http={ConsulHttp}", $"consul_server={ConsulServer}",
         $"consul_serf_lan={ConsulSerfLan}", $"consul_serf_wan={ConsulSerfWan}", $"redis={Redis}", $"prometheus={Prometheus}",
+        $"viewer={Viewer}", $"viewer_otlp_grpc={ViewerOtlpGrpc}", $"viewer_otlp_http={ViewerOtlpHttp}",
         $"silo_port={SiloPort(1) - 1}+i", $"silo_gateway_port={SiloGatewayPort(1) - 1}+i", $"silo_http={SiloHttp(1) - 1}+i",
         $"gateway_http={GatewayHttp(1) - 1}+j",
     ];

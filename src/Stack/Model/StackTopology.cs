@@ -98,6 +98,52 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
     /// <summary>Where the local Prometheus's configuration is rendered: deploy/prometheus/prometheus.yml, aimed at the local edge.</summary>
     public string PrometheusConfig => Path.Combine(Run.Data("prometheus"), "prometheus.yml");
 
+    /// <summary>
+    /// The trace and log viewer: the standalone Aspire dashboard, taking OTLP over gRPC and HTTP from every host. Its page
+    /// asks for a browser token, OTLP for an API key, and its HTTP telemetry API (the system tests read a request's trace
+    /// there) for another, all secrets of the run folder, in a configuration file only this user reads (<see cref="ViewerConfig"/>).
+    /// </summary>
+    public PartSpec Viewer => new(
+        "viewer", PartKind.Viewer, 0, HostBinaries.Viewer,
+        [
+            $"--ASPNETCORE_URLS={Ports.ViewerUrl.ToString().TrimEnd('/')}",
+            $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={StackPorts.Loopback(Ports.ViewerOtlpGrpc).ToString().TrimEnd('/')}",
+            $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={ViewerOtlp.ToString().TrimEnd('/')}",
+            $"--ASPIRE_DASHBOARD_CONFIG_FILE_PATH={ViewerConfig}",
+        ],
+        Empty, Empty, [Ports.Viewer, Ports.ViewerOtlpGrpc, Ports.ViewerOtlpHttp], Readiness.Http(new Uri(Ports.ViewerUrl, "health")), []);
+
+    /// <summary>Where the hosts send their traces, logs and metrics: the viewer's OTLP over HTTP.</summary>
+    public Uri ViewerOtlp => StackPorts.Loopback(Ports.ViewerOtlpHttp);
+
+    /// <summary>The viewer's configuration: its three secrets, written from the run folder's secrets before it starts.</summary>
+    public string ViewerConfig => Path.Combine(Run.Data("viewer"), "viewer.json");
+
+    /// <summary>The secrets of the viewer: the browser's login token, the key OTLP senders present, the key of its telemetry API.</summary>
+    public const string ViewerBrowserTokenSecret = "viewer-browser.token";
+
+    public const string ViewerOtlpKeySecret = "viewer-otlp.key";
+
+    public const string ViewerApiKeySecret = "viewer-api.key";
+
+    /// <summary>
+    /// The sampling of the hosts' traces: a request that arrives with a sampled <c>traceparent</c> is traced, and one in ten
+    /// of the rest (OpenTelemetry's <c>OTEL_TRACES_SAMPLER_ARG</c> in the environment of <c>up</c> chooses another share).
+    /// </summary>
+    public const string TraceSampling = "0.1";
+
+    /// <summary>
+    /// What every host of the stack is told of the viewer, by OpenTelemetry's standard variables; the key it presents
+    /// (<c>OTEL_EXPORTER_OTLP_HEADERS</c>) is added from its secret when the host starts, never written in the model.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Telemetry => new Dictionary<string, string>
+    {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = ViewerOtlp.ToString().TrimEnd('/'),
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["OTEL_TRACES_SAMPLER"] = "parentbased_traceidratio",
+        ["OTEL_TRACES_SAMPLER_ARG"] = TraceSampling,
+    };
+
     public PartSpec Silo(int i) => new(
         $"{HostRole.Silo.Name}-{i}", PartKind.Silo, i, "dotnet", [Binaries.Dll(HostRole.Silo)],
         new Dictionary<string, string>
@@ -118,7 +164,8 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
         },
         [Ports.SiloPort(i), Ports.SiloGatewayPort(i), Ports.SiloHttp(i)],
         Readiness.Http(new Uri(StackPorts.Loopback(Ports.SiloHttp(i)), "health/ready")),
-        [PartKind.Consul, PartKind.Redis]);
+        [PartKind.Consul, PartKind.Redis])
+    { Environment = Telemetry };
 
     public PartSpec Gateway(int j) => new(
         $"{HostRole.Gateway.Name}-{j}", PartKind.Gateway, j, "dotnet", [Binaries.Dll(HostRole.Gateway)],
@@ -131,7 +178,8 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
         new Dictionary<string, string> { ["urls"] = StackPorts.Loopback(Ports.GatewayHttp(j)).ToString().TrimEnd('/') },
         [Ports.GatewayHttp(j)],
         Readiness.Http(new Uri(StackPorts.Loopback(Ports.GatewayHttp(j)), "health/ready")),
-        [PartKind.Consul]);
+        [PartKind.Consul])
+    { Environment = Telemetry };
 
     /// <summary>The front door: nginx on <see cref="StackPorts.Edge"/>, its upstream rendered from Consul's passing gateways.</summary>
     public PartSpec Edge => new(
@@ -149,12 +197,13 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
         },
         [Ports.Edge, Ports.EdgeStatus],
         Readiness.Http(new Uri(Ports.EdgeStatusUrl, "health/ready")),
-        [PartKind.Consul]);
+        [PartKind.Consul])
+    { Environment = Telemetry };
 
     /// <summary>The parts of a stack of <paramref name="silos"/> and <paramref name="gateways"/> in the order they start.</summary>
     public IEnumerable<PartSpec> Parts(int silos, int gateways) =>
     [
-        Consul, Redis, Prometheus,
+        Consul, Redis, Prometheus, Viewer,
         .. Enumerable.Range(1, silos).Select(Silo),
         .. Enumerable.Range(1, gateways).Select(Gateway),
         Edge,
@@ -166,6 +215,7 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
         "consul" => Consul,
         "redis" => Redis,
         "prometheus" => Prometheus,
+        "viewer" => Viewer,
         "edge" => Edge,
         _ when Instance(name, HostRole.Silo) is { } i => Silo(i),
         _ when Instance(name, HostRole.Gateway) is { } j => Gateway(j),

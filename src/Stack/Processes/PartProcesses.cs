@@ -51,8 +51,11 @@ public sealed class PartProcesses(RunFolder run)
                 .OrderBy(n => int.Parse(n.AsSpan(prefix.Length), CultureInfo.InvariantCulture))];
     }
 
-    /// <summary>Starts <paramref name="part"/> under a supervisor of its own, its output appended to its log.</summary>
-    public async Task Start(PartSpec part)
+    /// <summary>
+    /// Starts <paramref name="part"/> under a supervisor of its own, its output appended to its log, with the part's
+    /// environment and <paramref name="secrets"/> where the environment of this command has no value of its own for them.
+    /// </summary>
+    public async Task Start(PartSpec part, IReadOnlyDictionary<string, string>? secrets = null)
     {
         if (Supervised(part.Name))
         {
@@ -74,6 +77,14 @@ public sealed class PartProcesses(RunFolder run)
             "--", part.Program, .. part.Arguments])
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in part.Environment.Concat(secrets ?? new Dictionary<string, string>()))
+        {
+            if (!start.Environment.ContainsKey(key))
+            {
+                start.Environment[key] = value;
+            }
         }
 
         start.Environment[PartVariable] = Run.PartTag(part.Name);
