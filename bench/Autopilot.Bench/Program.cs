@@ -9,6 +9,7 @@ var scenarios = new (string Name, Func<Bench, Task> Run)[]
 {
     // Before throughput, which ends with 3 silos: the peer is measured beside the stack as ./autopilot up starts it.
     ("peer", PeerBeside.Run),
+    ("cost", Cost.Run),
     ("throughput", Throughput.Run),
     ("events", UpstreamEvents.Run),
     ("rebalance", Rebalance.Run),

@@ -10,6 +10,12 @@ namespace Autopilot.Bench;
 /// </summary>
 public sealed class Stack(string root, int basePort, int edgePort, string name = "run", bool orleansTls = true)
 {
+    /// <summary>
+    /// Configuration the next <c>up</c> gives every process it starts, as environment variables (<c>Api__ETags=false</c>):
+    /// the processes' supervisors inherit the command's environment.
+    /// </summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     public string Run { get; } = Path.Combine(root, "bench", "results", name);
 
     /// <summary>The port map, from the model the command line itself reads.</summary>
@@ -50,6 +56,11 @@ public sealed class Stack(string root, int basePort, int edgePort, string name =
         start.Environment["Edge__RatePerClient"] = "1000000";
         start.Environment["Edge__BurstPerClient"] = "1000000";
         start.Environment["Edge__ConnectionsPerClient"] = "65535";
+        foreach (var (key, value) in Settings)
+        {
+            start.Environment[key] = value;
+        }
+
         return start;
     }
 
