@@ -49,14 +49,15 @@ internal sealed class Bench(string root, bool quick) : IDisposable
 
     /// <summary>
     /// Each URL measured <see cref="Runs"/> times at <paramref name="connections"/>, taking turns, so that a figure and
-    /// the reference it is compared with see the machine in the same state.
+    /// the reference it is compared with see the machine in the same state; every other turn goes in the reverse order,
+    /// so that none is always measured first (or right after another's load).
     /// </summary>
     public async Task<Dictionary<string, List<Wrk>>> SideBySide(int connections, IReadOnlyDictionary<string, string> urls, string? script = null)
     {
         var measured = urls.Keys.ToDictionary(key => key, _ => new List<Wrk>());
         for (var run = 0; run < Runs; run++)
         {
-            foreach (var (key, url) in urls)
+            foreach (var (key, url) in run % 2 == 0 ? urls : urls.Reverse())
             {
                 measured[key].Add(await Wrk.RunAsync(url, connections, Duration, script));
             }
@@ -170,8 +171,11 @@ internal sealed class Bench(string root, bool quick) : IDisposable
         }
     }
 
-    /// <summary>Creates customers through the front door, <paramref name="parallel"/> at a time; counts those not acknowledged.</summary>
-    public async Task<(int Failed, TimeSpan Took)> CreateCustomers(IEnumerable<int> numbers, int parallel = 32, string location = "Springfield")
+    /// <summary>
+    /// Creates customers through the front door (or <paramref name="front"/>, the peer's), <paramref name="parallel"/> at a
+    /// time; counts those not acknowledged.
+    /// </summary>
+    public async Task<(int Failed, TimeSpan Took)> CreateCustomers(IEnumerable<int> numbers, int parallel = 32, string location = "Springfield", Uri? front = null)
     {
         var failed = 0;
         var clock = Stopwatch.StartNew();
@@ -179,7 +183,7 @@ internal sealed class Bench(string root, bool quick) : IDisposable
         {
             try
             {
-                using var response = await Http.PutAsJsonAsync(new Uri(Front, CustomerPath(i)), new { location }, token);
+                using var response = await Http.PutAsJsonAsync(new Uri(front ?? Front, CustomerPath(i)), new { location }, token);
                 if (!response.IsSuccessStatusCode)
                 {
                     Interlocked.Increment(ref failed);

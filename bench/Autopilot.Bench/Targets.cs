@@ -42,6 +42,13 @@ internal static class Targets
                 Ratio(Named($"{resource}_beside_peer_rps_c128"), Named($"peer_{resource}_rps_c128")), 1.5);
         }
 
+        AtLeast("GET /customers at 128 connections, as a share of the gateway's ceiling (its /health/live)", "customers_rps_c128_of_gateway",
+            Named("customers_rps_c128_of_gateway")?.Ratio, 0.7);
+        AtLeast("the workshop's 4-row GET /customers, as a share of one record's GET /customers/{company} (128 connections)", "customers_rps_c128 / customer_get_rps_c128",
+            Ratio(Named("customers_rps_c128"), Named("customer_get_rps_c128")), 0.8);
+        AtLeast("a 100-row page at the most customers, 128 connections, as a share of the gateway's ceiling", $"page_rps_c128_{largestPage} / gateway_health_rps_c128",
+            Ratio(Starting("page_rps_c128_n"), Named("gateway_health_rps_c128")), 0.5);
+        AtMost("an idle gateway's resident size (MB)", "gateway_rss_mb", Named("gateway_rss_mb")?.Value, 128);
         AtMost("p99 of GET /customers at 1,000 req/s offered (ms)", "customers_p99_ms_at_1000rps", Named("customers_p99_ms_at_1000rps")?.Value, 5);
         AtMost("p99 of GET /customers at 1,000 req/s offered, as a multiple of the peer's", "customers_p99_ms_at_1000rps / peer_customers_p99_ms_at_1000rps",
             Ratio(Named("customers_p99_ms_at_1000rps"), Named("peer_customers_p99_ms_at_1000rps")), 1);

@@ -16,7 +16,7 @@ internal static class Cost
         ("none", [], "nothing (the same configuration as the stack it is measured against)"),
         ("metrics", ["Telemetry__Metrics"], "OpenTelemetry's metrics (/metrics)"),
         ("request_counting", ["Telemetry__RequestCounting"], "the count of answers per route and status"),
-        ("tracing", ["Telemetry__Tracing"], "tracing (sampled one in ten, sent to the viewer) and Orleans' trace propagation"),
+        ("tracing", ["Telemetry__Tracing"], "tracing (sampled one in a hundred, sent to the viewer) and Orleans' trace propagation"),
         ("dashboard", ["Dashboard__Enabled"], "the Orleans dashboard and its grain-call profiler"),
         ("etags", ["Api__ETags"], "ETags (a SHA-256 of each answer)"),
         ("deadline", ["Api__Deadline"], "the request deadline"),

@@ -25,7 +25,7 @@ internal static class Rebalance
         var times = new List<double>();
         var failures = 0;
         var requests = 0;
-        var trials = bench.Quick ? 1 : 3;
+        var trials = bench.Quick ? 1 : 5;
         for (var trial = 1; trial <= trials; trial++)
         {
             // Every customer active on the two silos, and kept active by reads (each read again about every 10 s).

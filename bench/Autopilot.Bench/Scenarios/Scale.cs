@@ -8,7 +8,8 @@ namespace Autopilot.Bench.Scenarios;
 /// Records by the hundred thousand, on a fresh stack of 1 silo and 2 gateways: 100,000 customers created through nginx at
 /// 32 connections (creates per second over the first and the last tenth, failures); a 100-row page at 1k, 10k and 100k
 /// customers beside a static file of the same size; the silo's resident memory after the ingest and once idle
-/// collection has run; and Redis's memory per customer. <c>--quick</c> stops at 20,000.
+/// collection has run; Redis's memory per customer; and the same page from the peer (<see cref="Peer"/>) holding the same
+/// customers, in turns with Autopilot's. <c>--quick</c> stops at 20,000.
 /// </summary>
 internal static class Scale
 {
@@ -57,6 +58,8 @@ internal static class Scale
             $"growth of Redis's used_memory over the ingest, per customer (its state and its place in the name index)"));
         bench.Add(Figure.Of("idle_silo_rss_mb", "MB", [idleRss], 128, "resident size of the fresh silo before the ingest; reference: the workshop's 128 MB container limit"));
         bench.Add(Figure.Of("ingest_silo_rss_mb", "MB", [rssAfterIngest], idleRss, $"resident size of the silo right after {total:N0} creates; reference: the same silo idle"));
+        // After Redis's memory is read: the peer's rows live in the same Redis.
+        await PeerPages(bench, total);
 
         // Idle: every customer's activation is collected after Orleans:GrainCollection's age (2 minutes unread).
         Bench.Log("waiting for idle collection");
@@ -83,6 +86,39 @@ internal static class Scale
             bench.AddLoad("page", connections, suffix,
                 $"GET /customers?limit=100 ({rows.GetArrayLength()} rows, {size} bytes) through nginx, {connections} connections, {count.ToString("N0", CultureInfo.InvariantCulture)} customers stored",
                 m["page"], m["static"], "a static file of the same size");
+        }
+    }
+
+    /// <summary>
+    /// The same 100-row page from the peer (a minimal API over Redis), holding the same customers, in turns with
+    /// Autopilot's: two instances behind nginx, filled through their PUT route with the stack's rows.
+    /// </summary>
+    private static async Task PeerPages(Bench bench, int count)
+    {
+        await using var peer = await Peer.Start(bench, frontPort: 28091, firstPort: 28092);
+        await peer.CopyRows(bench);
+        Bench.Log($"filling the peer with the same {count:N0} customers");
+        var (failed, _) = await bench.CreateCustomers(Enumerable.Range(1, count), parallel: 32, front: peer.Front);
+        if (failed > 0)
+        {
+            throw new InvalidOperationException($"the peer refused {failed} of {count} creates");
+        }
+
+        var urls = new Dictionary<string, string>
+        {
+            ["page"] = new Uri(bench.Front, "/customers?limit=100").ToString(),
+            ["peer_page"] = new Uri(peer.Front, "/customers?limit=100").ToString(),
+        };
+        var sizes = await Task.WhenAll(urls.Values.Select(async url => (await bench.Http.GetByteArrayAsync(url)).Length));
+        foreach (var connections in new[] { 128, 32 })
+        {
+            Bench.Log($"a 100-row page at {connections} connections, {count:N0} customers, Autopilot and the peer in turns");
+            var m = await bench.SideBySide(connections, urls);
+            var suffix = $"_n{count}";
+            bench.AddLoad("page_beside_peer", connections, suffix, $"Autopilot's GET /customers?limit=100 ({sizes[0]} bytes) through nginx, {count:N0} customers, {connections} connections, in turns with the peer",
+                m["page"], null, "");
+            bench.AddLoad("peer_page", connections, suffix, $"the peer's GET /customers?limit=100 ({sizes[1]} bytes) through nginx, {count:N0} customers, 2 instances over Redis, {connections} connections",
+                m["peer_page"], m["page"], "Autopilot's, in the same turns");
         }
     }
 
