@@ -9,13 +9,14 @@ var scenarios = new (string Name, Func<Bench, Task> Run)[]
 {
     // Before throughput, which ends with 3 silos: the peer is measured beside the stack as ./autopilot up starts it.
     ("peer", PeerBeside.Run),
-    ("cost", Cost.Run),
     ("throughput", Throughput.Run),
     ("events", UpstreamEvents.Run),
     ("rebalance", Rebalance.Run),
     ("recovery", Recovery.Run),
     ("faults", Faults.Run),
     ("scale", Scale.Run),
+    // Two stacks of their own each.
+    ("cost", Cost.Run),
     ("tls", Tls.Run),
 };
 var quick = false;
@@ -48,7 +49,7 @@ string? stoppedEarly = null;
 try
 {
     // One stack for everything but the scale scenario, which wants a stack of its own with nothing stored yet.
-    var onOneStack = chosen.Where(s => s.Name is not "scale" and not "tls").ToList();
+    var onOneStack = chosen.Where(s => s.Name is not "scale" and not "tls" and not "cost").ToList();
     if (onOneStack.Count > 0)
     {
         await bench.FreshStack(silos: 1, gateways: 2);
@@ -70,16 +71,16 @@ try
         await Scale.Run(bench);
     }
 
-    if (chosen.Any(s => s.Name == "tls"))
+    // Two stacks of their own each, with the bench's own stack down so that only they share the machine.
+    foreach (var (name, run) in chosen.Where(s => s.Name is "cost" or "tls"))
     {
-        // Two stacks of its own, with the bench's own stack down so that only they share the machine.
         if (Directory.Exists(Path.Combine(bench.Stack.Run, "pids")))
         {
             await bench.Stack.Invoke("down");
         }
 
-        Bench.Log("scenario tls");
-        await Tls.Run(bench);
+        Bench.Log($"scenario {name}");
+        await run(bench);
     }
 }
 catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)

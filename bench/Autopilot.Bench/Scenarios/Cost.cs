@@ -1,77 +1,74 @@
 namespace Autopilot.Bench.Scenarios;
 
 /// <summary>
-/// What each per-request feature costs (issue 21's cost table): the bench's stack with everything on, and a second stack
-/// alike (1 silo, 2 gateways, its own ports) started again with one feature switched off at a time (<c>FeatureSwitches</c>),
-/// GET /customers through nginx at 128 connections, the two in turns. Each <c>cost_&lt;feature&gt;</c> is the throughput
-/// with that feature off over the throughput with everything on; above 1 means the feature costs that much. The second
-/// stack is first measured with nothing off (<c>cost_none</c>): how far apart two identical stacks measure, the noise any
-/// other ratio is read against. Last, everything off at once (<c>cost_all</c>).
+/// What each per-request feature costs (issue 21's cost table): two stacks of the scenario's own, alike (1 silo, 2
+/// gateways, their own ports and run folders), whose hosts are started again for each feature: one with everything on,
+/// the other with that feature switched off (<c>FeatureSwitches</c>); GET /customers through nginx at 128 connections,
+/// the two in turns. Both are started afresh each time, so that neither is older, warmer or fuller than the other (the
+/// first version measured against the bench's own stack, and two identical configurations came out 22–27% apart).
+/// Each <c>cost_&lt;feature&gt;</c> is the throughput with that feature off over the throughput with everything on;
+/// above 1 means the feature costs that much. First with nothing off (<c>cost_none</c>: how far two identical stacks
+/// measure apart, the noise every other ratio is read against); last, everything off at once (<c>cost_all</c>).
 /// </summary>
 internal static class Cost
 {
-    /// <summary>Each feature: its figure's name, the switch (as an environment variable of the processes), what it is.</summary>
-    public static readonly (string Name, string[] Switches, string What)[] Features =
+    /// <summary>Each feature: its figure's name, how it is switched off (settings, as environment variables of the processes), what it is.</summary>
+    public static readonly (string Name, (string Key, string Value)[] Settings, string What)[] Features =
     [
         ("none", [], "nothing (the same configuration as the stack it is measured against)"),
-        ("metrics", ["Telemetry__Metrics"], "OpenTelemetry's metrics (/metrics)"),
-        ("request_counting", ["Telemetry__RequestCounting"], "the count of answers per route and status"),
-        ("tracing", ["Telemetry__Tracing"], "tracing (sampled one in a hundred, sent to the viewer) and Orleans' trace propagation"),
-        ("dashboard", ["Dashboard__Enabled"], "the Orleans dashboard and its grain-call profiler"),
-        ("etags", ["Api__ETags"], "ETags (a SHA-256 of each answer)"),
-        ("deadline", ["Api__Deadline"], "the request deadline"),
-        ("retries", ["Api__RetryRejectedCalls"], "the retry filter of rejected grain calls"),
-        ("all", ["Telemetry__Metrics", "Telemetry__RequestCounting", "Telemetry__Tracing", "Dashboard__Enabled", "Api__ETags", "Api__Deadline", "Api__RetryRejectedCalls"], "every feature above at once"),
+        ("metrics", [Off("Telemetry__Metrics")], "OpenTelemetry's metrics (/metrics)"),
+        ("request_counting", [Off("Telemetry__RequestCounting")], "the count of answers per route and status"),
+        ("tracing", [Off("Telemetry__Tracing")], "tracing (sampled one in a hundred, sent to the viewer) and Orleans' trace propagation"),
+        ("otlp", [("OTEL_EXPORTER_OTLP_ENDPOINT", "")], "sending traces, logs and metrics to the viewer (no OTLP endpoint, so no tracing either)"),
+        ("dashboard", [Off("Dashboard__Enabled")], "the Orleans dashboard and its grain-call profiler"),
+        ("etags", [Off("Api__ETags")], "ETags (a SHA-256 of each answer)"),
+        ("deadline", [Off("Api__Deadline")], "the request deadline"),
+        ("retries", [Off("Api__RetryRejectedCalls")], "the retry filter of rejected grain calls"),
+        ("all", [Off("Telemetry__Metrics"), Off("Telemetry__RequestCounting"), ("OTEL_EXPORTER_OTLP_ENDPOINT", ""), Off("Dashboard__Enabled"), Off("Api__ETags"), Off("Api__Deadline"), Off("Api__RetryRejectedCalls")],
+            "every feature above at once"),
     ];
 
     private const int Connections = 128;
 
     public static async Task Run(Bench bench)
     {
-        await bench.EnsureTheEdgeIsNginx();
-        var variant = new Stack(bench.Root, basePort: 27000, edgePort: 28086, name: "run-cost");
-        var on = new Uri(bench.Front, "/customers");
-        var off = new Uri(variant.Front, "/customers");
+        var stacks = new[]
+        {
+            new Stack(bench.Root, basePort: 27000, edgePort: 28086, name: "run-cost-on"),
+            new Stack(bench.Root, basePort: 27500, edgePort: 28087, name: "run-cost-off"),
+        };
+        var (on, off) = (stacks[0], stacks[1]);
+        var urls = new Dictionary<string, string>
+        {
+            ["on"] = new Uri(on.Front, "/customers").ToString(),
+            ["off"] = new Uri(off.Front, "/customers").ToString(),
+        };
         try
         {
-            if (Directory.Exists(variant.Run))
+            foreach (var stack in stacks.Where(s => Directory.Exists(s.Run)))
             {
-                await variant.Invoke("down");
-                Directory.Delete(variant.Run, recursive: true);
+                await stack.Invoke("down");
+                Directory.Delete(stack.Run, recursive: true);
             }
 
-            foreach (var (name, switches, what) in Features)
+            foreach (var (name, settings, what) in Features)
             {
-                variant.Settings.Clear();
-                foreach (var key in switches)
+                off.Settings.Clear();
+                foreach (var (key, value) in settings)
                 {
-                    variant.Settings[key] = "false";
+                    off.Settings[key] = value;
                 }
 
-                if (Directory.Exists(Path.Combine(variant.Run, "pids")))
+                Bench.Log($"cost of {name}: two stacks started afresh, the second with {(settings.Length == 0 ? "nothing changed" : string.Join(", ", settings.Select(x => $"{x.Key}='{x.Value}'")))}");
+                foreach (var stack in stacks)
                 {
-                    // The stores and the front door stay; the hosts start again with the new switches (up heals what is stopped).
-                    foreach (var (kind, instance) in new[] { ("gateway", "1"), ("gateway", "2"), ("silo", "1") })
-                    {
-                        await variant.Invoke("stop", kind, instance);
-                    }
+                    await Restart(bench, stack);
                 }
 
-                Bench.Log($"cost of {name}: the second stack with {(switches.Length == 0 ? "nothing" : string.Join(", ", switches))} off");
-                await variant.Invoke(variant.UpArguments(silos: 1, gateways: 2));
-                await Poll.SecondsUntil(() => bench.Serves(off), TimeSpan.FromMinutes(2), "the first 200 of /customers from the second stack");
-                foreach (var url in new[] { on, off })
-                {
-                    await Parallel.ForEachAsync(Enumerable.Range(0, 2000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, token) =>
-                    {
-                        using var response = await bench.Http.GetAsync(url, token);
-                    });
-                }
-
-                var m = await bench.SideBySide(Connections, new Dictionary<string, string> { ["on"] = on.ToString(), ["off"] = off.ToString() });
+                var m = await bench.SideBySide(Connections, urls);
                 var without = $"customers_without_{name}";
                 bench.AddLoad(without, Connections, "", $"GET /customers through nginx, 1 silo and 2 gateways, {Connections} connections, without {what}",
-                    m["off"], m["on"], "the bench's stack with everything on, in the same turns");
+                    m["off"], m["on"], "a stack alike with everything on, started afresh beside it, in the same turns");
                 var ratio = bench.Figures.Single(f => f.Name == $"{without}_rps_c{Connections}").Ratio ?? double.NaN;
                 bench.Add(Figure.Of($"cost_{name}", "×", [ratio], null,
                     $"throughput of GET /customers without {what}, over the throughput with everything on (above 1: what it costs)"));
@@ -79,10 +76,35 @@ internal static class Cost
         }
         finally
         {
-            if (Directory.Exists(Path.Combine(variant.Run, "pids")))
+            foreach (var stack in stacks.Where(s => Directory.Exists(Path.Combine(s.Run, "pids"))))
             {
-                await variant.Invoke("down");
+                await stack.Invoke("down");
             }
         }
+    }
+
+    /// <summary>
+    /// Starts the stack's hosts again with its <see cref="Stack.Settings"/> (its stores and front door stay; <c>up</c>
+    /// starts what is stopped), or the whole stack the first time, and warms it: compiled paths, activated rows.
+    /// </summary>
+    private static (string Key, string Value) Off(string key) => (key, "false");
+
+    private static async Task Restart(Bench bench, Stack stack)
+    {
+        if (Directory.Exists(Path.Combine(stack.Run, "pids")))
+        {
+            foreach (var (kind, instance) in new[] { ("gateway", "1"), ("gateway", "2"), ("silo", "1") })
+            {
+                await stack.Invoke("stop", kind, instance);
+            }
+        }
+
+        await stack.Invoke(stack.UpArguments(silos: 1, gateways: 2));
+        var customers = new Uri(stack.Front, "/customers");
+        await Poll.SecondsUntil(() => bench.Serves(customers), TimeSpan.FromMinutes(2), $"the first 200 of /customers from {Path.GetFileName(stack.Run)}");
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, token) =>
+        {
+            using var response = await bench.Http.GetAsync(customers, token);
+        });
     }
 }

@@ -39,7 +39,7 @@ internal static class Throughput
             ["customers"] = new Uri(front, "/customers").ToString(),
             ["sales"] = new Uri(front, "/sales").ToString(),
             // One record, what a page of the workshop's four rows is held against (issue 21: a list costs about one read).
-            ["customer_get"] = new Uri(front, "/customers/ACME%20Corporation").ToString(),
+            ["customer_get"] = new Uri(front, "/customers/ACME%20Corporation").AbsoluteUri,
         };
         var where = $"{silos} silo(s), 2 gateways";
         foreach (var connections in new[] { 128, 32 })
