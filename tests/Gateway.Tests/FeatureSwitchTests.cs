@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using Autopilot.Hosting;
 using Autopilot.Testing;
@@ -95,30 +93,13 @@ public sealed class FeatureSwitchTests(GatewayFixture fixture)
     [Fact]
     public async Task Tracing_off_carries_no_trace_into_the_grain_call()
     {
-        var traceId = ActivityTraceId.CreateRandom();
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore" || source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.TraceId == traceId)
-                {
-                    stopped.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var trace = new RecordedTrace();
         await using var factory = fixture.Factory.WithWebHostBuilder(web => web.UseSetting(FeatureSwitches.Tracing, "false"));
         using var client = factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/customers/ACME%20Corporation");
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
 
-        using var response = await client.SendAsync(request);
-        response.EnsureSuccessStatusCode();
+        await trace.Send(client, "/customers/ACME%20Corporation");
 
-        var http = await Eventually.Holds(() => Task.FromResult(stopped.ToList()), s => s.Any(a => a.Source.Name == "Microsoft.AspNetCore"),
+        var http = await Eventually.Holds(() => Task.FromResult(trace.Stopped), s => s.Any(a => a.Source.Name == "Microsoft.AspNetCore"),
             TimeSpan.FromSeconds(10), "the request's HTTP span");
         Assert.DoesNotContain(http, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
     }

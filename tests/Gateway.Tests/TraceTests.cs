@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Autopilot.Testing;
 
@@ -15,32 +14,15 @@ public sealed class TraceTests(GatewayFixture fixture)
     [Fact]
     public async Task One_requests_trace_runs_from_the_gateways_HTTP_span_through_its_grain_call_into_the_silo()
     {
-        var traceId = ActivityTraceId.CreateRandom();
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore" || source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.TraceId == traceId)
-                {
-                    stopped.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var trace = new RecordedTrace();
         using var client = fixture.Factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/customers/ACME%20Corporation");
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
 
-        using var response = await client.SendAsync(request);
-        response.EnsureSuccessStatusCode();
+        await trace.Send(client, "/customers/ACME%20Corporation");
 
         // A span is seen when it stops: the HTTP span's may stop just after the client has its answer.
-        var spans = await Eventually.Holds(() => Task.FromResult(stopped.ToList()),
+        var spans = await Eventually.Holds(() => Task.FromResult(trace.Stopped),
             s => s.Any(a => a.Source.Name == "Microsoft.AspNetCore") && s.Any(a => a.Kind == ActivityKind.Server && a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(10), "the request's HTTP span and the silo's span of its grain call", () => string.Join(", ", stopped.Select(a => $"{a.Source.Name} {a.Kind} {a.DisplayName}")));
+            TimeSpan.FromSeconds(10), "the request's HTTP span and the silo's span of its grain call", () => string.Join(", ", trace.Stopped.Select(a => $"{a.Source.Name} {a.Kind} {a.DisplayName}")));
         var http = Assert.Single(spans, a => a.Source.Name == "Microsoft.AspNetCore");
         var call = Assert.Single(spans, a => a.Kind == ActivityKind.Client && a.ParentSpanId == http.SpanId);
         Assert.StartsWith("Microsoft.Orleans", call.Source.Name, StringComparison.Ordinal);
