@@ -66,6 +66,23 @@ public sealed class ConsulClientTests(ConsulFixture fixture)
     }
 
     [Fact]
+    public async Task With_ACLs_on_removing_a_service_the_agent_does_not_hold_is_false_not_an_error()
+    {
+        // Consul 1.8 answers 500 "Unknown service" here (with ACLs off it answers 200); a host moving its registration
+        // between agents took that 500 for "still there" and asked again every few seconds for ever.
+        const string token = "3b7e6f1a-0c2d-4e8f-9a1b-autopilot002";
+        await using var agent = await ConsulAgent.StartAsync(
+            $"acl {{ enabled = true\n default_policy = \"deny\"\n tokens {{ master = \"{token}\" }} }}\n");
+        var client = fixture.NewClient(agent.Address, token);
+        var service = $"held-{Guid.NewGuid():N}";
+        await client.ServiceRegister(new AgentServiceRegistration { ID = service, Name = service, Address = "127.0.0.1", Port = 1 });
+
+        Assert.True(await client.ServiceDeregister(service));
+        Assert.False(await client.ServiceDeregister(service));
+        Assert.False(await client.ServiceDeregister($"never-{Guid.NewGuid():N}"));
+    }
+
+    [Fact]
     public async Task The_leader_is_known()
     {
         Assert.StartsWith("127.0.0.1:", await Client.StatusLeader(), StringComparison.Ordinal);

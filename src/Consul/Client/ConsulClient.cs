@@ -100,8 +100,16 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
     /// </summary>
     public async Task<bool> ServiceDeregister(string serviceId, CancellationToken cancellationToken = default, Uri? agent = null)
     {
-        using var response = await SendTo(agent, HttpMethod.Put, $"v1/agent/service/deregister/{Escape(serviceId)}", null, null, cancellationToken, HttpStatusCode.NotFound);
-        return response.StatusCode != HttpStatusCode.NotFound;
+        try
+        {
+            using var response = await SendTo(agent, HttpMethod.Put, $"v1/agent/service/deregister/{Escape(serviceId)}", null, null, cancellationToken, HttpStatusCode.NotFound);
+            return response.StatusCode != HttpStatusCode.NotFound;
+        }
+        catch (ConsulException e) when (e.StatusCode == (int)HttpStatusCode.InternalServerError && e.Message.Contains("Unknown service", StringComparison.Ordinal))
+        {
+            // Consul before 1.11 answers 500 "Unknown service" where later versions answer 404.
+            return false;
+        }
     }
 
     /// <summary>The service as the agent <paramref name="agent"/> (by default, the one this client talks to now) holds it, or null if it does not know it (it restarted, or reaped it).</summary>

@@ -131,7 +131,18 @@ public sealed partial class ConsulServiceRegistration(
                     // A move from an agent that went away: this process was passing there a moment ago, so it is listed
                     // passing at once rather than critical until the new agent's first check.
                     var moved = holder is not null && holder != agent;
-                    await consul.ServiceRegister(moved ? Describe(initialStatus: "passing") : registration, cancellationToken, agent);
+                    try
+                    {
+                        await consul.ServiceRegister(moved ? Describe(initialStatus: "passing") : registration, cancellationToken, agent);
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TimeoutException && agent != holder && !formers.Contains(agent))
+                    {
+                        // An agent may take a registration whose answer never comes (a Consul server in an election answers
+                        // late): if this process settles elsewhere, that agent may hold a copy whose check passes.
+                        formers.Add(agent);
+                        throw;
+                    }
+
                     LogReregistered(logger, registration.ID, agent.ToString());
                 }
 
