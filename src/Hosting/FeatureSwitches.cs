@@ -12,7 +12,7 @@ public static class FeatureSwitches
     /// <summary><c>Dashboard:Enabled</c>: the Orleans dashboard (silos collect its figures and profile grain calls, gateways serve its page at <c>/dashboard/index.html</c>). It has no login.</summary>
     public const string Dashboard = "Dashboard:Enabled";
 
-    /// <summary><c>Telemetry:Metrics</c>: OpenTelemetry's metrics, served on <c>/metrics</c> (and over OTLP where traces go).</summary>
+    /// <summary><c>Telemetry:Metrics</c>: OpenTelemetry's metrics, served on <c>/metrics</c> for Prometheus.</summary>
     public const string Metrics = "Telemetry:Metrics";
 
     /// <summary><c>Telemetry:RequestCounting</c>: the stack's own count of answers per route and status (<c>autopilot_requests_total</c>).</summary>

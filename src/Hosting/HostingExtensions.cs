@@ -1,6 +1,6 @@
 using Autopilot.Hosting;
 using Microsoft.AspNetCore.Routing;
-using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -66,18 +66,18 @@ public static class HostingExtensions
 
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            // Logs (and metrics, where on) go to the OTLP endpoint too: the viewer of ./autopilot up shows them beside the traces.
-            telemetry.WithLogging();
+            // Logs and traces go to the OTLP endpoint (the viewer of ./autopilot up shows them side by side); metrics stay on
+            // /metrics, which Prometheus scrapes: exporting them too would collect every instrument twice (issue 21).
+            telemetry.WithLogging(logging => logging.AddOtlpExporter());
             if (FeatureSwitches.Traces(configuration))
             {
                 // Traces only where they go somewhere: every request would otherwise pay for activities nobody reads.
                 telemetry.WithTracing(tracing => tracing
                     .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                     .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation());
+                    .AddHttpClientInstrumentation()
+                    .AddOtlpExporter());
             }
-
-            telemetry.UseOtlpExporter();
         }
 
         return builder;
