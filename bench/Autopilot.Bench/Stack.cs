@@ -69,9 +69,17 @@ public sealed class Stack(string root, int basePort, int edgePort, string name =
         int.Parse(File.ReadAllText(Path.Combine(Run, "pids", $"{name}.{(supervisor ? "supervisor" : "pid")}")).Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>Resident set size in MB, from /proc.</summary>
-    public double RssMegabytes(string name)
+    public double RssMegabytes(string name) => StatusMegabytes(name, "VmRSS:");
+
+    /// <summary>
+    /// The resident memory that is the process's own (anonymous: its heaps, JIT-compiled code, stacks), in MB. The rest of
+    /// the resident size is mapped files, the runtime's and the framework's, which every .NET process on the machine shares.
+    /// </summary>
+    public double PrivateMegabytes(string name) => StatusMegabytes(name, "RssAnon:");
+
+    private double StatusMegabytes(string name, string field)
     {
-        var line = File.ReadLines($"/proc/{Pid(name)}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{Pid(name)}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 }

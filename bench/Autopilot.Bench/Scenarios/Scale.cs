@@ -19,6 +19,7 @@ internal static class Scale
         await bench.FreshStack(silos: 1, gateways: 2);
         await Task.Delay(TimeSpan.FromSeconds(5));
         var idleRss = stack.RssMegabytes("silo-1");
+        var idlePrivate = stack.PrivateMegabytes("silo-1");
         var idleActivations = (await bench.Activations())["silo-1"];
         var redisBefore = await UsedMemory(bench);
         int[] marks = bench.Quick ? [1_000, 5_000, 20_000] : [1_000, 10_000, 100_000];
@@ -57,6 +58,8 @@ internal static class Scale
         bench.Add(Figure.Of("redis_bytes_per_customer", "bytes", [(await UsedMemory(bench) - redisBefore) / (double)total], null,
             $"growth of Redis's used_memory over the ingest, per customer (its state and its place in the name index)"));
         bench.Add(Figure.Of("idle_silo_rss_mb", "MB", [idleRss], 128, "resident size of the fresh silo before the ingest; reference: the workshop's 128 MB container limit"));
+        bench.Add(Figure.Of("idle_silo_private_mb", "MB", [idlePrivate], idleRss,
+            "what of the fresh silo's resident size is its own (anonymous); the rest is the runtime's and the framework's mapped files; reference: its resident size"));
         bench.Add(Figure.Of("ingest_silo_rss_mb", "MB", [rssAfterIngest], idleRss, $"resident size of the silo right after {total:N0} creates; reference: the same silo idle"));
         // After Redis's memory is read: the peer's rows live in the same Redis.
         await PeerPages(bench, total);
