@@ -107,7 +107,7 @@ public sealed class ConsulClient(IHttpClientFactory httpClientFactory, IOptions<
         }
         catch (ConsulException e) when (e.StatusCode == (int)HttpStatusCode.InternalServerError && e.Message.Contains("Unknown service", StringComparison.Ordinal))
         {
-            // Consul before 1.11 answers 500 "Unknown service" where later versions answer 404.
+            // Consul 1.8 with ACLs on answers 500 "Unknown service", not 404, for a service the agent does not hold.
             return false;
         }
     }
