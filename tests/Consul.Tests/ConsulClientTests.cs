@@ -71,8 +71,7 @@ public sealed class ConsulClientTests(ConsulFixture fixture)
         // Consul 1.8 answers 500 "Unknown service" here (with ACLs off it answers 200); a host moving its registration
         // between agents took that 500 for "still there" and asked again every few seconds for ever.
         const string token = "3b7e6f1a-0c2d-4e8f-9a1b-autopilot002";
-        await using var agent = await ConsulAgent.StartAsync(
-            $"acl {{ enabled = true\n default_policy = \"deny\"\n tokens {{ master = \"{token}\" }} }}\n");
+        await using var agent = await StartWithAcls(token);
         var client = fixture.NewClient(agent.Address, token);
         var service = $"held-{Guid.NewGuid():N}";
         await client.ServiceRegister(new AgentServiceRegistration { ID = service, Name = service, Address = "127.0.0.1", Port = 1 });
@@ -119,8 +118,7 @@ public sealed class ConsulClientTests(ConsulFixture fixture)
     public async Task With_ACLs_on_the_configured_token_is_sent_and_without_it_Consul_refuses()
     {
         const string token = "5f0c2b8e-1d9a-4c55-9a57-autopilot000";
-        await using var agent = await ConsulAgent.StartAsync(
-            $"acl {{ enabled = true\n default_policy = \"deny\"\n tokens {{ master = \"{token}\" }} }}\n");
+        await using var agent = await StartWithAcls(token);
         var key = $"tests/{Guid.NewGuid():N}";
 
         Assert.True(await fixture.NewClient(agent.Address, token).KvPut(key, Bytes("secret")));
@@ -139,8 +137,7 @@ public sealed class ConsulClientTests(ConsulFixture fixture)
     public async Task A_token_Consul_accepted_and_then_does_not_know_is_an_outage_not_bad_configuration()
     {
         const string master = "7a1d3c9e-2b4f-4e6a-8c0d-autopilot001";
-        await using var agent = await ConsulAgent.StartAsync(
-            $"acl {{ enabled = true\n default_policy = \"deny\"\n tokens {{ master = \"{master}\" }} }}\n");
+        await using var agent = await StartWithAcls(master);
         var management = fixture.NewClient(agent.Address, master);
         var folder = $"tests/{Guid.NewGuid():N}";
         var policy = await management.AclPolicyWrite(new AclPolicy { Name = $"kv-{Guid.NewGuid():N}", Rules = $"key_prefix \"{folder}/\" {{ policy = \"write\" }}" });
@@ -171,4 +168,8 @@ public sealed class ConsulClientTests(ConsulFixture fixture)
         Assert.Equal("one", Encoding.UTF8.GetString((await client.KvGet($"{folder}/a"))!.Value!));
         Assert.False((await Assert.ThrowsAsync<ConsulAccessDeniedException>(() => client.KvPut("elsewhere/b", Bytes("x")))).TokenUnknown);
     }
+
+    /// <summary>An agent of its own with ACLs on, denying by default, whose management token is <paramref name="master"/>.</summary>
+    private static Task<ConsulAgent> StartWithAcls(string master) =>
+        ConsulAgent.StartAsync($"acl {{ enabled = true\n default_policy = \"deny\"\n tokens {{ master = \"{master}\" }} }}\n");
 }
