@@ -6,11 +6,14 @@ using System.Text.Json.Nodes;
 namespace Autopilot.Chaos;
 
 /// <summary>
-/// A bounded load for the checkers: a few workers read and write a few customers and reps of their own through the front
-/// door (every write with a value never written before), and give reps clients, recording every operation in a
-/// <see cref="History"/>. <see cref="FinishAsync"/> stops it, reads every key once more as its final value, and checks the
-/// history (<see cref="RegisterChecker"/>) and the links between reps and customers (<see cref="LinkChecker"/>). It stops
-/// by itself after <see cref="MaxDuration"/> or <see cref="MaxOperations"/>.
+/// A bounded load for the checkers: it reads and writes a few customers and reps of its own through the front door (every
+/// write with a value never written before), and gives reps clients, recording every operation in a <see cref="History"/>.
+/// Either a few workers each wait for an answer before the next request (closed loop), or requests go out at a fixed rate
+/// whatever the answers (<see cref="OpenLoop"/>), so that a stuck request does not hold back the next one. Every answer's
+/// <c>source</c> (the silo that hosts the record) is kept, so that figures can be split by where a key lived
+/// (<see cref="SourceAt"/>). <see cref="FinishAsync"/> stops it, reads every key once more as its final value, and checks
+/// the history (<see cref="RegisterChecker"/>) and the links between reps and customers (<see cref="LinkChecker"/>). It
+/// stops by itself after <see cref="MaxDuration"/> or <see cref="MaxOperations"/>.
 /// <para>
 /// An answer's meaning follows the API's contract: a 200 is acknowledged (a 404 to a read: no record); a 4xx or a 503 says
 /// the request did not run; a 502, a 504, a 500, a timeout or a lost connection leave a write's outcome unknown.
@@ -27,23 +30,59 @@ public sealed class ChaosLoad : IAsyncDisposable
     private readonly HttpClient http;
     private readonly CancellationTokenSource stop = new(MaxDuration);
     private readonly List<Reassignment> reassignments = [];
+    private readonly Dictionary<string, List<(TimeSpan At, string Source)>> sources = new(StringComparer.Ordinal);
     private readonly Task[] workers;
     private int operations;
 
     /// <summary>Starts <paramref name="workers"/> workers on <paramref name="customers"/> customers and <paramref name="reps"/> reps named after <paramref name="prefix"/>.</summary>
     public ChaosLoad(Uri front, string prefix, int customers = 6, int reps = 3, int workers = 4, TimeSpan pause = default)
+        : this(front, prefix, customers, reps)
     {
-        http = new HttpClient { BaseAddress = front, Timeout = TimeSpan.FromSeconds(30) };
-        Customers = [.. Enumerable.Range(1, customers).Select(i => $"{prefix} Co {i}")];
-        Reps = [.. Enumerable.Range(1, reps).Select(i => $"{prefix} Rep {i}")];
         this.workers = [.. Enumerable.Range(0, workers).Select(i => Task.Run(() => Work(new Random(i), pause == default ? TimeSpan.FromMilliseconds(20) : pause)))];
     }
 
+    private ChaosLoad(Uri front, string prefix, int customers, int reps, double rate)
+        : this(front, prefix, customers, reps)
+    {
+        workers = [Task.Run(() => Pace(new Random(0), rate))];
+    }
+
+    private ChaosLoad(Uri front, string prefix, int customers, int reps)
+    {
+        // No limit on connections: in an open loop, a request stuck on a sick silo must not hold a connection others wait for.
+        http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = front, Timeout = RequestTimeout };
+        Customers = [.. Enumerable.Range(1, customers).Select(i => $"{prefix} Co {i}")];
+        Reps = [.. Enumerable.Range(1, reps).Select(i => $"{prefix} Rep {i}")];
+        workers = [];
+    }
+
+    /// <summary>How long a request waits for its answer: longer than the API's own deadline, so that its answer (a 504) comes first.</summary>
+    public static TimeSpan RequestTimeout { get; } = TimeSpan.FromSeconds(30);
+
     public History History { get; } = new();
+
+    /// <summary>Keys (<c>customer/…</c>, <c>rep/…</c>) as the history names them.</summary>
+    public IEnumerable<string> Keys => Customers.Select(CustomerKey).Concat(Reps.Select(RepKey));
 
     public IReadOnlyList<string> Customers { get; }
 
     public IReadOnlyList<string> Reps { get; }
+
+    /// <summary>
+    /// Starts an open loop: <paramref name="rate"/> requests a second, each sent on time whatever became of the ones before
+    /// (bounded by <see cref="MaxOperations"/> and <see cref="MaxDuration"/> like the closed loop).
+    /// </summary>
+    public static ChaosLoad OpenLoop(Uri front, string prefix, double rate, int customers = 24, int reps = 6) =>
+        rate is > 0 and <= 1000 ? new ChaosLoad(front, prefix, customers, reps, rate) : throw new ArgumentOutOfRangeException(nameof(rate), rate, "between 0 and 1000 a second");
+
+    /// <summary>The silo that last answered for <paramref name="key"/> at or before <paramref name="at"/> (the history's clock), or null if none had yet.</summary>
+    public string? SourceAt(string key, TimeSpan at)
+    {
+        lock (sources)
+        {
+            return sources.TryGetValue(key, out var answers) ? answers.LastOrDefault(a => a.At <= at).Source : null;
+        }
+    }
 
     /// <summary>Stops the load, reads every key's final value, and checks the whole history.</summary>
     public async Task<ChaosVerdict> FinishAsync()
@@ -96,25 +135,7 @@ public sealed class ChaosLoad : IAsyncDisposable
     {
         while (!stop.IsCancellationRequested && Interlocked.Increment(ref operations) <= MaxOperations)
         {
-            var customer = Customers[random.Next(Customers.Count)];
-            var rep = Reps[random.Next(Reps.Count)];
-            switch (random.Next(10))
-            {
-                case < 3:
-                    await Read(CustomerKey(customer), CustomerPath(customer), "location", final: false);
-                    break;
-                case < 6:
-                    await Write(CustomerKey(customer), CustomerPath(customer), value => new JsonObject { ["location"] = value }, id => $"Where {id}");
-                    break;
-                case < 8:
-                    await Read(RepKey(rep), RepPath(rep), "phone", final: false);
-                    break;
-                default:
-                    var client = random.Next(4) == 0 ? null : Customers[random.Next(Customers.Count)];
-                    await Write(RepKey(rep), RepPath(rep), value => new JsonObject { ["phone"] = value, ["client"] = client }, id => $"555 {id}", (rep, client));
-                    break;
-            }
-
+            await One(random);
             try
             {
                 await Task.Delay(pause, stop.Token);
@@ -122,6 +143,70 @@ public sealed class ChaosLoad : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 // Stopping.
+            }
+        }
+    }
+
+    // The open loop: the n-th request leaves n / rate seconds after the start, whether or not the ones before were answered.
+    private async Task Pace(Random random, double rate)
+    {
+        var inFlight = new List<Task>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (long n = 0; !stop.IsCancellationRequested && Interlocked.Increment(ref operations) <= MaxOperations; n++)
+        {
+            var due = TimeSpan.FromSeconds(n / rate) - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(due, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            inFlight.Add(One(random));
+            if (inFlight.Count >= 1_000)
+            {
+                inFlight.RemoveAll(t => t.IsCompleted);
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
+    private Task One(Random random)
+    {
+        var customer = Customers[random.Next(Customers.Count)];
+        var rep = Reps[random.Next(Reps.Count)];
+        switch (random.Next(10))
+        {
+            case < 3:
+                return Read(CustomerKey(customer), CustomerPath(customer), "location", final: false);
+            case < 6:
+                return Write(CustomerKey(customer), CustomerPath(customer), value => new JsonObject { ["location"] = value }, id => $"Where {id}");
+            case < 8:
+                return Read(RepKey(rep), RepPath(rep), "phone", final: false);
+            default:
+                var client = random.Next(4) == 0 ? null : Customers[random.Next(Customers.Count)];
+                return Write(RepKey(rep), RepPath(rep), value => new JsonObject { ["phone"] = value, ["client"] = client }, id => $"555 {id}", (rep, client));
+        }
+    }
+
+    private void Answered(string key, JsonNode? record)
+    {
+        if (record?["source"]?.GetValue<string>() is { } source)
+        {
+            lock (sources)
+            {
+                if (!sources.TryGetValue(key, out var answers))
+                {
+                    sources[key] = answers = [];
+                }
+
+                answers.Add((History.Now, source));
             }
         }
     }
@@ -138,6 +223,7 @@ public sealed class ChaosLoad : IAsyncDisposable
             {
                 var record = JsonNode.Parse(await answer.Content.ReadAsStringAsync());
                 operation.Ok(status, record?[field]?.GetValue<string>());
+                Answered(key, record);
                 return (true, record);
             }
 
@@ -171,6 +257,10 @@ public sealed class ChaosLoad : IAsyncDisposable
                 503 or (>= 400 and < 500) => operation.Failed(status),
                 _ => operation.Indeterminate(status),
             };
+            if (status == 200)
+            {
+                Answered(key, JsonNode.Parse(await answer.Content.ReadAsStringAsync()));
+            }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

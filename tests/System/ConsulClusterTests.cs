@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Autopilot.Contracts;
 using Autopilot.Stack.Cli;
+using Autopilot.Stack.Model;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;

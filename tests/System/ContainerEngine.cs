@@ -1,17 +1,22 @@
+using Autopilot.Stack.Containers;
 using Autopilot.Testing;
 
 namespace Autopilot.SystemTests;
 
 /// <summary>
 /// A Docker engine and the stack's images, made the way a user makes them: scripts/docker-engine.sh (Debian's docker.io,
-/// dockerd started if none answers) and <c>./autopilot images</c> (local stand-ins for public base images that cannot be
-/// pulled here). A dockerd this fixture started is stopped at the end; images stay cached for the next run.
+/// dockerd started if none answers; <see cref="DockerEngine"/>) and <c>./autopilot images</c> (local stand-ins for public
+/// base images that cannot be pulled here). A dockerd this fixture started is stopped at the end; images stay cached for
+/// the next run.
 /// </summary>
 public sealed class ContainerEngine : IAsyncLifetime
 {
     private readonly string run = Path.Combine(Path.GetTempPath(), "autopilot-tests", $"containers-{Guid.NewGuid():N}");
+    private DockerEngine? engine;
 
-    public string Docker { get; private set; } = "";
+    public DockerEngine Engine => engine ?? throw new InvalidOperationException("the engine is not started yet");
+
+    public string Docker => Engine.Docker;
 
     /// <summary>The base images <c>./autopilot images</c> chose (deploy/.env), which compose reads and a stack deploy needs passed.</summary>
     public IReadOnlyDictionary<string, string> Images { get; private set; } = new Dictionary<string, string>();
@@ -22,7 +27,7 @@ public sealed class ContainerEngine : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Docker = (await Command.Run(Path.Combine(Repo.Root, "scripts", "docker-engine.sh"), [], TimeSpan.FromMinutes(10), Environment)).Trim();
+        engine = await DockerEngine.Start(Repo.Root, Environment);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Command.Run(Path.Combine(Repo.Root, "autopilot"), ["images"], TimeSpan.FromMinutes(20), Environment);
         ImagesBuiltIn = clock.Elapsed;
@@ -33,17 +38,22 @@ public sealed class ContainerEngine : IAsyncLifetime
         TestFigures.Print($"containers: engine {Docker}, images built in {ImagesBuiltIn.TotalSeconds:0} s");
     }
 
-    public async Task DisposeAsync() =>
-        await Command.Run(Path.Combine(Repo.Root, "scripts", "docker-engine.sh"), ["stop"], TimeSpan.FromMinutes(2), Environment);
+    public async Task DisposeAsync()
+    {
+        if (engine is not null)
+        {
+            await engine.Stop();
+        }
+    }
 
-    public Task<string> Run(TimeSpan timeout, params string[] arguments) => Command.Run(Docker, arguments, timeout);
+    /// <summary>A compose project of its own: a fresh name, published ports from the tests' reserved range, and the settings a chaos run needs.</summary>
+    public ComposeProject NewProject() =>
+        new(Engine, Repo.Root, $"aptest{Guid.NewGuid():N}"[..16], TestPorts.Next(), TestPorts.Next(), Autopilot.Stack.Chaos.ChaosRunner.DeploymentSettings);
+
+    public Task<string> Run(TimeSpan timeout, params string[] arguments) => Engine.Run(timeout, arguments);
 
     /// <summary>Everything <paramref name="container"/> printed, on standard output and standard error, over all its restarts.</summary>
-    public async Task<string> Logs(string container)
-    {
-        var (_, output, error) = await Command.Try(Docker, ["logs", container], TimeSpan.FromMinutes(1));
-        return output + error;
-    }
+    public Task<string> Logs(string container) => Engine.Logs(container);
 }
 
 [CollectionDefinition(Name)]

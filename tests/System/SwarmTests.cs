@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Autopilot.Contracts;
+using Autopilot.Stack.Model;
 using Autopilot.Stack.Traffic;
 using Autopilot.Testing;
 

@@ -1,47 +1,30 @@
-using System.Diagnostics;
+using Autopilot.Stack.Processes;
 using Xunit;
 
 namespace Autopilot.Testing;
 
-/// <summary>Runs a program to its end with a bound on its time; what it printed comes back, or the test fails with it.</summary>
+/// <summary>Runs a program to its end with a bound on its time (<see cref="ExternalProgram"/>, from the repository's root); what it printed comes back, or the test fails with it.</summary>
 public static class Command
 {
     public static async Task<string> Run(string file, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string>? environment = null, bool check = true)
     {
-        var (code, output, error) = await Try(file, arguments, timeout, environment);
-        var line = $"{Path.GetFileName(file)} {string.Join(' ', arguments)}";
-        Assert.True(!check || code == 0, $"{line} exited {code}:\n{error}\n{output}");
+        var list = arguments.ToList();
+        var (code, output, error) = await Try(file, list, timeout, environment);
+        Assert.True(!check || code == 0, $"{Path.GetFileName(file)} {string.Join(' ', list)} exited {code}:\n{error}\n{output}");
         return output;
     }
 
     /// <summary>Runs and returns the exit code with both outputs, failing only if it does not finish in time.</summary>
     public static async Task<(int Code, string Output, string Error)> Try(string file, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(cancel.Token);
+            return await ExternalProgram.Try(file, arguments, timeout, environment, Repo.Root);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException e)
         {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{Path.GetFileName(file)} {string.Join(' ', start.ArgumentList)} did not finish within {timeout.TotalSeconds} s: {await error}");
+            Assert.Fail(e.Message);
+            throw;
         }
-
-        return (process.ExitCode, await output, await error);
     }
 }

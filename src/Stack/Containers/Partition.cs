@@ -1,19 +1,19 @@
-using System.Globalization;
-using Autopilot.Testing;
+using Autopilot.Stack.Processes;
 
-namespace Autopilot.SystemTests;
+namespace Autopilot.Stack.Containers;
 
 /// <summary>
-/// A nemesis: cuts a container of the test's own compose project off from others with iptables rules inside the network
-/// namespaces of both sides (entered from the host with nsenter), and heals on dispose, whatever happened meanwhile. Only
-/// containers the test started, on the network it created, are touched.
+/// A nemesis: cuts a container of a compose project off from others with iptables rules inside the network namespaces of
+/// both sides (entered from the host with nsenter), and heals on dispose, whatever happened meanwhile. Only containers of
+/// the caller's own project, on the network it created, are touched.
 /// </summary>
 public sealed class Partition : IAsyncDisposable
 {
-    private readonly ContainerEngine engine;
+    private static readonly TimeSpan RuleTimeout = TimeSpan.FromSeconds(30);
+    private readonly DockerEngine engine;
     private readonly List<(string Container, string[] Rule)> rules = [];
 
-    private Partition(ContainerEngine engine) => this.engine = engine;
+    private Partition(DockerEngine engine) => this.engine = engine;
 
     /// <summary>What was cut, for messages: e.g. <c>172.20.0.5 from 172.20.0.6, 172.20.0.7 (both ways)</c>.</summary>
     public string Description { get; private set; } = "";
@@ -23,16 +23,16 @@ public sealed class Partition : IAsyncDisposable
     /// ways, send it nothing (one way, it still hears them); the same rules stand in its own namespace, keyed by their
     /// addresses, since Docker gives a restarted container a new address.
     /// </summary>
-    public static async Task<Partition> Cut(ContainerEngine engine, string container, IReadOnlyList<string> others, bool bothWays = true)
+    public static async Task<Partition> Cut(DockerEngine engine, string container, IReadOnlyList<string> others, bool bothWays = true)
     {
         var partition = new Partition(engine);
-        var address = await Address(engine, container);
+        var address = await engine.Address(container);
         var addresses = new List<string>();
         try
         {
             foreach (var other in others)
             {
-                var peer = await Address(engine, other);
+                var peer = await engine.Address(other);
                 addresses.Add(peer);
                 await partition.Add(other, ["INPUT", "-s", address, "-j", "DROP"]);
                 await partition.Add(container, ["OUTPUT", "-d", peer, "-j", "DROP"]);
@@ -62,19 +62,19 @@ public sealed class Partition : IAsyncDisposable
         var failures = new List<string>();
         foreach (var (container, rule) in Enumerable.Reverse(rules))
         {
-            var (running, pid) = await Running(engine, container);
+            var (running, pid) = await engine.State(container);
             if (!running)
             {
                 continue;
             }
 
-            var (code, output, error) = await Command.Try("/usr/bin/nsenter", ["-t", $"{pid}", "-n", "iptables", "-w", "-C", .. rule], TimeSpan.FromSeconds(30));
+            var (code, output, error) = await Iptables(pid, "-C", rule);
             if (code != 0)
             {
                 continue; // a new namespace: the rule went with the old one
             }
 
-            (code, output, error) = await Command.Try("/usr/bin/nsenter", ["-t", $"{pid}", "-n", "iptables", "-w", "-D", .. rule], TimeSpan.FromSeconds(30));
+            (code, output, error) = await Iptables(pid, "-D", rule);
             if (code != 0)
             {
                 failures.Add($"{container}: iptables -D {string.Join(' ', rule)}: {output}{error}".Trim());
@@ -88,19 +88,18 @@ public sealed class Partition : IAsyncDisposable
         }
     }
 
-    private static async Task<(bool Running, int Pid)> Running(ContainerEngine engine, string container)
-    {
-        var state = (await engine.Run(TimeSpan.FromMinutes(1), "inspect", "-f", "{{.State.Running}} {{.State.Pid}}", container)).Trim().Split(' ');
-        return (state[0] == "true", int.Parse(state[1], CultureInfo.InvariantCulture));
-    }
-
-    private static async Task<string> Address(ContainerEngine engine, string container) =>
-        (await engine.Run(TimeSpan.FromMinutes(1), "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container)).Trim();
+    private static Task<(int Code, string Output, string Error)> Iptables(int pid, string verb, string[] rule) =>
+        ExternalProgram.Try("/usr/bin/nsenter", ["-t", $"{pid}", "-n", "iptables", "-w", verb, .. rule], RuleTimeout);
 
     private async Task Add(string container, string[] rule)
     {
-        var (_, pid) = await Running(engine, container);
-        await Command.Run("/usr/bin/nsenter", ["-t", $"{pid}", "-n", "iptables", "-w", "-I", .. rule], TimeSpan.FromSeconds(30));
+        var (_, pid) = await engine.State(container);
+        var (code, output, error) = await Iptables(pid, "-I", rule);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"{container}: iptables -I {string.Join(' ', rule)} exited {code}: {output}{error}".Trim());
+        }
+
         rules.Add((container, rule));
     }
 }

@@ -1,22 +1,21 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Autopilot.Testing;
 
-namespace Autopilot.SystemTests;
+namespace Autopilot.Stack.Containers;
 
 /// <summary>
-/// The three Consul servers of a compose project (consul-1..3), as a test looks at them: the Raft peers and the leader
+/// The three Consul servers of a compose project (consul-1..3), as an operator looks at them: the Raft peers and the leader
 /// (<c>consul operator raft list-peers</c> inside a server), and a service's passing instances with the node that holds
 /// each (Consul's HTTP API on a server's container address, with the management token of deploy/.secrets).
 /// </summary>
-internal sealed class ConsulQuorum(ContainerEngine engine, IReadOnlyDictionary<string, string> servers)
+public sealed class ConsulQuorum(ComposeProject project, IReadOnlyDictionary<string, string> servers)
 {
     public static readonly string[] Nodes = ["consul-1", "consul-2", "consul-3"];
 
     /// <summary>Node name → container id.</summary>
     public IReadOnlyDictionary<string, string> Servers { get; } = servers;
 
-    public static async Task<ConsulQuorum> Of(ContainerEngine engine, ComposeProject project)
+    public static async Task<ConsulQuorum> Of(ComposeProject project)
     {
         var servers = new Dictionary<string, string>();
         foreach (var node in Nodes)
@@ -24,14 +23,14 @@ internal sealed class ConsulQuorum(ContainerEngine engine, IReadOnlyDictionary<s
             servers[node] = (await project.Containers(node)).Single();
         }
 
-        return new ConsulQuorum(engine, servers);
+        return new ConsulQuorum(project, servers);
     }
 
     /// <summary>The Raft peers as <paramref name="via"/> sees them: node, state (leader, follower) and whether it votes.</summary>
     public async Task<IReadOnlyList<(string Node, string State, bool Voter)>> Peers(string via)
     {
-        var (code, output, error) = await Command.Try(engine.Docker,
-            ["exec", Servers[via], "consul", "operator", "raft", "list-peers", "-token-file=/run/secrets/consul_master_token"], TimeSpan.FromSeconds(30));
+        var (code, output, _) = await project.Engine.Try(TimeSpan.FromSeconds(30),
+            "exec", Servers[via], "consul", "operator", "raft", "list-peers", "-token-file=/run/secrets/consul_master_token");
         if (code != 0)
         {
             return [];
@@ -47,6 +46,20 @@ internal sealed class ConsulQuorum(ContainerEngine engine, IReadOnlyDictionary<s
     /// <summary>The leader as <paramref name="via"/> sees it, or null while there is none (or it does not answer).</summary>
     public async Task<string?> Leader(string via) => (await Peers(via)).FirstOrDefault(p => p.State == "leader").Node;
 
+    /// <summary>The leader as the first server that names one sees it, or null while none does.</summary>
+    public async Task<string?> Leader()
+    {
+        foreach (var node in Nodes)
+        {
+            if (await Leader(node) is { } leader)
+            {
+                return leader;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The passing silos, gateways and edge as <paramref name="via"/> answers.</summary>
     public async Task<Registrations> PassingHosts(string via) =>
         new(await Passing(via, "silo"), await Passing(via, "gateway"), await Passing(via, "edge"));
@@ -54,16 +67,16 @@ internal sealed class ConsulQuorum(ContainerEngine engine, IReadOnlyDictionary<s
     /// <summary>The passing instances of <paramref name="service"/> as <paramref name="via"/> answers: each service ID with the node that holds it.</summary>
     public async Task<IReadOnlyList<(string Id, string Node)>> Passing(string via, string service)
     {
-        var address = (await engine.Run(TimeSpan.FromMinutes(1), "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", Servers[via])).Trim();
+        var address = await project.Engine.Address(Servers[via]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://{address}:8500"), Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Add("X-Consul-Token", File.ReadAllText(Path.Combine(Repo.Root, "deploy", ".secrets", "consul-master.token")).Trim());
+        http.DefaultRequestHeaders.Add("X-Consul-Token", project.ConsulManagementToken);
         var entries = await http.GetFromJsonAsync<JsonElement[]>($"/v1/health/service/{service}?passing=true") ?? [];
         return [.. entries.Select(e => (e.GetProperty("Service").GetProperty("ID").GetString() ?? "", e.GetProperty("Node").GetProperty("Node").GetString() ?? ""))];
     }
 }
 
 /// <summary>Passing instances by service, each service ID with the node that holds it.</summary>
-internal sealed record Registrations(IReadOnlyList<(string Id, string Node)> Silos, IReadOnlyList<(string Id, string Node)> Gateways, IReadOnlyList<(string Id, string Node)> Edge)
+public sealed record Registrations(IReadOnlyList<(string Id, string Node)> Silos, IReadOnlyList<(string Id, string Node)> Gateways, IReadOnlyList<(string Id, string Node)> Edge)
 {
     public IEnumerable<(string Id, string Node)> All => Silos.Concat(Gateways).Concat(Edge);
 

@@ -1,0 +1,40 @@
+using Autopilot.Chaos;
+
+namespace Autopilot.Stack.Chaos;
+
+/// <summary>
+/// What one scenario came to: its checked history's verdict, the figures of the keys away from the fault and of those on
+/// it (from the fault until the cluster was whole again), the slowest operations on keys away from it (what spread the
+/// fault), what the cluster did, and what went otherwise than expected.
+/// </summary>
+public sealed record ScenarioResult(
+    ChaosScenario Scenario,
+    string Fault,
+    ChaosVerdict Verdict,
+    LoadFigures? Unaffected,
+    LoadFigures? Affected,
+    int AffectedKeys,
+    TimeSpan FaultLasted,
+    TimeSpan? WholeAfter,
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string> SlowestUnaffected)
+{
+    public int Violations => Verdict.Violations.Count;
+
+    public int LostWrites => Verdict.Violations.Count(v => v.Kind == ViolationKind.LostWrite);
+
+    /// <summary>Answers by status other than 200 and 404 (0: none came), e.g. <c>503 x4, 504 x1</c>.</summary>
+    public string Errors => Verdict.Errors.Count == 0 ? "none" : string.Join(", ", Verdict.Errors.Select(e => $"{(e.Key == 0 ? "no answer" : $"{e.Key}")} x{e.Value}"));
+
+    public bool Passed => Violations == 0 && Problems.Count == 0 && (Unaffected is null || Unaffected.P99 <= ChaosRunner.UnaffectedP99Bound);
+
+    /// <summary>One line for the console.</summary>
+    public string Line =>
+        $"{Scenario.Name}: {(Passed ? "ok" : "FAILED")}; {Fault} for {FaultLasted.TotalSeconds:0} s; {Verdict.Acknowledged} ok, {Verdict.Refused} refused, {Verdict.Indeterminate} indeterminate (errors {Errors}); " +
+        $"unaffected keys {(Unaffected is null ? "none" : $"p99 {Unaffected.P99.TotalMilliseconds:0} ms, longest without success {Unaffected.LongestWithoutSuccess.TotalSeconds:0.0} s")}; " +
+        $"{AffectedKeys} affected key(s){(Affected is null ? "" : $": longest without success {Affected.LongestWithoutSuccess.TotalSeconds:0.0} s, slowest answer {Affected.Slowest.TotalSeconds:0.0} s")}; " +
+        $"cluster whole again {(WholeAfter is { } w ? $"{w.TotalSeconds:0} s after the heal" : "never")}; {Violations} violation(s)" +
+        (Unaffected is { } u && u.P99 > ChaosRunner.UnaffectedP99Bound ? $"; slowest unaffected: {string.Join(", ", SlowestUnaffected)}" : "") +
+        (Notes.Count > 0 ? $"; {string.Join("; ", Notes)}" : "") + (Problems.Count > 0 ? $"; PROBLEMS: {string.Join("; ", Problems)}" : "");
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Sockets;
+using Autopilot.Stack.Chaos;
+using Autopilot.Stack.Containers;
+using Autopilot.Stack.Model;
+
+namespace Autopilot.Stack.Cli;
+
+/// <summary>
+/// <c>chaos</c>: the container deployment (docker-compose, three Consul servers, three silos, two gateways) under every
+/// fault of <see cref="ChaosScenarios"/>, each checked (<see cref="ChaosRunner"/>); one line per scenario, a report, and a
+/// summary line. It exits 1 when a scenario finds a violation, a lost write, unaffected keys slower than the bound at the
+/// 99th percentile, or anything else wrong. The project it starts it also takes down, volumes and all.
+/// </summary>
+internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
+{
+    private const int Silos = 3;
+    private const int Gateways = 2;
+
+    public async Task<int> Run(string? only, string? reportPath, double rate)
+    {
+        if (rate is not (> 0 and <= 1000))
+        {
+            throw new Processes.StackException($"--rate must be between 0 and 1000 requests a second; it is {rate}");
+        }
+
+        var scenarios = only is null ? ChaosScenarios.All : ChaosScenarios.Named(only);
+        var report = Path.GetFullPath(reportPath ?? repository.At("docs", "chaos-report.md"));
+        if (await tools.Images([]) is not 0)
+        {
+            throw new Processes.StackException("building the images failed");
+        }
+
+        var engine = await DockerEngine.Start(repository.Root, new Dictionary<string, string>());
+        await using var project = new ComposeProject(engine, repository.Root, $"apchaos{Guid.NewGuid():N}"[..15], FreePort(), FreePort(), ChaosRunner.DeploymentSettings);
+        Say.Line($"chaos: compose project {project.Name}, front door {project.Front}, {Silos} silos and {Gateways} gateways");
+        await project.Compose(ChaosScenarios.Generous, "up", "-d", "--scale", $"silo={Silos}", "--scale", $"gateway={Gateways}");
+        var runner = new ChaosRunner(project, line => Say.Result($"chaos: {line}"), rate);
+        using (var front = new HttpClient { BaseAddress = project.Front, Timeout = TimeSpan.FromSeconds(10) })
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!(await runner.Whole(front) && (await ClusterAnswer.Read(front)).Active.Count() == Silos))
+            {
+                if (clock.Elapsed > TimeSpan.FromMinutes(5))
+                {
+                    Console.Error.WriteLine(await project.LogTail());
+                    throw new Processes.StackException($"the deployment did not have {Silos} Active silos within 5 min");
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        var quorum = await ConsulQuorum.Of(project);
+        var servers = (await quorum.Peers(ConsulQuorum.Nodes[0])).Count(p => p.Voter);
+        Say.Result($"chaos: consul: {servers} servers");
+        var results = await runner.Run(scenarios);
+        var verdict = new ChaosReport(results);
+        var deployment = $"Run of `./autopilot chaos` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: docker-compose, consul: {servers} servers, {Silos} silos, {Gateways} gateways, " +
+            $"an open loop of {rate:0} requests a second per scenario (3 in 10 customer reads, 3 customer writes, 2 rep reads, 2 rep writes that also reassign the rep's client) over 24 customers and 6 reps of its own.";
+        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+        await File.WriteAllTextAsync(report, verdict.Markdown(deployment));
+        Say.Line($"chaos: report written to {report}");
+        Say.Result(verdict.Summary);
+        return verdict.ExitCode;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
