@@ -31,6 +31,8 @@ public sealed class ChaosLoad : IAsyncDisposable
     private readonly CancellationTokenSource stop = new(MaxDuration);
     private readonly List<Reassignment> reassignments = [];
     private readonly Dictionary<string, List<(TimeSpan At, string Source)>> sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> clients = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string[]> touches = new();
     private readonly Task[] workers;
     private int operations;
 
@@ -84,6 +86,12 @@ public sealed class ChaosLoad : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The other keys an operation writes besides its own: a rep's write also writes its new client and the client it had
+    /// (as last answered) when it was sent.
+    /// </summary>
+    public IReadOnlyList<string> Touches(Operation operation) => touches.TryGetValue(operation.Id, out var keys) ? keys : [];
+
     /// <summary>Stops the load, reads every key's final value, and checks the whole history.</summary>
     public async Task<ChaosVerdict> FinishAsync()
     {
@@ -92,12 +100,12 @@ public sealed class ChaosLoad : IAsyncDisposable
         var repClient = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var customer in Customers)
         {
-            customerRep[customer] = (await FinalRead(CustomerKey(customer), CustomerPath(customer), "location"))?["rep"]?.GetValue<string>();
+            customerRep[customer] = (await FinalRead(CustomerKey(customer), CustomerPath(customer), "location", "rep", "repSource"))?["rep"]?.GetValue<string>();
         }
 
         foreach (var rep in Reps)
         {
-            repClient[rep] = (await FinalRead(RepKey(rep), RepPath(rep), "phone"))?["client"]?.GetValue<string>();
+            repClient[rep] = (await FinalRead(RepKey(rep), RepPath(rep), "phone", "client", "territorySource"))?["client"]?.GetValue<string>();
         }
 
         var history = History.Operations;
@@ -197,6 +205,14 @@ public sealed class ChaosLoad : IAsyncDisposable
 
     private void Answered(string key, JsonNode? record)
     {
+        if (key.StartsWith("rep/", StringComparison.Ordinal) && record is not null)
+        {
+            lock (clients)
+            {
+                clients[key] = record["client"]?.GetValue<string>();
+            }
+        }
+
         if (record?["source"]?.GetValue<string>() is { } source)
         {
             lock (sources)
@@ -246,6 +262,17 @@ public sealed class ChaosLoad : IAsyncDisposable
     private async Task Write(string key, string path, Func<string, JsonObject> body, Func<int, string> valueOf, (string Rep, string? Client)? move = null)
     {
         var operation = History.InvokeWrite(key, valueOf);
+        if (move is { } moving)
+        {
+            string? had;
+            lock (clients)
+            {
+                had = clients.GetValueOrDefault(key);
+            }
+
+            touches[operation.Id] = [.. new[] { moving.Client, had }.OfType<string>().Distinct(StringComparer.Ordinal).Select(CustomerKey)];
+        }
+
         Operation done;
         try
         {
@@ -276,20 +303,23 @@ public sealed class ChaosLoad : IAsyncDisposable
         }
     }
 
-    private async Task<JsonNode?> FinalRead(string key, string path, string field)
+    // The value a key ends with, read again while it is refused or its link is unconfirmed (a link with no source: the other
+    // end did not answer in time), so that the checkers compare links both ends confirmed.
+    private async Task<JsonNode?> FinalRead(string key, string path, string field, string link, string linkSource)
     {
         var until = History.Now + FinalReadsWithin;
         while (true)
         {
             var (ok, record) = await Read(key, path, field, final: true);
-            if (ok)
+            if (ok && (record?[link] is null || record[linkSource] is not null))
             {
                 return record;
             }
 
             if (History.Now > until)
             {
-                throw new InvalidOperationException($"{key} could not be read for its final value within {FinalReadsWithin.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+                throw new InvalidOperationException($"{key} could not be read for its final value within {FinalReadsWithin.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s" +
+                    (ok ? $" (its {link} stayed unconfirmed)" : ""));
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1));

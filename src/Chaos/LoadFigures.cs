@@ -1,20 +1,20 @@
 namespace Autopilot.Chaos;
 
 /// <summary>
-/// What clients saw of some keys over a window of a history: requests sent in it by outcome, their 99th percentile of
+/// What clients saw of some operations (e.g. those on keys away from a fault) over a window of a history: requests sent in it by outcome, their 99th percentile of
 /// latency (a request never answered counts as waiting until the history was read), and the longest stretch in the window
-/// in which no request for those keys succeeded (a refusal is no success).
+/// in which none of those operations succeeded (a refusal is no success).
 /// </summary>
 public sealed record LoadFigures(int Sent, int Ok, int Refused, int Indeterminate, TimeSpan P99, TimeSpan Slowest, TimeSpan LongestWithoutSuccess)
 {
     /// <summary>
-    /// Figures of the operations on keys that <paramref name="include"/> accepts: those sent in [<paramref name="from"/>,
+    /// Figures of the operations that <paramref name="include"/> accepts: those sent in [<paramref name="from"/>,
     /// <paramref name="to"/>], and successes that completed in it. <paramref name="end"/> is when the history was read
     /// (what a request never answered had waited by then).
     /// </summary>
-    public static LoadFigures Of(IEnumerable<Operation> operations, Func<string, bool> include, TimeSpan from, TimeSpan to, TimeSpan end)
+    public static LoadFigures Of(IEnumerable<Operation> operations, Func<Operation, bool> include, TimeSpan from, TimeSpan to, TimeSpan end)
     {
-        var mine = operations.Where(o => !o.Final && include(o.Key)).ToList();
+        var mine = operations.Where(o => !o.Final && include(o)).ToList();
         var sent = mine.Where(o => o.Invoked >= from && o.Invoked <= to).ToList();
         var latencies = sent.Select(o => (o.Completed ?? end) - o.Invoked).Order().ToList();
         var successes = mine.Where(o => o.Outcome == Outcome.Ok && o.Completed is { } c && c >= from && c <= to)

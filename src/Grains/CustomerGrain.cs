@@ -23,9 +23,10 @@ public sealed class CustomerGrain(
         string? repSource = null;
         if (customer.Rep is { } candidate)
         {
-            var facts = await GrainFactory.GetGrain<ISalesRepGrain>(candidate).Facts();
-            repSource = facts.Source;
-            if (facts.Exists && facts.Client == Company)
+            // Unconfirmed (the rep's silo did not answer in time): this record's own claim, with no source for it.
+            var facts = await LinkConfirmation.Ask(GrainFactory.GetGrain<ISalesRepGrain>(candidate).Facts());
+            repSource = facts?.Source;
+            if (facts is null || (facts.Exists && facts.Client == Company))
             {
                 rep = candidate;
             }

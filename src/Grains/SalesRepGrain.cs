@@ -30,9 +30,14 @@ public sealed class SalesRepGrain(
         string? territorySource = null;
         if (rep.Client is { } candidate)
         {
-            var facts = await GrainFactory.GetGrain<ICustomerGrain>(candidate).Facts();
-            territorySource = facts.Source;
-            if (facts.Exists && facts.Rep == Rep)
+            // Unconfirmed (the client's silo did not answer in time): this record's own claim, with no territory and no source.
+            var facts = await LinkConfirmation.Ask(GrainFactory.GetGrain<ICustomerGrain>(candidate).Facts());
+            territorySource = facts?.Source;
+            if (facts is null)
+            {
+                client = candidate;
+            }
+            else if (facts.Exists && facts.Rep == Rep)
             {
                 client = candidate;
                 territory = facts.Location;

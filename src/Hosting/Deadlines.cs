@@ -23,6 +23,13 @@ public static class Deadlines
     public static readonly TimeSpan ClusterStatistics = TimeSpan.FromSeconds(1.5);
 
     /// <summary>
+    /// How long a record's read waits for the other end of its link to confirm it (a customer's rep, a rep's client) before
+    /// it answers with its own claim, unconfirmed (<c>LinkConfirmation.Within</c> in Grains): a sick silo does not stall
+    /// the reads of records that live elsewhere.
+    /// </summary>
+    public static readonly TimeSpan LinkConfirm = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// A read of one record (<c>[ResponseTimeout]</c> on every read of the contracts, <c>Reads.Timeout</c>): far above a read's
     /// normal latency, well below <see cref="GatewayCall"/>, so a read sent to a silo that just died is abandoned and sent
     /// again while failure detection runs. It is also the message's time to live.
@@ -75,6 +82,7 @@ public static class Deadlines
     [
         (nameof(ReadyProbe), ReadyProbe, nameof(ConsulCheck), ConsulCheck),
         (nameof(ClusterStatistics), ClusterStatistics, nameof(GrainRead), GrainRead),
+        (nameof(LinkConfirm), LinkConfirm, nameof(GrainRead), GrainRead),
         (nameof(GrainRead), GrainRead, nameof(Placement), Placement),
         (nameof(Placement), Placement, nameof(SiloCall), SiloCall),
         (nameof(SiloCall), SiloCall, $"{nameof(GatewayCall)} + 1 ms", GatewayCall + TimeSpan.FromMilliseconds(1)),

@@ -2,7 +2,7 @@ namespace Autopilot.Chaos.Tests;
 
 public sealed class LoadFiguresTests
 {
-    private static readonly Func<string, bool> Everything = _ => true;
+    private static readonly Func<Operation, bool> Everything = _ => true;
 
     [Fact]
     public void The_longest_stretch_without_success_runs_from_the_window_start_to_its_end_through_refusals()
@@ -45,7 +45,7 @@ public sealed class LoadFiguresTests
             Ops.Read("a", 2.0, 2.1, final: true, key: "customer/Here"),
         ];
 
-        var figures = LoadFigures.Of(history, key => key == "customer/Here", TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
+        var figures = LoadFigures.Of(history, o => o.Key == "customer/Here", TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, figures.Sent);
         Assert.Equal(100, figures.Slowest.TotalMilliseconds, 3);

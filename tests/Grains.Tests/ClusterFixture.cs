@@ -6,10 +6,13 @@ namespace Autopilot.Grains.Tests;
 
 /// <summary>
 /// Three silos with the grains, the grain-based record index and an in-memory store that fails on demand
-/// (<see cref="FaultyGrainStorage"/>), shared by the grain tests.
+/// (<see cref="FaultyGrainStorage"/>), shared by the grain tests. A record named <c>Frozen …</c> answers
+/// <c>Facts</c> only after <see cref="FrozenFor"/>, as a grain on a frozen or cut-off silo would.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    public const string Frozen = "Frozen";
+    public static readonly TimeSpan FrozenFor = TimeSpan.FromSeconds(2.5);
     private const string InnerStorage = "memory";
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(initialSilosCount: 3) { PortAllocator = new TestPortAllocator() }
@@ -52,6 +55,15 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<IRecordIndex, GrainRecordIndex>();
             siloBuilder.Services.AddSingleton(TimeProvider.System);
             siloBuilder.Services.AddSingleton<SiloDeaths>();
+            siloBuilder.AddIncomingGrainCallFilter(async call =>
+            {
+                if (call.InterfaceMethod.Name == "Facts" && call.TargetId.Key.ToString()!.StartsWith(Frozen, StringComparison.Ordinal))
+                {
+                    await Task.Delay(FrozenFor);
+                }
+
+                await call.Invoke();
+            });
         }
     }
 }

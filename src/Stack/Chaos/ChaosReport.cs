@@ -26,10 +26,11 @@ public sealed class ChaosReport(IReadOnlyList<ScenarioResult> results)
         text.AppendLine("# Chaos report").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{deployment}").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"`{Summary}`").AppendLine();
-        text.AppendLine("Each scenario: an open-loop load of its own (requests at a fixed rate whatever the answers), the fault, the heal, the cluster whole again, 5 s of quiet, then the checks. " +
-            "Unaffected keys are those whose grains lived away from the faulty silo when the fault began; affected keys are the others. " +
+        text.AppendLine("Each scenario: an open-loop load of its own (requests at a fixed rate whatever the answers), the fault, the heal, the cluster whole again, 3 s of quiet, then the checks. " +
+            "Affected keys are those whose grains lived on the faulty silo when the fault began (by the `source` of their last answer); an operation is on the fault if its key is affected " +
+            "or if it also writes an affected key (a rep's write assigns and releases clients); every other operation counts as unaffected, reads of records whose link leads to the faulty silo included. " +
             "Both sets' figures run from the fault until the cluster was whole again. Latencies count a request never answered as waiting until the end.").AppendLine();
-        text.AppendLine("| scenario | result | fault | for | ok / refused / indeterminate | errors | unaffected p99 | unaffected longest without success | affected keys | affected longest without success | whole again after the heal | violations | notes |");
+        text.AppendLine("| scenario | result | fault | for | ok / refused / indeterminate | errors | unaffected p99 | unaffected longest without success | affected keys | on the fault: longest without success | whole again after the heal | violations | notes |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {

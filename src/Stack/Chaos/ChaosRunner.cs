@@ -26,8 +26,8 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
     /// </summary>
     public static IReadOnlyDictionary<string, string> DeploymentSettings { get; } = new Dictionary<string, string> { ["Edge__ConnectionsPerClient"] = "1024" };
 
-    private static readonly TimeSpan Warm = TimeSpan.FromSeconds(8);
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Warm = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
 
     public async Task<IReadOnlyList<ScenarioResult>> Run(IEnumerable<ChaosScenario> scenarios)
     {
@@ -131,12 +131,15 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
         var affected = load.Keys.Where(k => run.AffectsAll || (target is not null && load.SourceAt(k, faultAt) is { } source && source.Contains(target, StringComparison.Ordinal))).ToHashSet(StringComparer.Ordinal);
         // Both sets over the fault and its consequences: until the cluster is whole again (a killed silo's fault lasts until
         // it is declared dead and back, not the instant of the kill).
-        var unaffected = run.AffectsAll ? null : LoadFigures.Of(verdict.Operations, k => !affected.Contains(k), faultAt, wholeAt, end);
+        // An operation is on the fault if its key lived on the faulty silo, or if it writes such a key too (a rep's write to
+        // its clients); reads of records elsewhere count as unaffected, though they ask the other end of their link there.
+        bool OnFault(Operation o) => affected.Contains(o.Key) || load.Touches(o).Any(affected.Contains);
+        var unaffected = run.AffectsAll ? null : LoadFigures.Of(verdict.Operations, o => !OnFault(o), faultAt, wholeAt, end);
         var slowest = verdict.Operations
-            .Where(o => !o.Final && !affected.Contains(o.Key) && o.Invoked >= faultAt && o.Invoked <= wholeAt)
+            .Where(o => !o.Final && !OnFault(o) && o.Invoked >= faultAt && o.Invoked <= wholeAt)
             .OrderByDescending(o => (o.Completed ?? end) - o.Invoked).Take(run.AffectsAll ? 0 : 3)
             .Select(o => $"{o.Kind.ToString().ToLowerInvariant()} {o.Key} at +{(o.Invoked - faultAt).TotalSeconds:0.0} s took {((o.Completed ?? end) - o.Invoked).TotalSeconds:0.0} s ({(o.Status is { } st ? $"{st}" : "no answer")})");
-        var onFault = affected.Count == 0 ? null : LoadFigures.Of(verdict.Operations, affected.Contains, faultAt, wholeAt, end);
+        var onFault = affected.Count == 0 ? null : LoadFigures.Of(verdict.Operations, OnFault, faultAt, wholeAt, end);
         if (verdict.Errors.TryGetValue(500, out var five))
         {
             run.Problem($"{five} answer(s) were 500");
