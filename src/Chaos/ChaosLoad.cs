@@ -86,6 +86,17 @@ public sealed class ChaosLoad : IAsyncDisposable
         }
     }
 
+    /// <summary>Which silo answered for <paramref name="key"/> and when (the history's clock), a change at a time: what a violation's report shows.</summary>
+    public IReadOnlyList<(TimeSpan At, string Source)> SourceChanges(string key)
+    {
+        lock (sources)
+        {
+            return sources.TryGetValue(key, out var answers)
+                ? [.. answers.Where((a, i) => i == 0 || answers[i - 1].Source != a.Source)]
+                : [];
+        }
+    }
+
     /// <summary>
     /// The other keys an operation writes besides its own: a rep's write also writes its new client and the client it had
     /// (as last answered) when it was sent.

@@ -150,6 +150,12 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
             run.Problem($"{fatal} silo(s) ended through Orleans' fatal error path (FATAL EXCEPTION), not with a documented exit code");
         }
 
+        // For each key a violation names, which silos answered for it: where the values came from.
+        foreach (var key in verdict.Violations.Select(v => v.Key).Distinct().Take(5))
+        {
+            run.Note($"{key} answered from {string.Join(", ", load.SourceChanges(key).Select(c => $"{c.Source} from {(c.At - faultAt).TotalSeconds:+0.0;-0.0} s"))} (fault at +0 s)");
+        }
+
         return new ScenarioResult(scenario, run.Fault, verdict, unaffected, onFault, affected.Count, healedAt - faultAt, whole, run.Notes, run.Problems, [.. slowest]);
     }
 

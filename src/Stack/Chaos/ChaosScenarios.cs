@@ -45,45 +45,14 @@ public static class ChaosScenarios
         }
     });
 
-    public static readonly ChaosScenario RedisCut = new("redis-cut", "one silo cut from Redis (both ways)", async run =>
-    {
-        var silo = run.Silos[0];
-        run.Affect(silo);
-        await using (var cut = await Partition.Cut(run.Engine, silo, [run.Redis]))
-        {
-            run.Began($"silo {cut.Description}");
-            await run.HoldFor(ShortFaultFor);
-        }
+    public static readonly ChaosScenario RedisCut = new("redis-cut", "one silo cut from Redis (both ways)", run =>
+        CutFirstSilo(run, _ => Task.FromResult<IReadOnlyList<string>>([run.Redis]), bothWays: true, ShortFaultFor));
 
-        run.Healed();
-    });
+    public static readonly ChaosScenario ConsulCut = new("consul-cut", "one silo cut from the three Consul servers (both ways)", run =>
+        CutFirstSilo(run, async _ => [.. (await ConsulQuorum.Of(run.Project)).Servers.Values], bothWays: true, CutFor));
 
-    public static readonly ChaosScenario ConsulCut = new("consul-cut", "one silo cut from the three Consul servers (both ways)", async run =>
-    {
-        var silo = run.Silos[0];
-        run.Affect(silo);
-        var quorum = await ConsulQuorum.Of(run.Project);
-        await using (var cut = await Partition.Cut(run.Engine, silo, [.. quorum.Servers.Values]))
-        {
-            run.Began($"silo {cut.Description}");
-            await run.HoldFor(CutFor);
-        }
-
-        run.Healed();
-    });
-
-    public static readonly ChaosScenario OneWayCut = new("one-way-cut", "one silo's messages to the other silos dropped, while it still hears them", async run =>
-    {
-        var silo = run.Silos[0];
-        run.Affect(silo);
-        await using (var cut = await Partition.Cut(run.Engine, silo, [.. run.Silos.Skip(1)], bothWays: false))
-        {
-            run.Began($"silo {cut.Description}");
-            await run.HoldFor(CutFor);
-        }
-
-        run.Healed();
-    });
+    public static readonly ChaosScenario OneWayCut = new("one-way-cut", "one silo's messages to the other silos dropped, while it still hears them", run =>
+        CutFirstSilo(run, silo => Task.FromResult<IReadOnlyList<string>>([.. run.Silos.Where(s => s != silo)]), bothWays: false, CutFor));
 
     public static readonly ChaosScenario Pause = new("pause", "one silo paused (docker pause: every process frozen)", async run =>
     {
@@ -212,6 +181,20 @@ public static class ChaosScenarios
         return unknown.Count == 0
             ? [.. All.Where(s => wanted.Contains(s.Name))]
             : throw new StackException($"no chaos scenario named {string.Join(", ", unknown)} (have: {string.Join(", ", All.Select(s => s.Name))})");
+    }
+
+    // Cuts the first silo from what others() names for holdFor, its keys the affected ones.
+    private static async Task CutFirstSilo(ScenarioRun run, Func<string, Task<IReadOnlyList<string>>> others, bool bothWays, TimeSpan holdFor)
+    {
+        var silo = run.Silos[0];
+        run.Affect(silo);
+        await using (var cut = await Partition.Cut(run.Engine, silo, await others(silo), bothWays))
+        {
+            run.Began($"silo {cut.Description}");
+            await run.HoldFor(holdFor);
+        }
+
+        run.Healed();
     }
 
     // Cuts the silo from its peers until it has been declared dead and ended itself (exit code 3), and for at least holdFor
