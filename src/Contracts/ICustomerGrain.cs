@@ -10,9 +10,11 @@ public interface ICustomerGrain : IGrainWithStringKey
 {
     /// <summary>
     /// The joined row: location from here, the rep confirmed by the Sales side; null if the company does not exist.
-    /// Read-only, so concurrent reads of one company run side by side; bounded, so a caller may retry it elsewhere.
+    /// Read-only, so concurrent reads of one company run side by side; interleaved with its writes too, and it reads only what
+    /// storage confirmed (<c>CommittedState</c>), so a write waiting on a sick silo or on Redis does not hold its reads;
+    /// bounded, so a caller may retry it elsewhere.
     /// </summary>
-    [ReadOnly, ResponseTimeout(Reads.Timeout)]
+    [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<CustomerRecord?> Get(CancellationToken cancellationToken = default);
 
     /// <summary>Creates the company or moves it; the new state is stored before this returns.</summary>

@@ -10,9 +10,11 @@ public interface ISalesRepGrain : IGrainWithStringKey
 {
     /// <summary>
     /// The joined row: phone and client from here, the territory from the client; null if the rep does not exist.
-    /// Read-only, so concurrent reads of one rep run side by side; bounded, so a caller may retry it elsewhere.
+    /// Read-only, so concurrent reads of one rep run side by side; interleaved with its writes too, and it reads only what
+    /// storage confirmed (<c>CommittedState</c>), so a write waiting on a sick silo or on Redis does not hold its reads;
+    /// bounded, so a caller may retry it elsewhere.
     /// </summary>
-    [ReadOnly, ResponseTimeout(Reads.Timeout)]
+    [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<SalesRepRecord?> Get(CancellationToken cancellationToken = default);
 
     /// <summary>

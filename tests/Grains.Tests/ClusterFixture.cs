@@ -7,7 +7,7 @@ namespace Autopilot.Grains.Tests;
 /// <summary>
 /// Three silos with the grains, the grain-based record index and an in-memory store that fails on demand
 /// (<see cref="FaultyGrainStorage"/>), shared by the grain tests. A record named <c>Frozen …</c> answers
-/// <c>Facts</c> only after <see cref="FrozenFor"/>, as a grain on a frozen or cut-off silo would.
+/// <c>Facts</c> and <c>AssignRep</c> only after <see cref="FrozenFor"/>, as a grain on a frozen or cut-off silo would.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -57,7 +57,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<SiloDeaths>();
             siloBuilder.AddIncomingGrainCallFilter(async call =>
             {
-                if (call.InterfaceMethod.Name == "Facts" && call.TargetId.Key.ToString()!.StartsWith(Frozen, StringComparison.Ordinal))
+                if (call.InterfaceMethod.Name is "Facts" or "AssignRep" && call.TargetId.Key.ToString()!.StartsWith(Frozen, StringComparison.Ordinal))
                 {
                     await Task.Delay(FrozenFor);
                 }

@@ -3,7 +3,10 @@ using Autopilot.Contracts;
 
 namespace Autopilot.Grains.Tests;
 
-/// <summary>A read does not wait on a sick other end: past <see cref="LinkConfirmation.Within"/> it answers its own claim, unconfirmed.</summary>
+/// <summary>
+/// A read does not wait on a sick other end: past <see cref="LinkConfirmation.Within"/> it answers its own claim,
+/// unconfirmed; nor on its own record's write that waits on one.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 [Trait("Category", "unit")]
 public sealed class LinkConfirmationTests(ClusterFixture fixture)
@@ -53,5 +56,25 @@ public sealed class LinkConfirmationTests(ClusterFixture fixture)
 
         Assert.Equal(rep, row!.Rep);
         Assert.False(string.IsNullOrEmpty(row.RepSource));
+    }
+
+    [Fact]
+    public async Task A_rep_whose_write_waits_on_a_sick_client_is_still_read_at_once_as_storage_last_confirmed_it()
+    {
+        var rep = Unique.Name("Dana");
+        var grain = fixture.Grains.GetGrain<ISalesRepGrain>(rep);
+        await grain.Put("555-0113", null);
+        var client = Unique.Name(ClusterFixture.Frozen);
+        await fixture.Grains.GetGrain<ICustomerGrain>(client).Put("Boston");
+
+        var moving = grain.Put("555-0114", client); // its client's AssignRep answers after FrozenFor
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        var clock = Stopwatch.StartNew();
+        var row = await grain.Get();
+
+        Assert.True(clock.Elapsed < Answered, $"the read took {clock.Elapsed.TotalSeconds:0.0} s behind the write");
+        Assert.False(moving.IsCompleted, "the write was to be still in flight while the rep was read");
+        Assert.Equal(("555-0113", (string?)null), (row!.Phone, row.Client));
+        Assert.Equal("555-0114", (await moving).Record!.Phone);
     }
 }
