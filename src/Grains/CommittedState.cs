@@ -8,18 +8,21 @@ namespace Autopilot.Grains;
 public sealed class CommittedState<T>(IPersistentState<T> storage)
     where T : class
 {
-    private T? beforeWrite;
+    // What storage confirmed, while a write is in flight: its state and whether the record existed. Storage may count the
+    // record as existing before the write's continuation runs here, and a read that interleaves then must not see a
+    // record that exists with the default state (a customer with no location: issue 19's chaos run caught it).
+    private (T State, bool Exists)? beforeWrite;
 
     /// <summary>The last state storage confirmed (the default state while the record does not exist).</summary>
-    public T Value => beforeWrite ?? storage.State;
+    public T Value => beforeWrite is { } confirmed ? confirmed.State : storage.State;
 
-    /// <summary>Whether storage holds this record.</summary>
-    public bool Exists => storage.RecordExists;
+    /// <summary>Whether storage holds this record, as last confirmed.</summary>
+    public bool Exists => beforeWrite is { } confirmed ? confirmed.Exists : storage.RecordExists;
 
     public async Task Commit(T next)
     {
         var previous = storage.State;
-        beforeWrite = previous;
+        beforeWrite = (previous, storage.RecordExists);
         storage.State = next;
         try
         {

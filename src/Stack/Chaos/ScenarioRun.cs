@@ -91,14 +91,17 @@ public sealed class ScenarioRun
         {
             try
             {
-                if (holds(await read()))
+                var value = await read();
+                if (holds(value))
                 {
                     return Now - start;
                 }
+
+                last = $"; last seen: {value}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or System.Text.Json.JsonException)
             {
-                last = $" (last: {e.Message})";
+                last = $"; last seen: {e.Message}";
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500));
