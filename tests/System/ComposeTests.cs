@@ -120,8 +120,9 @@ public sealed class ComposeTests(ContainerEngine engine)
                 // 6–8. Issue 19's subset, as `./autopilot chaos` runs it (src/Stack/Chaos): one silo cut from its peers (it is
                 // declared dead, ends with exit code 3, never Orleans' abort, and comes back as a new member once the cut
                 // heals), one gateway cut from one silo (nobody is declared dead), Consul's leader lost (a leader elected,
-                // every registration moved, and back, the server holds none twice). Each runs under an open-loop load of its
-                // own whose history is checked, with figures split between the keys on the faulty silo and the others.
+                // every registration moved, no request failed, and back, the server holds none twice). Each runs under an
+                // open-loop load of its own whose history is checked, with figures split between the keys on the faulty
+                // silo and the others.
                 var results = await new ChaosRunner(project, line => TestFigures.Print($"compose chaos: {line}")).Run(ChaosScenarios.Subset);
                 var report = new ChaosReport(results);
                 Assert.True(report.Violations == 0 && results.All(r => r.Problems.Count == 0),

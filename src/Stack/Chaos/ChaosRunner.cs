@@ -140,6 +140,11 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
             .OrderByDescending(o => (o.Completed ?? end) - o.Invoked).Take(run.AffectsAll ? 0 : 3)
             .Select(o => $"{o.Kind.ToString().ToLowerInvariant()} {o.Key} at +{(o.Invoked - faultAt).TotalSeconds:0.0} s took {((o.Completed ?? end) - o.Invoked).TotalSeconds:0.0} s ({(o.Status is { } st ? $"{st}" : "no answer")})");
         var onFault = affected.Count == 0 ? null : LoadFigures.Of(verdict.Operations, OnFault, faultAt, wholeAt, end);
+        if (scenario.FailsNoRequest && verdict.Operations.Where(o => !o.Final && o.Invoked >= faultAt && o.Invoked <= wholeAt && o.Status is not (200 or 404 or 422)).ToList() is { Count: > 0 } failed)
+        {
+            run.Problem($"{failed.Count} request(s) failed: {string.Join("; ", failed.Take(5))}");
+        }
+
         if (verdict.Errors.TryGetValue(500, out var five))
         {
             run.Problem($"{five} answer(s) were 500");
