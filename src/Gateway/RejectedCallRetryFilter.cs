@@ -11,7 +11,10 @@ namespace Autopilot.Gateway;
 /// unprocessed, or placement and activation failed first), which is safe for every call. Reads (<see cref="ReadOnlyAttribute"/>) are also sent again
 /// after a timeout or a silo lost mid-call (<see cref="SiloUnavailableException"/>): they change nothing, and a read
 /// that went to a silo killed a moment ago otherwise hangs until its timeout while failure detection has already
-/// moved its grains. Writes are not sent again after either: they may have run. The back-off (about 5.5 s in all)
+/// moved its grains; and after a version conflict (<see cref="Orleans.Storage.InconsistentStateException"/>): the read
+/// met an activation that another one had superseded (the fenced read in Grains' <c>CommittedState</c>), which Orleans
+/// then deactivates, so the read sent again reaches the record's current one. Writes are not sent again after any of
+/// these: they may have run. The back-off (about 5.5 s in all)
 /// outlasts a failure detection and the directory catching up with it.
 /// </summary>
 public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
@@ -32,7 +35,8 @@ public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
     public RejectedCallRetryFilter(ILogger<RejectedCallRetryFilter> logger)
     {
         writes = Pipeline(new PredicateBuilder().Handle<Exception>(ClusterFailures.NeverRan), logger);
-        reads = Pipeline(new PredicateBuilder().Handle<Exception>(ClusterFailures.NeverRan).Handle<OrleansMessageRejectionException>().Handle<TimeoutException>(), logger);
+        reads = Pipeline(new PredicateBuilder().Handle<Exception>(ClusterFailures.NeverRan).Handle<OrleansMessageRejectionException>().Handle<TimeoutException>()
+            .Handle<Orleans.Storage.InconsistentStateException>(), logger);
     }
 
     public Task Invoke(IOutgoingGrainCallContext context) =>

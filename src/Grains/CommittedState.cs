@@ -1,17 +1,21 @@
+using Orleans.Storage;
+
 namespace Autopilot.Grains;
 
 /// <summary>
 /// A grain's persistent state as others may see it: only what storage has confirmed. <see cref="Commit"/> stores a new
 /// (immutable) state; while the write is in flight, calls that interleave (a rep asking a customer for its facts) still
 /// read the previous state, and if storage fails, the previous state stays: a failed write leaves no trace.
+/// <see cref="Current"/> is the fenced read: it proves against storage, read through <c>readStored</c>, that no other
+/// activation has written since. A grain whose reads need no fence (the seed flag, idempotent) passes no reader.
 /// </summary>
-public sealed class CommittedState<T>(IPersistentState<T> storage)
+public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<StoredCopy<T>>>? readStored = null)
     where T : class
 {
-    // What storage confirmed, while a write is in flight: its state and whether the record existed. Storage may count the
-    // record as existing before the write's continuation runs here, and a read that interleaves then must not see a
-    // record that exists with the default state (a customer with no location: issue 19's chaos run caught it).
-    private (T State, bool Exists)? beforeWrite;
+    // What storage confirmed, while a write is in flight: its state, whether the record existed and its version. Storage may
+    // count the record as existing before the write's continuation runs here, and a read that interleaves then must not see
+    // a record that exists with the default state (a customer with no location: issue 19's chaos run caught it).
+    private (T State, bool Exists, string? Etag)? beforeWrite;
 
     /// <summary>The last state storage confirmed (the default state while the record does not exist).</summary>
     public T Value => beforeWrite is { } confirmed ? confirmed.State : storage.State;
@@ -19,10 +23,35 @@ public sealed class CommittedState<T>(IPersistentState<T> storage)
     /// <summary>Whether storage holds this record, as last confirmed.</summary>
     public bool Exists => beforeWrite is { } confirmed ? confirmed.Exists : storage.RecordExists;
 
+    /// <summary>
+    /// The confirmed state and whether the record exists, proven current: storage still holds the version this activation
+    /// confirmed (or the write it has in flight, not yet acknowledged). A read answers from memory only after that check, so
+    /// it is linearizable at the moment storage answered. Without it, an activation left behind on a silo its peers declared
+    /// dead (a one-way cut: it still hears them and the gateways still reach it) answered reads with a state that the new
+    /// activation elsewhere had already overwritten (issue 19's stale read). When another activation has written, this one
+    /// is superseded: <see cref="InconsistentStateException"/> makes Orleans deactivate it, and the next call reads afresh.
+    /// </summary>
+    public async Task<(T State, bool Exists)> Current()
+    {
+        var confirmed = beforeWrite ?? (storage.State, storage.RecordExists, storage.Etag);
+        var inFlight = beforeWrite is null ? null : storage.State;
+        var stored = await (readStored ?? throw new InvalidOperationException("This state was made without a reader of storage: it has no fenced read."))();
+        if (stored.Etag == confirmed.Etag || (inFlight is not null && stored.Exists && EqualityComparer<T>.Default.Equals(stored.State, inFlight)))
+        {
+            return (confirmed.State, confirmed.Exists);
+        }
+
+        throw new InconsistentStateException(
+            $"This activation's copy of the record is superseded: storage holds version {stored.Etag ?? "none"}, this activation " +
+            $"{confirmed.Etag ?? "none"}. Another activation wrote it, or a write reported as failed was stored; the next call reads it afresh.",
+            stored.Etag,
+            confirmed.Etag);
+    }
+
     public async Task Commit(T next)
     {
         var previous = storage.State;
-        beforeWrite = (previous, storage.RecordExists);
+        beforeWrite = (previous, storage.RecordExists, storage.Etag);
         storage.State = next;
         try
         {

@@ -1,24 +1,31 @@
 using Autopilot.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace Autopilot.Grains;
 
 public sealed class CustomerGrain(
-    [PersistentState("customer", GrainStorage.Name)] IPersistentState<CustomerState> storage,
+    [PersistentState(CustomerGrain.StateName, GrainStorage.Name)] IPersistentState<CustomerState> storage,
+    [FromKeyedServices(GrainStorage.Name)] IGrainStorage store,
+    IGrainContext context,
     IRecordIndex index,
     ILocalSiloDetails silo) : Grain, ICustomerGrain
 {
-    private readonly CommittedState<CustomerState> state = new(storage);
+    private const string StateName = "customer";
+
+    private readonly CommittedState<CustomerState> state = new(storage, StoredCopy<CustomerState>.Reader(store, StateName, context));
 
     private string Company => this.GetPrimaryKeyString();
 
     public async Task<CustomerRecord?> Get(CancellationToken cancellationToken = default)
     {
-        if (!state.Exists)
-        {
-            return null;
-        }
+        var (customer, exists) = await state.Current();
+        return exists ? await Record(customer) : null;
+    }
 
-        var customer = state.Value;
+    // The record as the read answers it, from a state storage confirmed: by the fenced read, or by the write just made.
+    private async Task<CustomerRecord> Record(CustomerState customer)
+    {
         string? rep = null;
         string? repSource = null;
         if (customer.Rep is { } candidate)
@@ -46,8 +53,9 @@ public sealed class CustomerGrain(
             await index.Add(Catalogs.Customers, Company);
         }
 
-        await state.Commit(state.Value with { Location = location });
-        return (await Get())!;
+        var next = state.Value with { Location = location };
+        await state.Commit(next);
+        return await Record(next);
     }
 
     public Task<CustomerFacts> Facts() =>

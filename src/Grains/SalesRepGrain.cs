@@ -1,4 +1,6 @@
 using Autopilot.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace Autopilot.Grains;
 
@@ -9,22 +11,27 @@ namespace Autopilot.Grains;
 /// which every read treats as "no link", so a half-done move is never shown and a retried one completes.
 /// </remarks>
 public sealed class SalesRepGrain(
-    [PersistentState("salesrep", GrainStorage.Name)] IPersistentState<SalesRepState> storage,
+    [PersistentState(SalesRepGrain.StateName, GrainStorage.Name)] IPersistentState<SalesRepState> storage,
+    [FromKeyedServices(GrainStorage.Name)] IGrainStorage store,
+    IGrainContext context,
     IRecordIndex index,
     ILocalSiloDetails silo) : Grain, ISalesRepGrain
 {
-    private readonly CommittedState<SalesRepState> state = new(storage);
+    private const string StateName = "salesrep";
+
+    private readonly CommittedState<SalesRepState> state = new(storage, StoredCopy<SalesRepState>.Reader(store, StateName, context));
 
     private string Rep => this.GetPrimaryKeyString();
 
     public async Task<SalesRepRecord?> Get(CancellationToken cancellationToken = default)
     {
-        if (!state.Exists)
-        {
-            return null;
-        }
+        var (rep, exists) = await state.Current();
+        return exists ? await Record(rep) : null;
+    }
 
-        var rep = state.Value;
+    // The record as the read answers it, from a state storage confirmed: by the fenced read, or by the write just made.
+    private async Task<SalesRepRecord> Record(SalesRepState rep)
+    {
         string? client = null;
         string? territory = null;
         string? territorySource = null;
@@ -74,7 +81,8 @@ public sealed class SalesRepGrain(
         }
 
         var oldClient = state.Exists ? state.Value.Client : null;
-        await state.Commit(new SalesRepState { Phone = phone, Client = client });
+        var next = new SalesRepState { Phone = phone, Client = client };
+        await state.Commit(next);
 
         if (oldClient is not null && oldClient != client)
         {
@@ -87,7 +95,7 @@ public sealed class SalesRepGrain(
             await GrainFactory.GetGrain<ISalesRepGrain>(previousRep).ClientTaken(client!);
         }
 
-        return SalesRepPutResult.Stored((await Get())!);
+        return SalesRepPutResult.Stored(await Record(next));
     }
 
     public Task<RepFacts> Facts() =>

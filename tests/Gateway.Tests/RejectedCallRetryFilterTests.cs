@@ -31,9 +31,14 @@ public sealed class RejectedCallRetryFilterTests
     }
 
     [Fact]
-    public async Task A_read_that_timed_out_or_lost_its_silo_is_sent_again()
+    public async Task A_read_that_timed_out_lost_its_silo_or_met_a_superseded_activation_is_sent_again()
     {
-        foreach (var failure in new Exception[] { new TimeoutException("no answer in 3 s"), new SiloUnavailableException("silo died") })
+        foreach (var failure in new Exception[]
+        {
+            new TimeoutException("no answer in 3 s"),
+            new SiloUnavailableException("silo died"),
+            new Orleans.Storage.InconsistentStateException("This activation's copy of the record is superseded", "etag-2", "etag-1"),
+        })
         {
             var call = new FakeCall(Read, failure, failures: 2);
             await Filter().Invoke(call);
@@ -42,9 +47,14 @@ public sealed class RejectedCallRetryFilterTests
     }
 
     [Fact]
-    public async Task A_write_that_timed_out_or_lost_its_silo_is_not_sent_again()
+    public async Task A_write_that_timed_out_lost_its_silo_or_met_a_version_conflict_is_not_sent_again()
     {
-        foreach (var failure in new Exception[] { new TimeoutException("no answer in 10 s"), new SiloUnavailableException("silo died") })
+        foreach (var failure in new Exception[]
+        {
+            new TimeoutException("no answer in 10 s"),
+            new SiloUnavailableException("silo died"),
+            new Orleans.Storage.InconsistentStateException("Version conflict (WriteStateAsync)", "etag-2", "etag-1"),
+        })
         {
             var call = new FakeCall(Write, failure, failures: 1);
             var thrown = await Assert.ThrowsAnyAsync<Exception>(() => Filter().Invoke(call));

@@ -1,9 +1,92 @@
+using Orleans.Storage;
+
 namespace Autopilot.Grains.Tests;
 
-/// <summary>While a write is in flight, a read sees only what storage confirmed: the state and whether the record exists.</summary>
+/// <summary>
+/// While a write is in flight, a read sees only what storage confirmed: the state and whether the record exists. The
+/// fenced read answers only while storage still holds that version, or the write in flight.
+/// </summary>
 [Trait("Category", "unit")]
 public sealed class CommittedStateTests
 {
+    [Fact]
+    public async Task The_fenced_read_answers_while_storage_holds_the_version_it_confirmed()
+    {
+        var storage = new GatedStorage();
+        var stored = new StoredRecords();
+        var state = new CommittedState<CustomerState>(storage, stored.Read);
+        Assert.False((await state.Current()).Exists);
+
+        var writing = state.Commit(new CustomerState { Location = "Atlanta" });
+        storage.Done.SetResult();
+        await writing;
+        stored.Now = new StoredCopy<CustomerState>(storage.Etag, true, storage.State);
+
+        var (current, exists) = await state.Current();
+        Assert.True(exists);
+        Assert.Equal("Atlanta", current.Location);
+    }
+
+    [Fact]
+    public async Task The_fenced_read_refuses_once_another_activation_wrote_a_newer_version()
+    {
+        var storage = new GatedStorage();
+        var stored = new StoredRecords();
+        var state = new CommittedState<CustomerState>(storage, stored.Read);
+        var writing = state.Commit(new CustomerState { Location = "Atlanta" });
+        storage.Done.SetResult();
+        await writing;
+
+        // The activation that took over elsewhere stored Boston; this one still holds Atlanta.
+        stored.Now = new StoredCopy<CustomerState>("elsewhere-1", true, new CustomerState { Location = "Boston" });
+
+        var e = await Assert.ThrowsAsync<InconsistentStateException>(() => state.Current());
+        Assert.Equal("elsewhere-1", e.StoredEtag);
+        Assert.Equal(storage.Etag, e.CurrentEtag);
+    }
+
+    [Fact]
+    public async Task The_fenced_read_refuses_a_record_another_activation_created()
+    {
+        var stored = new StoredRecords { Now = new StoredCopy<CustomerState>("elsewhere-1", true, new CustomerState { Location = "Boston" }) };
+        var state = new CommittedState<CustomerState>(new GatedStorage(), stored.Read);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => state.Current());
+    }
+
+    [Fact]
+    public async Task During_its_own_write_that_storage_already_holds_the_fenced_read_answers_the_confirmed_state()
+    {
+        var storage = new GatedStorage();
+        var stored = new StoredRecords();
+        var state = new CommittedState<CustomerState>(storage, stored.Read);
+        var first = state.Commit(new CustomerState { Location = "Atlanta" });
+        storage.Done.SetResult();
+        await first;
+        stored.Now = new StoredCopy<CustomerState>(storage.Etag, true, storage.State);
+
+        storage.Reset();
+        var second = state.Commit(new CustomerState { Location = "Boston" });
+        await storage.Writing.Task;
+        stored.Now = new StoredCopy<CustomerState>("landed", true, new CustomerState { Location = "Boston" });
+
+        Assert.Equal("Atlanta", (await state.Current()).State.Location); // not yet acknowledged: the read may precede it
+
+        // A different value under a new version is someone else's write, even while this one is in flight.
+        stored.Now = new StoredCopy<CustomerState>("elsewhere-2", true, new CustomerState { Location = "Chicago" });
+        await Assert.ThrowsAsync<InconsistentStateException>(() => state.Current());
+        storage.Done.SetResult();
+        await second;
+    }
+
+    [Fact]
+    public async Task Without_a_reader_there_is_no_fenced_read()
+    {
+        var state = new CommittedState<CustomerState>(new GatedStorage());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => state.Current());
+    }
+
     [Fact]
     public async Task A_first_write_in_flight_shows_no_record_even_once_storage_counts_it_as_existing()
     {
@@ -49,7 +132,7 @@ public sealed class CommittedStateTests
 
         public CustomerState State { get; set; } = new();
 
-        public string? Etag => null;
+        public string? Etag { get; private set; }
 
         public bool RecordExists { get; private set; }
 
@@ -64,10 +147,19 @@ public sealed class CommittedStateTests
             RecordExists = true;
             Writing.SetResult();
             await Done.Task;
+            Etag = Guid.NewGuid().ToString("N");
         }
 
         public Task ReadStateAsync() => Task.CompletedTask;
 
         public Task ClearStateAsync() => Task.CompletedTask;
+    }
+
+    // What storage holds, as the fenced read finds it; nothing at first.
+    private sealed class StoredRecords
+    {
+        public StoredCopy<CustomerState> Now { get; set; } = new(null, false, new CustomerState());
+
+        public Task<StoredCopy<CustomerState>> Read() => Task.FromResult(Now);
     }
 }
