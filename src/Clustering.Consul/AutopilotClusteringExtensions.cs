@@ -33,7 +33,7 @@ public static class AutopilotClusteringExtensions
     public static IClientBuilder UseAutopilotClustering(this IClientBuilder builder)
     {
         Choose(builder.Configuration, builder.Services,
-            consul: client => builder.UseConsulClustering(client),
+            consul: client => builder.UseConsulClustering(client, o => o.SiloService = HostRole.Silo.Name),
             localhost: (clusterId, serviceId) => builder.UseLocalhostClustering(EndpointOptions.DEFAULT_GATEWAY_PORT, serviceId, clusterId));
         return builder;
     }

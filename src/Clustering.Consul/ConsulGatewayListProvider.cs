@@ -8,12 +8,20 @@ namespace Autopilot.Clustering.Consul;
 
 /// <summary>
 /// The gateways of the active silos in the Consul membership table, re-read every
-/// <see cref="GatewayOptions.GatewayListRefreshPeriod"/>. While Consul cannot be read, the last list read is
-/// served: the silos behind it are still there, and a client must not lose the cluster because Consul restarts.
-/// The same holds when the table itself is gone after a list was read (no version key: a Consul that lost or has not
-/// yet rebuilt its data): Orleans closes the connection to every gateway missing from the list, so believing that
-/// empty answer would cut a connected client off a cluster that is still there.
+/// <see cref="GatewayOptions.GatewayListRefreshPeriod"/>, less those whose own check in Consul's catalog is critical
+/// (<see cref="ConsulClusteringOptions.SiloService"/>). Orleans' client sends each grain's calls through one gateway chosen
+/// by the grain's hash, and a silo cut off from its peers (or frozen) forwards none of them: until the membership declared
+/// it dead, a third of every key's calls waited out their timeouts there, keys on healthy silos included (issue 19). Such
+/// a silo fails its ready check at once (<c>SiloReadyCheck</c>); the client's next refresh sends those grains' calls
+/// through another gateway. Were every active silo critical, the list keeps them all: a client with no gateway has
+/// nowhere to go, and the checks are then more likely wrong than the silos. A catalog that cannot be read changes nothing.
 /// </summary>
+/// <remarks>
+/// While Consul cannot be read, the last list read is served: the silos behind it are still there, and a client must not
+/// lose the cluster because Consul restarts. The same holds when the table itself is gone after a list was read (no
+/// version key: a Consul that lost or has not yet rebuilt its data): Orleans closes the connection to every gateway
+/// missing from the list, so believing that empty answer would cut a connected client off a cluster that is still there.
+/// </remarks>
 public sealed partial class ConsulGatewayListProvider(
     ConsulClient consul,
     IOptions<ConsulClusteringOptions> options,
@@ -22,6 +30,7 @@ public sealed partial class ConsulGatewayListProvider(
 {
     private readonly MembershipStore store = new(consul, options.Value.KvRootFolder, cluster.Value.ClusterId, logger);
     private IList<Uri>? lastGood;
+    private string leftOut = "";
 
     /// <summary>
     /// How long Orleans' client keeps away from a gateway it failed to connect to, though this list still names it
@@ -55,9 +64,18 @@ public sealed partial class ConsulGatewayListProvider(
                 return lastGood;
             }
 
-            lastGood = table.Entries
-                .Where(e => e.Entry.Status == SiloStatus.Active && e.Entry.ProxyPort > 0)
-                .Select(e => SiloAddress.New(e.Entry.SiloAddress.Endpoint.Address, e.Entry.ProxyPort, e.Entry.SiloAddress.Generation).ToGatewayUri())
+            var active = table.Entries.Select(e => e.Entry).Where(e => e.Status == SiloStatus.Active && e.ProxyPort > 0).ToList();
+            var critical = await Critical(cancellationToken);
+            var serving = active.Where(e => !critical.Contains(e.SiloAddress.Endpoint.ToString())).ToList();
+            var nowLeftOut = string.Join(", ", active.Except(serving).Select(e => e.SiloName).Order(StringComparer.Ordinal));
+            if (nowLeftOut != leftOut)
+            {
+                leftOut = nowLeftOut;
+                LogLeftOut(logger, nowLeftOut.Length == 0 ? "none" : nowLeftOut);
+            }
+
+            lastGood = (serving.Count > 0 ? serving : active)
+                .Select(e => SiloAddress.New(e.SiloAddress.Endpoint.Address, e.ProxyPort, e.SiloAddress.Generation).ToGatewayUri())
                 .ToList();
             return lastGood;
         }
@@ -67,6 +85,35 @@ public sealed partial class ConsulGatewayListProvider(
             return lastGood;
         }
     }
+
+    // The silo endpoints (address:port, as the silos register) whose own check is critical; none when not asked, or not known.
+    private async Task<HashSet<string>> Critical(CancellationToken cancellationToken)
+    {
+        if (options.Value.SiloService is not { } service)
+        {
+            return [];
+        }
+
+        try
+        {
+            var instances = await consul.HealthService(service, passingOnly: false, cancellationToken: cancellationToken);
+            return instances.Value
+                .Where(i => i.Checks.Any(c => c.ServiceID == i.Service.ID && c.Status == "critical"))
+                .Select(i => $"{i.Service.Address}:{i.Service.Port}")
+                .ToHashSet();
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
+        {
+            LogChecksUnread(logger, e.Message);
+            return [];
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Active silos left out of the gateway list, their ready check critical in Consul: {Silos}")]
+    private static partial void LogLeftOut(ILogger logger, string silos);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cannot read the silos' checks from Consul ({Reason}); the gateway list follows the membership alone")]
+    private static partial void LogChecksUnread(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consul holds no membership table for this cluster any more; keeping the last {Count} gateway(s)")]
     private static partial void LogTableMissing(ILogger logger, int count);

@@ -7,23 +7,29 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Autopilot.Silo;
 
 /// <summary>
-/// Ready while this silo is an active member of the cluster and not cut off from it. A silo that reaches neither Consul
-/// (its membership table) nor any other active silo cannot learn that the others have declared it dead, so it stops
-/// answering ready: it reports why, and ready comes back once either answers again. Consul alone going away changes
-/// nothing while the silos still reach each other (the table's last read is served meanwhile), and a silo alone in its
-/// cluster has no peer to lose.
+/// Ready while this silo is an active member of the cluster and not cut off from it.
+/// <list type="bullet">
+/// <item>A silo that reaches none of two or more other active silos is the one cut off (they still reach each other), and
+/// it forwards nothing: the grain calls that clients send through it wait until the membership declares it dead (4–5 s,
+/// then their own timeouts). It stops answering ready at once, so its Consul check turns critical and the clients' gateway
+/// list (<c>ConsulGatewayListProvider</c>) sends their calls through the other silos meanwhile (issue 19). With one
+/// other silo, a cut between the two says nothing of which one is cut off, and both stay ready.</item>
+/// <item>A silo that reaches neither Consul (its membership table) nor any other active silo cannot learn that the others
+/// have declared it dead, so it stops answering ready too.</item>
+/// </list>
+/// It reports why, and ready comes back once a peer (or Consul) answers again. Consul alone going away changes nothing
+/// while the silos still reach each other (the table's last read is served meanwhile), and a silo alone in its cluster
+/// has no peer to lose. A peer that is frozen still accepts connections (the kernel does), so only the network trips this.
 /// </summary>
 public sealed class SiloReadyCheck(ISiloStatusOracle oracle, IClusterMembershipService membership, ILocalSiloDetails local, IServiceProvider services) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var consulAnswers = services.GetService<IMembershipTable>() is not ConsulMembershipTable { ConsulAnswers: false };
-        var peers = consulAnswers
-            ? []
-            : membership.CurrentSnapshot.Members.Values
-                .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress))
-                .Select(m => m.SiloAddress.Endpoint)
-                .ToList();
+        var peers = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress))
+            .Select(m => m.SiloAddress.Endpoint)
+            .ToList();
         return Judge(oracle.CurrentStatus, consulAnswers, peers, Deadlines.ReadyProbe, cancellationToken);
     }
 
@@ -38,7 +44,7 @@ public sealed class SiloReadyCheck(ISiloStatusOracle oracle, IClusterMembershipS
             return HealthCheckResult.Unhealthy($"silo is {status}");
         }
 
-        if (consulAnswers)
+        if (consulAnswers && peers.Count < 2)
         {
             return HealthCheckResult.Healthy("active");
         }
@@ -50,11 +56,13 @@ public sealed class SiloReadyCheck(ISiloStatusOracle oracle, IClusterMembershipS
 
         if (await AnyAnswers(peers, probe, cancellationToken))
         {
-            return HealthCheckResult.Healthy("active; Consul does not answer, the other silos do");
+            return HealthCheckResult.Healthy(consulAnswers ? "active" : "active; Consul does not answer, the other silos do");
         }
 
-        return HealthCheckResult.Unhealthy(
-            $"cut off: Consul does not answer and none of the {peers.Count} other active silo(s) accepts a connection within {probe.TotalMilliseconds:0} ms");
+        var none = $"none of the {peers.Count} other active silo(s) accepts a connection within {probe.TotalMilliseconds:0} ms";
+        return HealthCheckResult.Unhealthy(consulAnswers
+            ? $"cut off from its peers: {none}; clients go through the other silos until the cluster decides"
+            : $"cut off: Consul does not answer and {none}");
     }
 
     // A TCP connection to a silo's port is what every Orleans message first needs; this asks for nothing more.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Autopilot.Consul.Client;
 using Autopilot.Testing;
 using Orleans.Messaging;
 
@@ -117,4 +118,56 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         Assert.Contains(fixture.Logs.Messages, m => m.Contains("no membership table for this cluster any more", StringComparison.Ordinal));
         Assert.Empty(await fixture.Gateways(ClusterId + "-new").GetGatewaysAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_silo_whose_ready_check_is_critical_leaves_the_gateway_list_unless_every_active_silo_is_critical()
+    {
+        var ready = Entries.New(SiloStatus.Active);
+        var cut = Entries.New(SiloStatus.Active);
+        foreach (var entry in new[] { ready, cut })
+        {
+            Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        }
+
+        var service = $"silo-{ClusterId}";
+        var passes = new Uri(fixture.Agent.Address, "v1/status/leader").ToString(); // the agent itself answers 200
+        const string Refuses = "http://127.0.0.1:1/";
+        await RegisterSilo(service, ready, passes, "passing");
+        await RegisterSilo(service, cut, Refuses, "critical");
+        try
+        {
+            var provider = fixture.Gateways(ClusterId, siloService: service);
+            var expected = new[] { Gateway(ready) };
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual(expected), TimeSpan.FromSeconds(30), "the critical silo left out");
+            Assert.Contains(fixture.Logs.Messages, m => m.Contains("left out of the gateway list", StringComparison.Ordinal) && m.Contains(cut.SiloName, StringComparison.Ordinal));
+            Assert.Equal(2, (await fixture.Gateways(ClusterId).GetGatewaysAsync(CancellationToken.None)).Count); // not asked: the membership alone
+
+            await RegisterSilo(service, ready, Refuses, "critical");
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "every silo kept once all are critical");
+
+            await RegisterSilo(service, cut, passes, "passing");
+            await RegisterSilo(service, ready, passes, "passing");
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "both back once they pass");
+        }
+        finally
+        {
+            await fixture.Client.ServiceDeregister(SiloId(ready));
+            await fixture.Client.ServiceDeregister(SiloId(cut));
+        }
+    }
+
+    private static Uri Gateway(MembershipEntry entry) =>
+        SiloAddress.New(entry.SiloAddress.Endpoint.Address, entry.ProxyPort, entry.SiloAddress.Generation).ToGatewayUri();
+
+    private static string SiloId(MembershipEntry entry) => $"silo-test-{entry.SiloAddress.Endpoint.Port}";
+
+    // The silo's registration as SiloRegistration makes it: at its silo endpoint, with one HTTP check in the given state.
+    private Task RegisterSilo(string service, MembershipEntry entry, string checkUrl, string status) => fixture.Client.ServiceRegister(new AgentServiceRegistration
+    {
+        ID = SiloId(entry),
+        Name = service,
+        Address = entry.SiloAddress.Endpoint.Address.ToString(),
+        Port = entry.SiloAddress.Endpoint.Port,
+        Check = new AgentServiceCheck { HTTP = checkUrl, Interval = "1s", Timeout = "1s", Status = status },
+    });
 }

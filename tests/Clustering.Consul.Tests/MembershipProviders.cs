@@ -16,9 +16,9 @@ internal static class MembershipProviders
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulMembershipTable>>());
 
-    public static ConsulGatewayListProvider Gateways(this ConsulFixture fixture, string clusterId, ConsulClient? client = null) => new(
+    public static ConsulGatewayListProvider Gateways(this ConsulFixture fixture, string clusterId, ConsulClient? client = null, string? siloService = null) => new(
         client ?? fixture.Client,
-        Options.Create(new ConsulClusteringOptions()),
+        Options.Create(new ConsulClusteringOptions { SiloService = siloService }),
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulGatewayListProvider>>());
 }

@@ -9,8 +9,9 @@ using Microsoft.Extensions.Hosting;
 namespace Autopilot.Silo.Tests;
 
 /// <summary>
-/// When a silo says it is ready: only as an active member, and not once it is cut off (neither Consul nor any other silo
-/// answers), since then it cannot learn that the cluster declared it dead. And how it ends when it is declared dead.
+/// When a silo says it is ready: only as an active member, and not once it is cut off: from every one of two or more
+/// other silos (it forwards nothing, and clients should go through the others), or from Consul and every other silo
+/// (it cannot learn that the cluster declared it dead). And how it ends when it is declared dead.
 /// </summary>
 [Trait("Category", "unit")]
 public sealed class SiloReadyCheckTests
@@ -28,13 +29,37 @@ public sealed class SiloReadyCheckTests
     }
 
     [Fact]
-    public async Task While_Consul_answers_an_active_silo_is_ready_whatever_its_peers_do()
+    public async Task While_Consul_answers_a_silo_with_one_other_silo_is_ready_whatever_that_one_does()
     {
         using var refusing = new RefusingPort();
 
         var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [refusing.Endpoint], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Healthy, verdict.Status);
+    }
+
+    [Fact]
+    public async Task While_Consul_answers_a_silo_that_reaches_one_of_its_peers_is_ready()
+    {
+        using var refusing = new RefusingPort();
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [refusing.Endpoint, (IPEndPoint)peer.LocalEndpoint], Probe, CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Healthy, verdict.Status);
+    }
+
+    [Fact]
+    public async Task A_silo_that_reaches_none_of_its_peers_is_not_ready_though_Consul_answers_and_says_why()
+    {
+        using var first = new RefusingPort();
+        using var second = new RefusingPort();
+
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [first.Endpoint, second.Endpoint], Probe, CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Unhealthy, verdict.Status);
+        Assert.StartsWith("cut off from its peers: none of the 2 other active silo(s)", verdict.Description, StringComparison.Ordinal);
     }
 
     // Generous, for a loaded test machine: a listening peer accepts at once and a refusing one refuses at once, so no test
