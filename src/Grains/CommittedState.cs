@@ -24,18 +24,45 @@ public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<Sto
     public bool Exists => beforeWrite is { } confirmed ? confirmed.Exists : storage.RecordExists;
 
     /// <summary>
+    /// How long the fenced read waits for storage (<c>Deadlines.StorageFence</c> in Hosting, which the deadlines test pins):
+    /// it and the link's confirmation fit well inside a read's own timeout.
+    /// </summary>
+    public static readonly TimeSpan FenceWithin = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// The confirmed state and whether the record exists, proven current: storage still holds the version this activation
     /// confirmed (or the write it has in flight, not yet acknowledged). A read answers from memory only after that check, so
     /// it is linearizable at the moment storage answered. Without it, an activation left behind on a silo its peers declared
     /// dead (a one-way cut: it still hears them and the gateways still reach it) answered reads with a state that the new
     /// activation elsewhere had already overwritten (issue 19's stale read). When another activation has written, this one
     /// is superseded: <see cref="InconsistentStateException"/> makes Orleans deactivate it, and the next call reads afresh.
+    /// <para>
+    /// When storage does not answer within <see cref="FenceWithin"/> (down, or cut off from this silo), the read answers the
+    /// confirmed state unfenced, as reads did before the fence: reads of active records go on through a storage outage.
+    /// Such an answer is stale only if another activation wrote meanwhile, which needs storage and a membership change that
+    /// moved the record while this silo still answers; a silo cut off from its peers stops being a gateway first
+    /// (<c>SiloReadyCheck</c>), and no write is acknowledged anywhere while storage is down.
+    /// </para>
     /// </summary>
     public async Task<(T State, bool Exists)> Current()
     {
         var confirmed = beforeWrite ?? (storage.State, storage.RecordExists, storage.Etag);
         var inFlight = beforeWrite is null ? null : storage.State;
-        var stored = await (readStored ?? throw new InvalidOperationException("This state was made without a reader of storage: it has no fenced read."))();
+        var read = (readStored ?? throw new InvalidOperationException("This state was made without a reader of storage: it has no fenced read."))();
+        StoredCopy<T> stored;
+        try
+        {
+            stored = await read.WaitAsync(FenceWithin);
+        }
+        catch (Exception)
+        {
+            // Whatever kept storage from answering (a timeout, no connection, the provider's own error), the version could not
+            // be compared: the read is not fenced, and answers as reads did before the fence.
+            // The storage read goes on and ends by itself (storage's own timeout at the latest); its failure is observed here.
+            _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return (confirmed.State, confirmed.Exists);
+        }
+
         if (stored.Etag == confirmed.Etag || (inFlight is not null && stored.Exists && EqualityComparer<T>.Default.Equals(stored.State, inFlight)))
         {
             return (confirmed.State, confirmed.Exists);

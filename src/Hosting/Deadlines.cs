@@ -30,6 +30,13 @@ public static class Deadlines
     public static readonly TimeSpan LinkConfirm = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// How long a record's read waits for storage to confirm that its activation still holds the latest version (the fenced
+    /// read, <c>CommittedState.FenceWithin</c> in Grains); past it the read answers unfenced, so a storage outage does not
+    /// stop the reads of active records.
+    /// </summary>
+    public static readonly TimeSpan StorageFence = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// A read of one record (<c>[ResponseTimeout]</c> on every read of the contracts, <c>Reads.Timeout</c>): far above a read's
     /// normal latency, well below <see cref="GatewayCall"/>, so a read sent to a silo that just died is abandoned and sent
     /// again while failure detection runs. It is also the message's time to live.
@@ -82,7 +89,7 @@ public static class Deadlines
     [
         (nameof(ReadyProbe), ReadyProbe, nameof(ConsulCheck), ConsulCheck),
         (nameof(ClusterStatistics), ClusterStatistics, nameof(GrainRead), GrainRead),
-        (nameof(LinkConfirm), LinkConfirm, nameof(GrainRead), GrainRead),
+        ($"{nameof(StorageFence)} + {nameof(LinkConfirm)}", StorageFence + LinkConfirm, nameof(GrainRead), GrainRead),
         (nameof(GrainRead), GrainRead, nameof(Placement), Placement),
         (nameof(Placement), Placement, nameof(SiloCall), SiloCall),
         (nameof(SiloCall), SiloCall, $"{nameof(GatewayCall)} + 1 ms", GatewayCall + TimeSpan.FromMilliseconds(1)),

@@ -24,6 +24,7 @@ public sealed partial class DeadlinesTests
         Assert.Equal(Deadlines.GrainRead, TimeSpan.Parse(Reads.Timeout, CultureInfo.InvariantCulture));
         Assert.Equal(Deadlines.ClusterStatistics, ClusterViewGrain.StatisticsTimeout);
         Assert.Equal(Deadlines.LinkConfirm, LinkConfirmation.Within);
+        Assert.Equal(Deadlines.StorageFence, CommittedState<CustomerState>.FenceWithin);
         Assert.Equal(Deadlines.Request, new ApiOptions().RequestTimeout);
         Assert.Equal(Deadlines.ConsulCheck, new Autopilot.Consul.Registration.ServiceRegistrationOptions().CheckTimeout);
     }

@@ -1,3 +1,4 @@
+using Autopilot.Contracts;
 using Orleans.Storage;
 
 namespace Autopilot.Grains.Tests;
@@ -77,6 +78,27 @@ public sealed class CommittedStateTests
         await Assert.ThrowsAsync<InconsistentStateException>(() => state.Current());
         storage.Done.SetResult();
         await second;
+    }
+
+    [Fact]
+    public async Task When_storage_does_not_answer_in_time_or_fails_the_read_answers_the_confirmed_state_unfenced()
+    {
+        var storage = new GatedStorage();
+        var never = new TaskCompletionSource<StoredCopy<CustomerState>>();
+        var failing = false;
+        var state = new CommittedState<CustomerState>(storage, () => failing
+            ? Task.FromException<StoredCopy<CustomerState>>(new StorageFaultException("no connection to Redis", mayHaveStored: false))
+            : never.Task);
+        var writing = state.Commit(new CustomerState { Location = "Atlanta" });
+        storage.Done.SetResult();
+        await writing;
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("Atlanta", (await state.Current()).State.Location);
+        Assert.True(started.Elapsed >= CommittedState<CustomerState>.FenceWithin - TimeSpan.FromMilliseconds(50), $"answered after {started.Elapsed}, before the fence's bound");
+
+        failing = true;
+        Assert.Equal("Atlanta", (await state.Current()).State.Location);
     }
 
     [Fact]
