@@ -67,14 +67,15 @@ public sealed partial class ConsulGatewayListProvider(
             var active = table.Entries.Select(e => e.Entry).Where(e => e.Status == SiloStatus.Active && e.ProxyPort > 0).ToList();
             var critical = await Critical(cancellationToken);
             var serving = active.Where(e => !critical.Contains(e.SiloAddress.Endpoint.ToString())).ToList();
-            var nowLeftOut = string.Join(", ", active.Except(serving).Select(e => e.SiloName).Order(StringComparer.Ordinal));
+            var kept = serving.Count > 0 ? serving : active;
+            var nowLeftOut = string.Join(", ", active.Except(kept).Select(e => e.SiloName).Order(StringComparer.Ordinal));
             if (nowLeftOut != leftOut)
             {
                 leftOut = nowLeftOut;
                 LogLeftOut(logger, nowLeftOut.Length == 0 ? "none" : nowLeftOut);
             }
 
-            lastGood = (serving.Count > 0 ? serving : active)
+            lastGood = kept
                 .Select(e => SiloAddress.New(e.SiloAddress.Endpoint.Address, e.ProxyPort, e.SiloAddress.Generation).ToGatewayUri())
                 .ToList();
             return lastGood;
