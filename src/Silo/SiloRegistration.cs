@@ -13,13 +13,18 @@ namespace Autopilot.Silo;
 internal static class SiloRegistration
 {
     /// <summary>
-    /// A silo's check runs every second and one failure turns it critical, unlike the other hosts' three in a row: it only
-    /// steers the clients' calls away while it fails (<c>ConsulGatewayListProvider</c>, which keeps every silo when all
-    /// fail), and it must do so before the membership declares a cut-off silo dead (4–5 s) to be worth anything. A frozen
-    /// silo turns critical after one check's timeout (<see cref="Deadlines.ConsulCheck"/>), a cut-off one after its own
-    /// probe of its peers (<see cref="Deadlines.ReadyProbe"/>).
+    /// A silo's check runs every second and two failures in a row turn it critical (the other hosts: every 2 s, three in a
+    /// row). It only steers the clients' calls away while it fails (<c>ConsulGatewayListProvider</c>, which keeps every
+    /// silo when all fail), and it must do so well before the membership declares a cut-off silo dead (4–5 s) to be worth
+    /// anything: a cut-off silo turns critical 1–3 s into the cut, after its own probe of its peers
+    /// (<see cref="Deadlines.ReadyProbe"/>), a frozen one after two checks' timeouts (<see cref="Deadlines.ConsulCheck"/>).
+    /// One failure was enough at first; but a Consul agent short of CPU times out checks of healthy processes (bench/README.md,
+    /// "Health checks under saturation"), and a client closes its connection to a gateway it leaves out, with the answers
+    /// of the calls in flight on it.
     /// </summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
+
+    public const int FailuresBeforeCritical = 2;
 
 
     public static IServiceCollection AddSiloRegistration(this IServiceCollection services, IConfiguration configuration) =>
@@ -36,7 +41,7 @@ internal static class SiloRegistration
             registration.Address = endpoints.AdvertisedIPAddress.ToString();
             registration.Port = endpoints.SiloPort;
             registration.CheckInterval = CheckInterval;
-            registration.FailuresBeforeCritical = 1;
+            registration.FailuresBeforeCritical = FailuresBeforeCritical;
             return registration;
         });
 }
