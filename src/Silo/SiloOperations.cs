@@ -18,6 +18,7 @@ internal static class SiloOperations
         services.AddAutopilotOptions<MemoryTrimOptions, MemoryTrimOptions.Validator>(MemoryTrimOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<MemoryTrim>();
+        services.AddSingleton<PeerHealthUrls>();
         services.AddHealthChecks().AddCheck<SiloReadyCheck>(HostRole.Silo.Name, tags: [HostingExtensions.ReadyTag]);
         return services;
     }

@@ -21,23 +21,34 @@ namespace Autopilot.Silo;
 /// while the silos still reach each other (the table's last read is served meanwhile), and a silo alone in its cluster
 /// has no peer to lose. A peer that is frozen still accepts connections (the kernel does), so only the network trips this.
 /// </summary>
-public sealed class SiloReadyCheck(ISiloStatusOracle oracle, IClusterMembershipService membership, ILocalSiloDetails local, IServiceProvider services) : IHealthCheck
+public sealed class SiloReadyCheck(
+    ISiloStatusOracle oracle, IClusterMembershipService membership, ILocalSiloDetails local, PeerHealthUrls urls, IServiceProvider services) : IHealthCheck
 {
+    // Probes keep their connections to the peers' HTTP endpoints: a peer the network lost then simply does not answer in time.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) });
+
+    /// <summary>
+    /// Another active silo, at its silo endpoint, with its HTTP endpoint when the catalog knows it: the check asks that one
+    /// (<c>/health/live</c>, any answer counts), since a bare connection to the silo port (TLS) costs the peer a warning.
+    /// </summary>
+    public sealed record Peer(IPEndPoint Silo, Uri? Http = null);
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var consulAnswers = services.GetService<IMembershipTable>() is not ConsulMembershipTable { ConsulAnswers: false };
+        var known = urls.Known;
         var peers = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress))
-            .Select(m => m.SiloAddress.Endpoint)
+            .Select(m => new Peer(m.SiloAddress.Endpoint, known.GetValueOrDefault(m.SiloAddress.Endpoint.ToString())))
             .ToList();
         return Judge(oracle.CurrentStatus, consulAnswers, peers, Deadlines.ReadyProbe, cancellationToken);
     }
 
     /// <summary>
     /// The verdict from this silo's status, whether Consul answered its table's latest call, and the other active silos,
-    /// each given <paramref name="probe"/> to accept a connection (<see cref="Deadlines.ReadyProbe"/> in the check).
+    /// each given <paramref name="probe"/> to answer (<see cref="Deadlines.ReadyProbe"/> in the check).
     /// </summary>
-    public static async Task<HealthCheckResult> Judge(SiloStatus status, bool consulAnswers, IReadOnlyList<IPEndPoint> peers, TimeSpan probe, CancellationToken cancellationToken)
+    public static async Task<HealthCheckResult> Judge(SiloStatus status, bool consulAnswers, IReadOnlyList<Peer> peers, TimeSpan probe, CancellationToken cancellationToken)
     {
         if (status != SiloStatus.Active)
         {
@@ -59,30 +70,19 @@ public sealed class SiloReadyCheck(ISiloStatusOracle oracle, IClusterMembershipS
             return HealthCheckResult.Healthy(consulAnswers ? "active" : "active; Consul does not answer, the other silos do");
         }
 
-        var none = $"none of the {peers.Count} other active silo(s) accepts a connection within {probe.TotalMilliseconds:0} ms";
+        var none = $"none of the {peers.Count} other active silo(s) answers within {probe.TotalMilliseconds:0} ms";
         return HealthCheckResult.Unhealthy(consulAnswers
             ? $"cut off from its peers: {none}; clients go through the other silos until the cluster decides"
             : $"cut off: Consul does not answer and {none}");
     }
 
-    // A TCP connection to a silo's port is what every Orleans message first needs; this asks for nothing more.
-    private static async Task<bool> AnyAnswers(IReadOnlyList<IPEndPoint> peers, TimeSpan probe, CancellationToken cancellationToken)
+    // A peer answers when its HTTP endpoint answers anything, or, where that is not known (Consul has not said yet, or is not
+    // used), when its silo port accepts a connection: what every Orleans message first needs.
+    private static async Task<bool> AnyAnswers(IReadOnlyList<Peer> peers, TimeSpan probe, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(probe);
-        var attempts = peers.Select(async peer =>
-        {
-            using var socket = new Socket(peer.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await socket.ConnectAsync(peer, timeout.Token);
-                return true;
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
-            {
-                return false;
-            }
-        }).ToList();
+        var attempts = peers.Select(peer => peer.Http is { } http ? AnswersHttp(http, timeout.Token) : Accepts(peer.Silo, timeout.Token)).ToList();
         while (attempts.Count > 0)
         {
             var done = await Task.WhenAny(attempts);
@@ -95,5 +95,32 @@ public sealed class SiloReadyCheck(ISiloStatusOracle oracle, IClusterMembershipS
         }
 
         return false;
+    }
+
+    private static async Task<bool> AnswersHttp(Uri http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await Http.GetAsync(new Uri(http, "health/live"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> Accepts(IPEndPoint silo, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(silo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(silo, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Autopilot.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -33,7 +34,7 @@ public sealed class SiloReadyCheckTests
     {
         using var refusing = new RefusingPort();
 
-        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [refusing.Endpoint], Probe, CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [new(refusing.Endpoint)], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Healthy, verdict.Status);
     }
@@ -45,7 +46,7 @@ public sealed class SiloReadyCheckTests
         using var peer = new TcpListener(IPAddress.Loopback, 0);
         peer.Start();
 
-        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [refusing.Endpoint, (IPEndPoint)peer.LocalEndpoint], Probe, CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [new(refusing.Endpoint), new((IPEndPoint)peer.LocalEndpoint)], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Healthy, verdict.Status);
     }
@@ -56,10 +57,10 @@ public sealed class SiloReadyCheckTests
         using var first = new RefusingPort();
         using var second = new RefusingPort();
 
-        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [first.Endpoint, second.Endpoint], Probe, CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: true, [new(first.Endpoint), new(second.Endpoint)], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Unhealthy, verdict.Status);
-        Assert.StartsWith("cut off from its peers: none of the 2 other active silo(s)", verdict.Description, StringComparison.Ordinal);
+        Assert.StartsWith("cut off from its peers: none of the 2 other active silo(s) answers", verdict.Description, StringComparison.Ordinal);
     }
 
     // Generous, for a loaded test machine: a listening peer accepts at once and a refusing one refuses at once, so no test
@@ -73,7 +74,7 @@ public sealed class SiloReadyCheckTests
         using var peer = new TcpListener(IPAddress.Loopback, 0);
         peer.Start();
 
-        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [refusing.Endpoint, (IPEndPoint)peer.LocalEndpoint], Probe, CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [new(refusing.Endpoint), new((IPEndPoint)peer.LocalEndpoint)], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Healthy, verdict.Status);
     }
@@ -92,10 +93,58 @@ public sealed class SiloReadyCheckTests
         using var first = new RefusingPort();
         using var second = new RefusingPort();
 
-        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [first.Endpoint, second.Endpoint], Probe, CancellationToken.None);
+        var verdict = await SiloReadyCheck.Judge(SiloStatus.Active, consulAnswers: false, [new(first.Endpoint), new(second.Endpoint)], Probe, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Unhealthy, verdict.Status);
         Assert.StartsWith("cut off: Consul does not answer and none of the 2 other active silo(s)", verdict.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_peer_whose_HTTP_endpoint_is_known_is_asked_there_not_at_its_silo_port()
+    {
+        // Asked at its silo port, the peer would refuse; its HTTP endpoint answers, so it counts as reached.
+        await using var http = await LiveEndpoint();
+        using var refusing = new RefusingPort();
+        using var second = new RefusingPort();
+
+        var verdict = await SiloReadyCheck.Judge(
+            SiloStatus.Active, consulAnswers: true, [new(refusing.Endpoint, http.Url), new(second.Endpoint)], Probe, CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Healthy, verdict.Status);
+    }
+
+    [Fact]
+    public async Task A_peer_whose_HTTP_endpoint_does_not_answer_is_not_reached_though_its_silo_port_listens()
+    {
+        using var listening = new TcpListener(IPAddress.Loopback, 0);
+        listening.Start();
+        using var refusingHttp = new RefusingPort();
+        using var second = new RefusingPort();
+
+        var verdict = await SiloReadyCheck.Judge(
+            SiloStatus.Active,
+            consulAnswers: true,
+            [new((IPEndPoint)listening.LocalEndpoint, new Uri($"http://{refusingHttp.Endpoint}/")), new(second.Endpoint)],
+            Probe,
+            CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Unhealthy, verdict.Status);
+    }
+
+    // A peer's HTTP endpoint: /health/live answers 200, on a loopback port of its own.
+    private static async Task<LiveHttp> LiveEndpoint()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapGet("/health/live", () => "live");
+        await app.StartAsync();
+        return new LiveHttp(app, new Uri(app.Urls.First() + "/"));
+    }
+
+    private sealed record LiveHttp(WebApplication App, Uri Url) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => App.DisposeAsync();
     }
 
     [Fact]

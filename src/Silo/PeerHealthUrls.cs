@@ -1,0 +1,68 @@
+using Autopilot.Consul.Client;
+using Autopilot.Hosting;
+
+namespace Autopilot.Silo;
+
+/// <summary>
+/// The HTTP endpoint of each silo, by its silo endpoint (<c>address:port</c>), from Consul's catalog: every silo registers
+/// its base URL in its metadata (<c>health</c>, <see cref="SiloRegistration"/>). <see cref="SiloReadyCheck"/> probes its
+/// peers there: a bare connection to a peer's silo port, which speaks TLS, cost that peer a warning with a stack trace each
+/// time. The catalog is read again at most every <see cref="RefreshEvery"/>, in the background, and its last answer is kept
+/// while Consul does not answer; without Consul (localhost clustering) nothing is known.
+/// </summary>
+public sealed class PeerHealthUrls(IServiceProvider services, TimeProvider time)
+{
+    public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(5);
+
+    private IReadOnlyDictionary<string, Uri> known = new Dictionary<string, Uri>();
+    private long readAt; // the timestamp of the last read's end; 0 before the first
+    private int reading;
+
+    /// <summary>What the catalog said last; starts a new read when that is older than <see cref="RefreshEvery"/>.</summary>
+    public IReadOnlyDictionary<string, Uri> Known
+    {
+        get
+        {
+            var at = Volatile.Read(ref readAt);
+            if ((at == 0 || time.GetElapsedTime(at) >= RefreshEvery) && Interlocked.Exchange(ref reading, 1) == 0)
+            {
+                _ = Refresh();
+            }
+
+            return known;
+        }
+    }
+
+    private async Task Refresh()
+    {
+        try
+        {
+            if (services.GetService<ConsulClient>() is not { } consul)
+            {
+                return;
+            }
+
+            using var timeout = new CancellationTokenSource(Deadlines.ConsulCheck);
+            var instances = await consul.HealthService(HostRole.Silo.Name, passingOnly: false, cancellationToken: timeout.Token);
+            var urls = new Dictionary<string, Uri>();
+            foreach (var instance in instances.Value)
+            {
+                if (instance.Service.Meta?.GetValueOrDefault("health") is { } health && Uri.TryCreate(health, UriKind.Absolute, out var url))
+                {
+                    urls[$"{instance.Service.Address}:{instance.Service.Port}"] = url;
+                }
+            }
+
+            known = urls;
+        }
+        catch (Exception)
+        {
+            // Consul does not answer, or refuses (the host's own registration reports that): the last answer stands.
+        }
+        finally
+        {
+            Volatile.Write(ref readAt, time.GetTimestamp());
+            Volatile.Write(ref reading, 0);
+        }
+    }
+}
