@@ -1,4 +1,5 @@
 using Autopilot.Consul.Client;
+using Autopilot.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -8,13 +9,16 @@ namespace Autopilot.Clustering.Consul;
 
 /// <summary>
 /// The gateways of the active silos in the Consul membership table, re-read every
-/// <see cref="GatewayOptions.GatewayListRefreshPeriod"/>, less those whose own check in Consul's catalog is critical
-/// (<see cref="ConsulClusteringOptions.SiloService"/>). Orleans' client sends each grain's calls through one gateway chosen
-/// by the grain's hash, and a silo cut off from its peers (or frozen) forwards none of them: until the membership declared
-/// it dead, a third of every key's calls waited out their timeouts there, keys on healthy silos included (issue 19). Such
-/// a silo fails its ready check at once (<c>SiloReadyCheck</c>); the client's next refresh sends those grains' calls
-/// through another gateway. Were every active silo critical, the list keeps them all: a client with no gateway has
-/// nowhere to go, and the checks are then more likely wrong than the silos. A catalog that cannot be read changes nothing.
+/// <see cref="GatewayOptions.GatewayListRefreshPeriod"/>, less those whose own check in Consul's catalog is critical because
+/// the silo says it is cut off from its peers (<see cref="ConsulClusteringOptions.SiloService"/>,
+/// <see cref="ReadyAnswer.CutOffFromPeers"/>). Orleans' client sends each grain's calls through one gateway chosen by the
+/// grain's hash, and a silo cut off from its peers forwards none of them: until the membership declared it dead, a third
+/// of every key's calls waited out their timeouts there, keys on healthy silos included (issue 19). Such a silo fails its
+/// ready check within a second (<c>SiloReadyCheck</c>); the client's next refresh sends those grains' calls through
+/// another gateway. A check that failed by timing out is not followed: a frozen silo cannot be told from a Consul agent
+/// short of CPU, and Orleans' client closes its connection to a gateway it leaves out, with the answers of the calls in
+/// flight on it. Were every active silo left out, the list keeps them all: a client with no gateway has nowhere to go. A
+/// catalog that cannot be read changes nothing.
 /// </summary>
 /// <remarks>
 /// While Consul cannot be read, the last list read is served: the silos behind it are still there, and a client must not
@@ -87,7 +91,8 @@ public sealed partial class ConsulGatewayListProvider(
         }
     }
 
-    // The silo endpoints (address:port, as the silos register) whose own check is critical; none when not asked, or not known.
+    // The silo endpoints (address:port, as the silos register) whose own check is critical because they are cut off from
+    // their peers; none when not asked, or not known.
     private async Task<HashSet<string>> Critical(CancellationToken cancellationToken)
     {
         if (options.Value.SiloService is not { } service)
@@ -99,7 +104,7 @@ public sealed partial class ConsulGatewayListProvider(
         {
             var instances = await consul.HealthService(service, passingOnly: false, cancellationToken: cancellationToken);
             return instances.Value
-                .Where(i => i.Checks.Any(c => c.ServiceID == i.Service.ID && c.Status == "critical"))
+                .Where(i => i.Checks.Any(c => c.ServiceID == i.Service.ID && c.Status == "critical" && c.Output.Contains(ReadyAnswer.CutOffFromPeers, StringComparison.Ordinal)))
                 .Select(i => $"{i.Service.Address}:{i.Service.Port}")
                 .ToHashSet();
         }
@@ -110,7 +115,7 @@ public sealed partial class ConsulGatewayListProvider(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Active silos left out of the gateway list, their ready check critical in Consul: {Silos}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Active silos left out of the gateway list, cut off from their peers by their ready check in Consul: {Silos}")]
     private static partial void LogLeftOut(ILogger logger, string silos);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Cannot read the silos' checks from Consul ({Reason}); the gateway list follows the membership alone")]

@@ -103,7 +103,7 @@ public static class HostingExtensions
         }
 
         own.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        own.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) });
+        own.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = ReadyAnswer.Write });
         if (FeatureSwitches.On(app.Configuration, FeatureSwitches.Metrics))
         {
             own.MapPrometheusScrapingEndpoint();

@@ -72,7 +72,7 @@ public sealed class SiloReadyCheck(
 
         var none = $"none of the {peers.Count} other active silo(s) answers within {probe.TotalMilliseconds:0} ms";
         return HealthCheckResult.Unhealthy(consulAnswers
-            ? $"cut off from its peers: {none}; clients go through the other silos until the cluster decides"
+            ? $"{ReadyAnswer.CutOffFromPeers}: {none}; clients go through the other silos until the cluster decides"
             : $"cut off: Consul does not answer and {none}");
     }
 

@@ -13,18 +13,15 @@ namespace Autopilot.Silo;
 internal static class SiloRegistration
 {
     /// <summary>
-    /// A silo's check runs every second and two failures in a row turn it critical (the other hosts: every 2 s, three in a
-    /// row). It only steers the clients' calls away while it fails (<c>ConsulGatewayListProvider</c>, which keeps every
-    /// silo when all fail), and it must do so well before the membership declares a cut-off silo dead (4–5 s) to be worth
-    /// anything: a cut-off silo turns critical 1–3 s into the cut, after its own probe of its peers
-    /// (<see cref="Deadlines.ReadyProbe"/>), a frozen one after two checks' timeouts (<see cref="Deadlines.ConsulCheck"/>).
-    /// One failure was enough at first; but a Consul agent short of CPU times out checks of healthy processes (bench/README.md,
-    /// "Health checks under saturation"), and a client closes its connection to a gateway it leaves out, with the answers
-    /// of the calls in flight on it.
+    /// A silo's check runs every second and one failure turns it critical (the other hosts: every 2 s, three in a row):
+    /// a silo cut off from its peers then leaves the clients' gateway lists 1–2 s into the cut, well before the membership
+    /// declares it dead (4–5 s), which is what makes it worth anything (<c>ConsulGatewayListProvider</c>). Clients follow
+    /// only that reason (<see cref="ReadyAnswer.CutOffFromPeers"/>), not a check that timed out, so a Consul agent short of
+    /// CPU, which times out checks of healthy processes (bench/README.md, "Health checks under saturation"), steers nothing.
     /// </summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
-    public const int FailuresBeforeCritical = 2;
+    public const int FailuresBeforeCritical = 1;
 
 
     public static IServiceCollection AddSiloRegistration(this IServiceCollection services, IConfiguration configuration) =>

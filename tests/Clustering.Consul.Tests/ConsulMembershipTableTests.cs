@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Autopilot.Consul.Client;
+using Autopilot.Hosting;
 using Autopilot.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Orleans.Messaging;
 
 namespace Autopilot.Clustering.Consul.Tests;
@@ -120,7 +124,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
     }
 
     [Fact]
-    public async Task A_silo_whose_ready_check_is_critical_leaves_the_gateway_list_unless_every_active_silo_is_critical()
+    public async Task A_silo_whose_ready_check_says_it_is_cut_off_from_its_peers_leaves_the_gateway_list_unless_every_active_silo_does()
     {
         var ready = Entries.New(SiloStatus.Active);
         var cut = Entries.New(SiloStatus.Active);
@@ -129,25 +133,39 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
         }
 
+        // Ready endpoints as silos answer them: passing, failing because the silo is cut off from its peers, and failing
+        // for a reason the clients do not follow; and a port that refuses, as a check that cannot connect sees it.
+        await using var answers = await ReadyAnswers.StartAsync();
         var service = $"silo-{ClusterId}";
-        var passes = new Uri(fixture.Agent.Address, "v1/status/leader").ToString(); // the agent itself answers 200
-        const string Refuses = "http://127.0.0.1:1/";
-        await RegisterSilo(service, ready, passes, "passing");
-        await RegisterSilo(service, cut, Refuses, "critical");
+        await RegisterSilo(service, ready, answers.Passing, "passing");
+        await RegisterSilo(service, cut, answers.CutOff, "passing");
         try
         {
             var provider = fixture.Gateways(ClusterId, siloService: service);
             var expected = new[] { Gateway(ready) };
-            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual(expected), TimeSpan.FromSeconds(30), "the critical silo left out");
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual(expected), TimeSpan.FromSeconds(30), "the cut-off silo left out");
             Assert.Contains(fixture.Logs.Messages, m => m.Contains("left out of the gateway list", StringComparison.Ordinal) && m.Contains(cut.SiloName, StringComparison.Ordinal));
             Assert.Equal(2, (await fixture.Gateways(ClusterId).GetGatewaysAsync(CancellationToken.None)).Count); // not asked: the membership alone
 
-            await RegisterSilo(service, ready, Refuses, "critical");
-            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "every silo kept once all are critical");
+            await RegisterSilo(service, ready, answers.CutOff, "passing");
+            await Eventually.Holds(() => fixture.Client.HealthService(service, passingOnly: true), h => h.Value.Count == 0, TimeSpan.FromSeconds(30), "both checks critical");
+            Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // every silo kept once all are cut off
 
-            await RegisterSilo(service, cut, passes, "passing");
-            await RegisterSilo(service, ready, passes, "passing");
+            // Through passing again: Consul's catalog takes a check's new output at once only with a change of status.
+            await RegisterSilo(service, ready, answers.Passing, "passing");
+            await RegisterSilo(service, cut, answers.Passing, "passing");
             await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "both back once they pass");
+            await Eventually.Holds(() => fixture.Client.HealthService(service, passingOnly: true), h => h.Value.Count == 2, TimeSpan.FromSeconds(30), "both checks passing");
+            await RegisterSilo(service, ready, answers.OtherFailure, "passing");
+            await RegisterSilo(service, cut, "http://127.0.0.1:1/", "passing");
+            await Eventually.Holds(
+                () => fixture.Client.HealthService(service, passingOnly: false),
+                h => h.Value.Count == 2 && h.Value.All(i => i.Checks.Any(c => c.ServiceID == i.Service.ID && c.Status == "critical" && !c.Output.Contains(ReadyAnswer.CutOffFromPeers, StringComparison.Ordinal))),
+                TimeSpan.FromSeconds(30),
+                "both checks critical for other reasons",
+                () => string.Join("; ", fixture.Client.HealthService(service, passingOnly: false).GetAwaiter().GetResult().Value
+                    .SelectMany(i => i.Checks.Select(c => $"{i.Service.ID} {c.CheckID} {c.Status}: {c.Output}"))));
+            Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // no other reason steers the clients
         }
         finally
         {
@@ -170,4 +188,30 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         Port = entry.SiloAddress.Endpoint.Port,
         Check = new AgentServiceCheck { HTTP = checkUrl, Interval = "1s", Timeout = "1s", Status = status },
     });
+
+    // /passing answers 200; /cut-off and /other-failure 503 with the body a silo's ready endpoint writes (ReadyAnswer).
+    private sealed class ReadyAnswers(WebApplication app) : IAsyncDisposable
+    {
+        private Uri Base => new(app.Urls.First() + "/");
+
+        public string Passing => new Uri(Base, "passing").ToString();
+
+        public string CutOff => new Uri(Base, "cut-off").ToString();
+
+        public string OtherFailure => new Uri(Base, "other-failure").ToString();
+
+        public static async Task<ReadyAnswers> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            app.MapGet("/passing", () => "Healthy");
+            app.MapGet("/cut-off", () => Results.Text($"Unhealthy: silo: {ReadyAnswer.CutOffFromPeers}: none of the 2 other active silo(s) answers", statusCode: 503));
+            app.MapGet("/other-failure", () => Results.Text("Unhealthy: silo: silo is Joining", statusCode: 503));
+            await app.StartAsync();
+            return new ReadyAnswers(app);
+        }
+
+        public ValueTask DisposeAsync() => app.DisposeAsync();
+    }
 }
