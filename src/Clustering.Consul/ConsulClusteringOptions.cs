@@ -17,9 +17,9 @@ public sealed class ConsulClusteringOptions
 
     /// <summary>
     /// The Consul service the silos register as, with their ready check; null (Orleans' own shape) leaves the gateway list
-    /// to the membership alone. When set, a client leaves out of its gateways an active silo whose check there is critical:
-    /// a silo cut off from its peers, or frozen, stops receiving client calls a few seconds before the membership declares
-    /// it dead (<see cref="ConsulGatewayListProvider"/>).
+    /// to the membership alone. When set, a client leaves out of its gateways an active silo whose check there fails because
+    /// the silo is cut off from its peers: it stops receiving client calls a few seconds before the membership declares it
+    /// dead (<see cref="ConsulGatewayListProvider"/>).
     /// </summary>
     public string? SiloService { get; set; }
 }

@@ -19,17 +19,15 @@ namespace Autopilot.Silo;
 /// </list>
 /// It reports why, and ready comes back once a peer (or Consul) answers again. Consul alone going away changes nothing
 /// while the silos still reach each other (the table's last read is served meanwhile), and a silo alone in its cluster
-/// has no peer to lose. A peer that is frozen still accepts connections (the kernel does), so only the network trips this.
+/// has no peer to lose. A peer that is frozen still accepts connections (the kernel does), so only the network trips this:
+/// two frozen peers do not make a healthy silo look cut off.
 /// </summary>
 public sealed class SiloReadyCheck(
     ISiloStatusOracle oracle, IClusterMembershipService membership, ILocalSiloDetails local, PeerHealthUrls urls, IServiceProvider services) : IHealthCheck
 {
-    // Probes keep their connections to the peers' HTTP endpoints: a peer the network lost then simply does not answer in time.
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) });
-
     /// <summary>
-    /// Another active silo, at its silo endpoint, with its HTTP endpoint when the catalog knows it: the check asks that one
-    /// (<c>/health/live</c>, any answer counts), since a bare connection to the silo port (TLS) costs the peer a warning.
+    /// Another active silo, at its silo endpoint, with its HTTP endpoint when the catalog knows it: the check connects to
+    /// that one, since a bare connection to the silo port (TLS) costs the peer a warning with a stack trace.
     /// </summary>
     public sealed record Peer(IPEndPoint Silo, Uri? Http = null);
 
@@ -76,13 +74,13 @@ public sealed class SiloReadyCheck(
             : $"cut off: Consul does not answer and {none}");
     }
 
-    // A peer answers when its HTTP endpoint answers anything, or, where that is not known (Consul has not said yet, or is not
-    // used), when its silo port accepts a connection: what every Orleans message first needs.
+    // A peer answers when it accepts a TCP connection, which is what every message first needs and asks for nothing more:
+    // at its HTTP endpoint, or, where that is not known (Consul has not said yet, or is not used), at its silo port.
     private static async Task<bool> AnyAnswers(IReadOnlyList<Peer> peers, TimeSpan probe, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(probe);
-        var attempts = peers.Select(peer => peer.Http is { } http ? AnswersHttp(http, timeout.Token) : Accepts(peer.Silo, timeout.Token)).ToList();
+        var attempts = peers.Select(peer => peer.Http is { } http ? Accepts(new DnsEndPoint(http.Host, http.Port), timeout.Token) : Accepts(peer.Silo, timeout.Token)).ToList();
         while (attempts.Count > 0)
         {
             var done = await Task.WhenAny(attempts);
@@ -97,25 +95,12 @@ public sealed class SiloReadyCheck(
         return false;
     }
 
-    private static async Task<bool> AnswersHttp(Uri http, CancellationToken cancellationToken)
+    private static async Task<bool> Accepts(EndPoint peer, CancellationToken cancellationToken)
     {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            using var response = await Http.GetAsync(new Uri(http, "health/live"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return true;
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> Accepts(IPEndPoint silo, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(silo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(silo, cancellationToken);
+            await socket.ConnectAsync(peer, cancellationToken);
             return true;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)

@@ -23,7 +23,6 @@ internal static class SiloRegistration
 
     public const int FailuresBeforeCritical = 1;
 
-
     public static IServiceCollection AddSiloRegistration(this IServiceCollection services, IConfiguration configuration) =>
         services.AddConsulRegistration(configuration, provider =>
         {

@@ -114,7 +114,7 @@ public sealed class SiloReadyCheckTests
     }
 
     [Fact]
-    public async Task A_peer_whose_HTTP_endpoint_does_not_answer_is_not_reached_though_its_silo_port_listens()
+    public async Task A_peer_whose_HTTP_endpoint_refuses_is_not_reached_though_its_silo_port_listens()
     {
         using var listening = new TcpListener(IPAddress.Loopback, 0);
         listening.Start();
