@@ -18,10 +18,12 @@ public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<Sto
     private (T State, bool Exists, string? Etag)? beforeWrite;
 
     /// <summary>The last state storage confirmed (the default state while the record does not exist).</summary>
-    public T Value => beforeWrite is { } confirmed ? confirmed.State : storage.State;
+    public T Value => Confirmed.State;
 
     /// <summary>Whether storage holds this record, as last confirmed.</summary>
-    public bool Exists => beforeWrite is { } confirmed ? confirmed.Exists : storage.RecordExists;
+    public bool Exists => Confirmed.Exists;
+
+    private (T State, bool Exists, string? Etag) Confirmed => beforeWrite ?? (storage.State, storage.RecordExists, storage.Etag);
 
     /// <summary>
     /// How long the fenced read waits for storage (<c>Deadlines.StorageFence</c> in Hosting, which the deadlines test pins):
@@ -46,20 +48,23 @@ public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<Sto
     /// </summary>
     public async Task<(T State, bool Exists)> Current()
     {
-        var confirmed = beforeWrite ?? (storage.State, storage.RecordExists, storage.Etag);
+        var read = readStored ?? throw new InvalidOperationException("This state was made without a reader of storage: it has no fenced read.");
+        var confirmed = Confirmed;
         var inFlight = beforeWrite is null ? null : storage.State;
-        var read = (readStored ?? throw new InvalidOperationException("This state was made without a reader of storage: it has no fenced read."))();
-        StoredCopy<T> stored;
+        StoredCopy<T>? stored;
         try
         {
-            stored = await read.WaitAsync(FenceWithin);
+            stored = await Bounded.Within(read(), FenceWithin);
         }
         catch (Exception)
         {
-            // Whatever kept storage from answering (a timeout, no connection, the provider's own error), the version could not
-            // be compared: the read is not fenced, and answers as reads did before the fence.
-            // The storage read goes on and ends by itself (storage's own timeout at the latest); its failure is observed here.
-            _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // Storage failed (no connection, the provider's own error): the version could not be compared.
+            stored = null;
+        }
+
+        if (stored is null)
+        {
+            // Storage did not answer in time or failed: the read is not fenced, and answers as reads did before the fence.
             return (confirmed.State, confirmed.Exists);
         }
 
@@ -78,7 +83,7 @@ public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<Sto
     public async Task Commit(T next)
     {
         var previous = storage.State;
-        beforeWrite = (previous, storage.RecordExists, storage.Etag);
+        beforeWrite = Confirmed;
         storage.State = next;
         try
         {

@@ -12,18 +12,6 @@ public static class LinkConfirmation
     public static readonly TimeSpan Within = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The other end's facts, or null when they did not come within <see cref="Within"/>.</summary>
-    public static async Task<T?> Ask<T>(Task<T> facts)
-        where T : class
-    {
-        try
-        {
-            return await facts.WaitAsync(Within);
-        }
-        catch (TimeoutException)
-        {
-            // The call goes on and ends by itself (its own response timeout at the latest); its failure is observed here.
-            _ = facts.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return null;
-        }
-    }
+    public static Task<T?> Ask<T>(Task<T> facts)
+        where T : class => Bounded.Within(facts, Within);
 }

@@ -1,0 +1,21 @@
+namespace Autopilot.Grains;
+
+/// <summary>Waiting on a call for a bounded time, as a grain's read does on what it asks of others.</summary>
+public static class Bounded
+{
+    /// <summary>The call's result, or null when it did not come within <paramref name="bound"/>; a failure before that is thrown.</summary>
+    public static async Task<T?> Within<T>(Task<T> call, TimeSpan bound)
+        where T : class
+    {
+        try
+        {
+            return await call.WaitAsync(bound);
+        }
+        catch (TimeoutException)
+        {
+            // The call goes on and ends by itself (its own timeout at the latest); its failure is observed here.
+            _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return null;
+        }
+    }
+}
