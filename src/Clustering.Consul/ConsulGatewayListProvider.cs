@@ -105,7 +105,7 @@ public sealed partial class ConsulGatewayListProvider(
             var instances = await consul.HealthService(service, passingOnly: false, cancellationToken: cancellationToken);
             return instances.Value
                 .Where(i => i.Checks.Any(c => c.ServiceID == i.Service.ID && c.Status == "critical" && c.Output.Contains(ReadyAnswer.CutOffFromPeers, StringComparison.Ordinal)))
-                .Select(i => $"{i.Service.Address}:{i.Service.Port}")
+                .Select(i => i.Service.Endpoint())
                 .ToHashSet();
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)

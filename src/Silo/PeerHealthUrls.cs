@@ -49,7 +49,7 @@ public sealed class PeerHealthUrls(IServiceProvider services, TimeProvider time)
             {
                 if (instance.Service.Meta?.GetValueOrDefault("health") is { } health && Uri.TryCreate(health, UriKind.Absolute, out var url))
                 {
-                    urls[$"{instance.Service.Address}:{instance.Service.Port}"] = url;
+                    urls[instance.Service.Endpoint()] = url;
                 }
             }
 
