@@ -81,6 +81,9 @@ public static class Deadlines
     /// <summary>How long a host drains on SIGTERM (in-flight requests, a silo's grains handed over) before it exits.</summary>
     public static readonly TimeSpan HostShutdown = TimeSpan.FromSeconds(30);
 
+    /// <summary>When a host whose stop has overrun <see cref="HostShutdown"/> ends itself (<see cref="StopDeadline"/>), before the process manager's SIGKILL.</summary>
+    public static readonly TimeSpan StopOverrun = HostShutdown + TimeSpan.FromSeconds(5);
+
     /// <summary>How long a process manager waits after SIGTERM before SIGKILL (compose's <c>stop_grace_period</c>, the local supervisor's stop).</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(40);
 
@@ -98,6 +101,7 @@ public static class Deadlines
         (nameof(Request), Request, nameof(FrontDoorRead), FrontDoorRead),
         ($"{nameof(EdgeFollow)} + 1 s for Consul's notice and nginx's reload", EdgeFollow + TimeSpan.FromSeconds(1), nameof(GatewayDrain), GatewayDrain),
         ($"{nameof(GatewayDrain)} + {nameof(Request)}", GatewayDrain + Request, nameof(HostShutdown), HostShutdown),
-        (nameof(HostShutdown), HostShutdown, nameof(StopGrace), StopGrace),
+        (nameof(HostShutdown), HostShutdown, nameof(StopOverrun), StopOverrun),
+        (nameof(StopOverrun), StopOverrun, nameof(StopGrace), StopGrace),
     ];
 }

@@ -6,7 +6,7 @@ public static class ExitCodes
     /// <summary>Stopped as asked (SIGTERM), after deregistering and draining.</summary>
     public const int Stopped = 0;
 
-    /// <summary>Failed: a dependency stayed unreachable past its bounded wait, a supervised child died, or a fault.</summary>
+    /// <summary>Failed: a dependency stayed unreachable past its bounded wait, a supervised child died, a stop overran its budget (<see cref="StopDeadline"/>), or a fault.</summary>
     public const int Failed = 1;
 
     /// <summary>Bad configuration: one sentence on standard error names the key and the value. Restarting cannot help.</summary>

@@ -45,11 +45,13 @@ public static class HostingExtensions
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 
         builder.Services.AddSingleton(role);
-        // On SIGTERM: deregister, drain, hand grains over, within the budget's shutdown (the process manager waits longer).
+        // On SIGTERM: deregister, drain, hand grains over, within the budget's shutdown (the process manager waits longer); a stop
+        // that overruns it ends the process itself (StopDeadline).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Deadlines.HostShutdown);
         builder.Services.AddAutopilotOptions<StartupOptions, StartupOptions.Validator>(StartupOptions.Section);
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<ReadyAnnouncer>();
+        builder.Services.AddHostedService<StopDeadline>();
 
         var configuration = builder.Configuration;
         var telemetry = builder.Services.AddOpenTelemetry()

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Autopilot.Hosting;
 
 namespace Autopilot.Silo;
@@ -12,22 +11,21 @@ namespace Autopilot.Silo;
 /// Orleans' own handler calls <see cref="Environment.FailFast(string)"/>: SIGABRT and a crash dump, seen as exit 134, or 139
 /// when the dump itself crashed, which no restart policy or operator could tell from a real crash. The end must still be
 /// immediate, not a drain: the others have already activated this silo's grains elsewhere, so one more call served here
-/// could answer from a stale copy. <see cref="Environment.Exit(int)"/> would run the host's graceful stop first (its
-/// ProcessExit handler waits for it), and that stop would wait on the very membership loop that is calling here.
-/// Hand-written for that reason: .NET has no immediate exit with a chosen code but libc's <c>_exit</c>.
+/// could answer from a stale copy: <see cref="ImmediateExit"/>, since a graceful stop would wait on the very membership
+/// loop that is calling here.
 /// </para>
 /// </summary>
 public sealed class DeclaredDeadExit : IFatalErrorHandler
 {
-    private readonly Action<int> exit;
+    private readonly Action<int, string> end;
 
     public DeclaredDeadExit()
-        : this(static code => NativeExit(code))
+        : this(ImmediateExit.With)
     {
     }
 
-    /// <summary>For tests: <paramref name="exit"/> stands in for ending the process.</summary>
-    public DeclaredDeadExit(Action<int> exit) => this.exit = exit;
+    /// <summary>For tests: <paramref name="end"/> stands in for ending the process, given the exit code and the line to write.</summary>
+    public DeclaredDeadExit(Action<int, string> end) => this.end = end;
 
     /// <summary>As Orleans' own handler: a thread being aborted is expected, everything else is not.</summary>
     public bool IsUnexpected(Exception exception) => exception is not ThreadAbortException;
@@ -35,14 +33,7 @@ public sealed class DeclaredDeadExit : IFatalErrorHandler
     public void OnFatalException(object? sender = null, string? context = null, Exception? exception = null)
     {
         var why = exception is null ? context : $"{context}: {exception.GetType().Name}: {exception.Message}";
-        // Standard error is written at once; the logger's queue might not be flushed before the process ends.
-        Console.Error.WriteLine(
+        end(ExitCodes.DeclaredDead,
             $"autopilot {HostRole.Silo.Name}: ending at once with exit code {ExitCodes.DeclaredDead} (declared dead by the cluster, or a fatal Orleans error): {why}");
-        Console.Error.Flush();
-        Console.Out.Flush();
-        exit(ExitCodes.DeclaredDead);
     }
-
-    [DllImport("libc", EntryPoint = "_exit")]
-    private static extern void NativeExit(int status);
 }

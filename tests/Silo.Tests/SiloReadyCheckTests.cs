@@ -155,10 +155,13 @@ public sealed class SiloReadyCheckTests
         await using var silo = builder.Build();
         Assert.IsType<DeclaredDeadExit>(silo.Services.GetRequiredService<IFatalErrorHandler>());
 
-        var codes = new List<int>();
-        new DeclaredDeadExit(codes.Add).OnFatalException(this, "I have been told I am dead, so this silo will stop!");
+        var ends = new List<(int Code, string Line)>();
+        new DeclaredDeadExit((code, line) => ends.Add((code, line))).OnFatalException(this, "I have been told I am dead, so this silo will stop!");
 
-        Assert.Equal([ExitCodes.DeclaredDead], codes);
+        var end = Assert.Single(ends);
+        Assert.Equal(ExitCodes.DeclaredDead, end.Code);
+        Assert.Contains("ending at once with exit code 3", end.Line, StringComparison.Ordinal);
+        Assert.EndsWith("I have been told I am dead, so this silo will stop!", end.Line, StringComparison.Ordinal);
         Assert.Equal(3, ExitCodes.DeclaredDead);
     }
 
