@@ -44,15 +44,20 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
         await Eventually.Holds(() => Command.Try(engine.Docker, ["ps", "-q", "--filter", $"label=com.docker.stack.namespace={stack}", "--filter", "name=_silo."], TimeSpan.FromMinutes(1)),
             r => r.Output.Trim().Length == 0, TimeSpan.FromMinutes(2), "the stack's silos are gone");
         await Command.Try(engine.Docker, ["stack", "rm", stack], TimeSpan.FromMinutes(2));
-        // A stack's network goes once its tasks are gone; wait for that before leaving the swarm.
-        await Eventually.Holds(() => Command.Try(engine.Docker, ["ps", "-q", "--filter", $"label=com.docker.stack.namespace={stack}"], TimeSpan.FromMinutes(1)),
+        // A stack's network goes once its tasks are gone, and a volume once no container holds it, stopped ones included:
+        // wait for every container of the stack (-a) before leaving the swarm. Waiting for the running ones only, the
+        // volume removal below met containers that had stopped but were not yet removed, and left 1-5 volumes a run.
+        await Eventually.Holds(() => Command.Try(engine.Docker, ["ps", "-a", "-q", "--filter", $"label=com.docker.stack.namespace={stack}"], TimeSpan.FromMinutes(1)),
             r => r.Output.Trim().Length == 0, TimeSpan.FromMinutes(2), "the stack's containers are gone");
         if (joined)
         {
             await Command.Run(engine.Docker, ["swarm", "leave", "--force"], TimeSpan.FromMinutes(2));
         }
 
-        await Command.Try(engine.Docker, ["volume", "rm", $"{stack}_consul-1-data", $"{stack}_consul-2-data", $"{stack}_consul-3-data", $"{stack}_redis-data", $"{stack}_prometheus-data"], TimeSpan.FromMinutes(1));
+        string[] volumes = [$"{stack}_consul-1-data", $"{stack}_consul-2-data", $"{stack}_consul-3-data", $"{stack}_redis-data", $"{stack}_prometheus-data"];
+        await Command.Try(engine.Docker, ["volume", "rm", .. volumes], TimeSpan.FromMinutes(1));
+        var left = (await Command.Try(engine.Docker, ["volume", "ls", "-q", "--filter", $"name={stack}_"], TimeSpan.FromMinutes(1))).Output.Trim();
+        Assert.True(left.Length == 0, $"the stack left volumes behind: {left}");
     }
 
     [Fact]
