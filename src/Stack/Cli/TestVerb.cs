@@ -1,12 +1,11 @@
-using System.Text.RegularExpressions;
-
 namespace Autopilot.Stack.Cli;
 
 /// <summary>
 /// <c>test</c>: install what the tests need, build the solution with warnings as errors, run every test project, and end
-/// with one line summed over them, then the figures the tests measured (xunit shows nothing a passing test prints).
+/// with one line summed over them, then the figures the tests measured (xunit shows nothing a passing test prints), then
+/// each failed test again with its error message.
 /// </summary>
-internal sealed partial class TestVerb(Repository repository, Model.RunFolder run)
+internal sealed class TestVerb(Repository repository, Model.RunFolder run)
 {
     public async Task<int> Run(bool fast, IReadOnlyList<string> extra)
     {
@@ -33,41 +32,22 @@ internal sealed partial class TestVerb(Repository repository, Model.RunFolder ru
         // Each test's own line (name and time) goes to the log; the console shows failures, summaries and the slowest.
         string[] arguments = ["test", repository.At("Autopilot.sln"), "-c", "Release", "--no-build", "--nologo", "--logger", "console;verbosity=normal",
             .. fast ? (string[])["--filter", "Category=unit|Category=contract"] : [], .. extra];
-        var (passed, failed, skipped) = (0, 0, 0);
-        var timed = new List<(string Test, TimeSpan Took)>();
+        var tally = new TestTally();
         await using var log = new StreamWriter(output) { AutoFlush = true };
         var code = await repository.Stream("dotnet", arguments, line =>
         {
             lock (log)
             {
                 log.WriteLine(line);
-                if (TestLine().Match(line) is not { Success: true } test)
+                if (tally.Take(line))
                 {
                     Console.WriteLine(line);
-                    return;
-                }
-
-                var name = test.Groups["name"].Value.Split('(')[0];
-                timed.Add((name[(name.LastIndexOf('.') + 1)..], Took(test.Groups["took"].Value)));
-                switch (test.Groups["outcome"].Value)
-                {
-                    case "Passed":
-                        passed++;
-                        break;
-                    case "Skipped":
-                        skipped++;
-                        Console.WriteLine(line);
-                        break;
-                    default:
-                        failed++;
-                        Console.WriteLine(line);
-                        break;
                 }
             }
         }, new Dictionary<string, string> { ["AUTOPILOT_TEST_FIGURES"] = figures });
 
-        Console.WriteLine($"tests: {passed} passed, {failed} failed, {skipped} skipped");
-        Console.WriteLine($"slowest: {string.Join("; ", timed.OrderByDescending(t => t.Took).Take(6).Select(t => $"{t.Test} {t.Took.TotalSeconds:0} s"))}");
+        Console.WriteLine(tally.Summary);
+        Console.WriteLine(tally.Slowest);
         if (File.Exists(figures))
         {
             Console.WriteLine("figures the tests measured:");
@@ -77,25 +57,12 @@ internal sealed partial class TestVerb(Repository repository, Model.RunFolder ru
             }
         }
 
-        return code;
-    }
-
-    // "  Passed Autopilot.X.Tests.Name(args) [1 m 2 s]" or "[350 ms]" or "[< 1 ms]"
-    private static TimeSpan Took(string text)
-    {
-        var total = TimeSpan.Zero;
-        foreach (Match part in Unit().Matches(text))
+        // Last, so that a log's tail names them: a failure's own lines were far above.
+        foreach (var line in tally.Failures)
         {
-            var value = double.Parse(part.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            total += part.Groups["unit"].Value switch { "m" => TimeSpan.FromMinutes(value), "s" => TimeSpan.FromSeconds(value), _ => TimeSpan.FromMilliseconds(value) };
+            Console.WriteLine(line);
         }
 
-        return total;
+        return code;
     }
-
-    [GeneratedRegex(@"^\s+(?<outcome>Passed|Failed|Skipped) (?<name>\S.*) \[(?<took>[^\]]+)\]$")]
-    private static partial Regex TestLine();
-
-    [GeneratedRegex(@"(?<value>\d+(\.\d+)?) (?<unit>m|s|ms)\b")]
-    private static partial Regex Unit();
 }
