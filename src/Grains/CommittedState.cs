@@ -9,7 +9,10 @@ namespace Autopilot.Grains;
 /// <see cref="Current"/> is the fenced read: it proves against storage, read through <c>readStored</c>, that no other
 /// activation has written since. A grain whose reads need no fence (the seed flag, idempotent) passes no reader.
 /// </summary>
-public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<StoredCopy<T>>>? readStored = null)
+/// <param name="storage">The grain's persistent state, which the writes go through.</param>
+/// <param name="readStored">Reads the stored version for the fenced read; none for a state whose reads need no fence.</param>
+/// <param name="fenceWithin">For tests: how long the fenced read waits for storage, instead of <see cref="FenceWithin"/>.</param>
+public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<StoredCopy<T>>>? readStored = null, TimeSpan? fenceWithin = null)
     where T : class
 {
     // What storage confirmed, while a write is in flight: its state, whether the record existed and its version. Storage may
@@ -54,7 +57,7 @@ public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<Sto
         StoredCopy<T>? stored;
         try
         {
-            stored = await Bounded.Within(read(), FenceWithin);
+            stored = await Bounded.Within(read(), fenceWithin ?? FenceWithin);
         }
         catch (Exception)
         {
@@ -68,9 +71,19 @@ public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<Sto
             return (confirmed.State, confirmed.Exists);
         }
 
-        if (stored.Etag == confirmed.Etag || (inFlight is not null && stored.Exists && EqualityComparer<T>.Default.Equals(stored.State, inFlight)))
+        if (Holds(stored, confirmed.Etag, inFlight))
         {
             return (confirmed.State, confirmed.Exists);
+        }
+
+        // Reads interleave with this activation's own writes: one that began or ended while storage was being read is not
+        // another activation's. Compared with what this activation holds now, the stored version is its own, and storage
+        // held it within the read's span. (Compared only with the start, a rep's read beside its own ClientTaken write
+        // was refused as superseded: a test caught it.)
+        var now = Confirmed;
+        if (Holds(stored, now.Etag, beforeWrite is null ? null : storage.State))
+        {
+            return (now.State, now.Exists);
         }
 
         throw new InconsistentStateException(
@@ -79,6 +92,10 @@ public sealed class CommittedState<T>(IPersistentState<T> storage, Func<Task<Sto
             stored.Etag,
             confirmed.Etag);
     }
+
+    // Whether storage holds the version confirmed as etag, or the state of this activation's write in flight.
+    private static bool Holds(StoredCopy<T> stored, string? etag, T? inFlight) =>
+        stored.Etag == etag || (inFlight is not null && stored.Exists && EqualityComparer<T>.Default.Equals(stored.State, inFlight));
 
     public async Task Commit(T next)
     {

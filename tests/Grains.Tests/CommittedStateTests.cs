@@ -81,6 +81,61 @@ public sealed class CommittedStateTests
     }
 
     [Fact]
+    public async Task A_read_that_interleaves_with_this_activations_own_write_is_not_refused_as_superseded()
+    {
+        var storage = new GatedStorage();
+        var stored = new StoredRecords();
+        // Storage answers when the test says, within the generous bound of a loaded machine (past it the read is unfenced).
+        var state = new CommittedState<CustomerState>(storage, stored.Read, TimeSpan.FromMinutes(1));
+        var first = state.Commit(new CustomerState { Location = "Atlanta" });
+        storage.Done.SetResult();
+        await first;
+        stored.Now = new StoredCopy<CustomerState>(storage.Etag, true, storage.State);
+
+        // The read is sent with no write in flight; storage answers only after this activation's next write began.
+        stored.Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = state.Current();
+        storage.Reset();
+        var second = state.Commit(new CustomerState { Location = "Boston" });
+        await storage.Writing.Task;
+        stored.Now = new StoredCopy<CustomerState>("landed", true, new CustomerState { Location = "Boston" });
+        stored.Gate.SetResult();
+        Assert.Equal("Atlanta", (await reading).State.Location); // the write is not yet acknowledged
+
+        // Sent while that write is in flight and answered once it has ended: the state before it, which storage held then.
+        stored.Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        reading = state.Current();
+        storage.Done.SetResult();
+        await second;
+        stored.Now = new StoredCopy<CustomerState>(storage.Etag, true, storage.State);
+        stored.Gate.SetResult();
+        Assert.Equal("Atlanta", (await reading).State.Location);
+
+        // Sent with no write in flight, answered after a whole write of this activation: that write's state.
+        stored.Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        reading = state.Current();
+        storage.Reset();
+        var third = state.Commit(new CustomerState { Location = "Chicago" });
+        storage.Done.SetResult();
+        await third;
+        stored.Now = new StoredCopy<CustomerState>(storage.Etag, true, storage.State);
+        stored.Gate.SetResult();
+        Assert.Equal("Chicago", (await reading).State.Location);
+
+        // Someone else's version is still refused, whatever this activation wrote meanwhile.
+        stored.Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        reading = state.Current();
+        storage.Reset();
+        var fourth = state.Commit(new CustomerState { Location = "Denver" });
+        await storage.Writing.Task;
+        stored.Now = new StoredCopy<CustomerState>("elsewhere-4", true, new CustomerState { Location = "Eugene" });
+        stored.Gate.SetResult();
+        await Assert.ThrowsAsync<InconsistentStateException>(() => reading);
+        storage.Done.SetResult();
+        await fourth;
+    }
+
+    [Fact]
     public async Task When_storage_does_not_answer_in_time_or_fails_the_read_answers_the_confirmed_state_unfenced()
     {
         var storage = new GatedStorage();
@@ -182,6 +237,17 @@ public sealed class CommittedStateTests
     {
         public StoredCopy<CustomerState> Now { get; set; } = new(null, false, new CustomerState());
 
-        public Task<StoredCopy<CustomerState>> Read() => Task.FromResult(Now);
+        /// <summary>When set, a read answers once it completes, with what storage holds then.</summary>
+        public TaskCompletionSource? Gate { get; set; }
+
+        public async Task<StoredCopy<CustomerState>> Read()
+        {
+            if (Gate is { } gate)
+            {
+                await gate.Task;
+            }
+
+            return Now;
+        }
     }
 }
