@@ -151,7 +151,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             await Eventually.Holds(() => fixture.Client.HealthService(service, passingOnly: true), h => h.Value.Count == 0, TimeSpan.FromSeconds(30), "both checks critical");
             Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // every silo kept once all are cut off
 
-            // Through passing again: Consul's catalog takes a check's new output at once only with a change of status.
+            // Through passing again, as silos that heal do.
             await RegisterSilo(service, ready, answers.Passing, "passing");
             await RegisterSilo(service, cut, answers.Passing, "passing");
             await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "both back once they pass");

@@ -29,7 +29,7 @@ public sealed class ConsulAgent : IAsyncDisposable
     {
         HttpPort = TestPorts.Next();
         logDirectory = Path.Combine(Path.GetTempPath(), "autopilot-tests", $"consul-{HttpPort}");
-        var hcl = "check_reap_interval = \"1s\"\n" + (extraHcl ?? "");
+        var hcl = "check_reap_interval = \"1s\"\ncheck_update_interval = \"0s\"\n" + (extraHcl ?? "");
         string[] mode = persistent
             ? ["-server", "-bootstrap-expect=1", "-data-dir", Path.Combine(logDirectory, "data")]
             : ["-dev"];

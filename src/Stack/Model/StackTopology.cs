@@ -31,14 +31,17 @@ public sealed class StackTopology(StackPorts ports, RunFolder run, HostBinaries 
     /// </summary>
     public bool OrleansTls { get; init; } = true;
 
-    /// <summary>A one-node Consul server with a data folder, so that a restart loses no membership row or registration.</summary>
+    /// <summary>
+    /// A one-node Consul server with a data folder, so that a restart loses no membership row or registration. A check's new
+    /// output reaches the catalog at once (<c>check_update_interval</c> 0 s), as in deploy/docker-compose.yml.
+    /// </summary>
     public PartSpec Consul => new(
         "consul", PartKind.Consul, 0, Binaries.Consul,
         [
             "agent", "-server", "-bootstrap-expect=1", "-node=autopilot", $"-data-dir={Path.Combine(Run.Data("consul"), "data")}",
             "-bind=127.0.0.1", "-client=127.0.0.1", $"-http-port={Ports.ConsulHttp}", "-dns-port=-1", "-grpc-port=-1",
             $"-server-port={Ports.ConsulServer}", $"-serf-lan-port={Ports.ConsulSerfLan}", $"-serf-wan-port={Ports.ConsulSerfWan}",
-            "-hcl=check_reap_interval = \"5s\"", $"-config-file={ConsulAclConfig}", "-log-level=warn",
+            "-hcl=check_reap_interval = \"5s\"", "-hcl=check_update_interval = \"0s\"", $"-config-file={ConsulAclConfig}", "-log-level=warn",
         ],
         Empty, Empty, [Ports.ConsulHttp, Ports.ConsulServer, Ports.ConsulSerfLan, Ports.ConsulSerfWan],
         Readiness.ConsulLeader(Ports.ConsulUrl), []);
