@@ -28,7 +28,9 @@ public sealed class RegistrationMoveTests
             .AddConsulClient(o =>
             {
                 o.Address = string.Join(',', agents.Addresses);
-                o.RequestTimeout = TimeSpan.FromMilliseconds(500);
+                // Only the lost answer waits it out. At 500 ms, a loaded machine timed out an answered call and moved the
+                // registration to the other agent before the test had seen where it settled.
+                o.RequestTimeout = TimeSpan.FromSeconds(5);
             })
             .AddHttpClient(ConsulClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => agents).Services
             .BuildServiceProvider();
