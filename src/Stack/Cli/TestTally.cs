@@ -30,7 +30,6 @@ public sealed partial class TestTally
             return true;
         }
 
-        message = null;
         var name = test.Groups["name"].Value.Split('(')[0];
         var shortName = name[(name.LastIndexOf('.') + 1)..];
         timed.Add((shortName, Took(test.Groups["took"].Value)));
@@ -60,7 +59,8 @@ public sealed partial class TestTally
     /// <summary>Each failed test's full name and the first lines of its error message.</summary>
     public IEnumerable<string> Failures => failures.SelectMany(f => (IEnumerable<string>)[$"failed: {f.Test}", .. f.Message.Select(l => $"  {l.Trim()}")]);
 
-    // After a failed test's line, vstest writes "  Error Message:", the message's lines, then "  Stack Trace:".
+    // After a failed test's line, vstest writes "  Error Message:", the message's lines, then "  Stack Trace:". Test
+    // projects run side by side, so other projects' lines (their passed tests among them) may come in between.
     private void KeepMessage(string line)
     {
         if (message is null)
