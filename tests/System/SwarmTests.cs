@@ -135,8 +135,8 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
         var logs = new StringBuilder();
         foreach (var id in ids)
         {
-            var (_, stdout, stderr) = await Command.Try(engine.Docker, ["logs", "--tail", "40", id], TimeSpan.FromMinutes(1));
-            logs.Append($"\n--- the last lines of exited container {id}:\n{stdout}{stderr}");
+            var lines = (await engine.Logs(id)).Split('\n').TakeLast(40);
+            logs.Append($"\n--- the last lines of exited container {id}:\n{string.Join('\n', lines)}");
         }
 
         return logs.ToString();
