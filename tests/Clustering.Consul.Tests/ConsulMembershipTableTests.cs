@@ -149,11 +149,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
 
             await RegisterSilo(service, ready, answers.CutOff, "passing");
             // Critical with the reason in its output: a check that timed out first on a loaded machine is critical without it.
-            await Eventually.Holds(
-                () => fixture.Client.HealthService(service, passingOnly: false),
-                h => h.Value.Count == 2 && h.Value.All(i => i.Checks.Any(c => c.ServiceID == i.Service.ID && c.Status == "critical" && c.Output.Contains(ReadyAnswer.CutOffFromPeers, StringComparison.Ordinal))),
-                TimeSpan.FromSeconds(30),
-                "both checks critical, cut off from their peers");
+            await BothCritical(service, cutOff: true, "both checks critical, cut off from their peers");
             Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // every silo kept once all are cut off
 
             // Through passing again, as silos that heal do.
@@ -163,13 +159,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             await Eventually.Holds(() => fixture.Client.HealthService(service, passingOnly: true), h => h.Value.Count == 2, TimeSpan.FromSeconds(30), "both checks passing");
             await RegisterSilo(service, ready, answers.OtherFailure, "passing");
             await RegisterSilo(service, cut, "http://127.0.0.1:1/", "passing");
-            await Eventually.Holds(
-                () => fixture.Client.HealthService(service, passingOnly: false),
-                h => h.Value.Count == 2 && h.Value.All(i => i.Checks.Any(c => c.ServiceID == i.Service.ID && c.Status == "critical" && !c.Output.Contains(ReadyAnswer.CutOffFromPeers, StringComparison.Ordinal))),
-                TimeSpan.FromSeconds(30),
-                "both checks critical for other reasons",
-                () => string.Join("; ", fixture.Client.HealthService(service, passingOnly: false).GetAwaiter().GetResult().Value
-                    .SelectMany(i => i.Checks.Select(c => $"{i.Service.ID} {c.CheckID} {c.Status}: {c.Output}"))));
+            await BothCritical(service, cutOff: false, "both checks critical for other reasons");
             Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // no other reason steers the clients
         }
         finally
@@ -178,6 +168,16 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             await fixture.Client.ServiceDeregister(SiloId(cut));
         }
     }
+
+    // Waits until both silos' own checks are critical, with the cut-off reason in their output or without it.
+    private Task BothCritical(string service, bool cutOff, string what) => Eventually.Holds(
+        () => fixture.Client.HealthService(service, passingOnly: false),
+        h => h.Value.Count == 2 && h.Value.All(i => i.Checks.Any(c =>
+            c.ServiceID == i.Service.ID && c.Status == "critical" && c.Output.Contains(ReadyAnswer.CutOffFromPeers, StringComparison.Ordinal) == cutOff)),
+        TimeSpan.FromSeconds(30),
+        what,
+        () => string.Join("; ", fixture.Client.HealthService(service, passingOnly: false).GetAwaiter().GetResult().Value
+            .SelectMany(i => i.Checks.Select(c => $"{i.Service.ID} {c.CheckID} {c.Status}: {c.Output}"))));
 
     private static Uri Gateway(MembershipEntry entry) =>
         SiloAddress.New(entry.SiloAddress.Endpoint.Address, entry.ProxyPort, entry.SiloAddress.Generation).ToGatewayUri();
