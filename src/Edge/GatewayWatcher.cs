@@ -30,7 +30,9 @@ public sealed partial class GatewayWatcher(
                 // While settling, wake up when it ends, to drop what Consul still does not list then.
                 var settling = settle.Remaining;
                 var wait = settling > TimeSpan.Zero && settling < options.WatchWait ? settling + TimeSpan.FromMilliseconds(100) : options.WatchWait;
-                var result = await consul.HealthService(options.Service, passingOnly: true, index, wait, stoppingToken);
+                // Every instance, not only the passing ones: the settle rule tells one that deregistered from one whose checks
+                // have not passed yet.
+                var result = await consul.HealthService(options.Service, passingOnly: false, index, wait, stoppingToken);
                 if (result.Index < index || failures > 0)
                 {
                     // Consul came back (an index that goes backwards is a restarted agent; the watch restarts from zero).
@@ -44,13 +46,10 @@ public sealed partial class GatewayWatcher(
                 index = result.Index < index ? 0 : result.Index;
                 failures = 0;
                 status.Watching(true);
-                var passing = result.Value
-                    .Select(e => new GatewayEndpoint(e.Service.ID, string.IsNullOrEmpty(e.Service.Address) ? e.Node.Address : e.Service.Address, e.Service.Port))
-                    // A gateway that moved from a Consul server that went away is listed on both nodes until it takes the
-                    // old registration off there: one upstream server.
-                    .Distinct()
-                    .ToList();
-                if (settle.Next(passing) is { } next)
+                var listed = Endpoints(result.Value);
+                // What Consul's ?passing=true lists: the instances whose checks (the node's among them) all pass.
+                var passing = Endpoints(result.Value.Where(e => e.Checks.All(c => c.Status == "passing")));
+                if (settle.Next(passing, listed) is { } next)
                 {
                     LogChanged(logger, passing.Count, next.Count, string.Join(", ", next));
                     changes.Publish(next);
@@ -72,6 +71,14 @@ public sealed partial class GatewayWatcher(
             }
         }
     }
+
+    private static List<GatewayEndpoint> Endpoints(IEnumerable<ServiceEntry> entries) =>
+        entries
+            .Select(e => new GatewayEndpoint(e.Service.ID, string.IsNullOrEmpty(e.Service.Address) ? e.Node.Address : e.Service.Address, e.Service.Port))
+            // A gateway that moved from a Consul server that went away is listed on both nodes until it takes the old
+            // registration off there: one upstream server.
+            .Distinct()
+            .ToList();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consul lists {Passing} passing gateway(s); the upstream is {Count}: {Gateways}")]
     private static partial void LogChanged(ILogger logger, int passing, int count, string gateways);

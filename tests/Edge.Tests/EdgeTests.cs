@@ -1,4 +1,5 @@
 using System.Net;
+using Autopilot.Consul.Client;
 using Autopilot.Testing;
 
 namespace Autopilot.Edge.Tests;
@@ -25,10 +26,12 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
     private async Task<EdgeUnderTest> Edge(string mode, Uri? consul = null, params string[] extra) =>
         Track(await EdgeUnderTest.StartAsync(consul ?? fixture.Agent.Address, mode, service, extra));
 
-    private async Task<FakeGateway> Gateway(string name, string? address = null)
+    private async Task<FakeGateway> Gateway(string name, string? address = null) => await Gateway(name, fixture.Client, address);
+
+    private async Task<FakeGateway> Gateway(string name, ConsulClient consul, string? address = null)
     {
         var gateway = Track(await FakeGateway.StartAsync($"{name}-{service}"));
-        await gateway.RegisterAsync(fixture.Client, service, address);
+        await gateway.RegisterAsync(consul, service, address);
         return gateway;
     }
 
@@ -146,6 +149,33 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
         Assert.True(reach.Only(a), $"20 requests right after Consul came back: {reach}");
         await Eventually.Holds(() => edge.Front.GetAsync("/customers"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable, Generous,
             "once settled, the upstream follows Consul, which no longer lists the gateway");
+    }
+
+    [Theory]
+    [InlineData("nginx")]
+    [InlineData("yarp")]
+    public async Task While_the_upstream_settles_after_Consul_restarts_a_gateway_that_deregisters_leaves_it_at_once(string mode)
+    {
+        await using var agent = await ConsulAgent.StartAsync();
+        var client = fixture.NewClient(agent.Address);
+        // A settle period far longer than the waits below: a gateway that leaves within them left before it ended.
+        var edge = await Edge(mode, agent.Address, "--Edge:SettleAfterRecovery=00:10:00");
+        var a = Track(await FakeGateway.StartAsync($"a-{service}"));
+        await a.RegisterAsync(client, service);
+        await Serving(edge, a);
+
+        await agent.RestartAsync();
+        await Eventually.Holds(edge.Upstreams, s => s.ConsulReachable, Generous, "the edge watches the restarted Consul");
+        // a registers again (a dev agent comes back empty); b joins meanwhile.
+        await a.RegisterAsync(client, service);
+        var b = await Gateway("b", client);
+        await Serving(edge, a, b);
+
+        // A gateway that stops deregisters, then drains for a few seconds only: it must leave now, not when the settle ends.
+        await b.DeregisterAsync(client);
+        await Serving(edge, a);
+        await a.DeregisterAsync(client);
+        await Serving(edge);
     }
 
     [Fact]

@@ -41,6 +41,60 @@ public sealed class SettlePolicyTests
     }
 
     [Fact]
+    public void During_the_settle_period_a_gateway_that_joined_after_the_recovery_and_deregistered_leaves_at_once()
+    {
+        var time = new FakeTimeProvider();
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), time);
+        policy.Next([A]);
+        policy.Recovered();
+
+        Assert.Equal([A, C], policy.Next([C]));
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        // C stops: it deregisters and drains a few seconds; the upstream must not wait for the settle period to end.
+        Assert.Equal([A], policy.Next([]));
+        Assert.Equal(TimeSpan.FromSeconds(9), policy.Remaining);
+    }
+
+    [Fact]
+    public void During_the_settle_period_a_held_gateway_is_let_go_once_Consul_has_answered_for_it()
+    {
+        var time = new FakeTimeProvider();
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), time);
+        policy.Next([A, B, C]);
+        policy.Recovered();
+
+        // All three are listed with their checks not run yet (critical): held.
+        Assert.Null(policy.Next([], [A, B, C]));
+
+        // A passes: from then on its checks rule, so its failure drops it. B is listed, then not: it deregistered.
+        // C is listed, critical, still: held.
+        Assert.Null(policy.Next([A], [A, B, C]));
+        Assert.Equal([A, C], policy.Next([A], [A, C]));
+        Assert.Equal([C], policy.Next([], [A, C]));
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Empty(policy.Next([], [A, C])!);
+    }
+
+    [Fact]
+    public void A_held_gateway_Consul_has_not_listed_since_it_came_back_is_kept_until_the_settle_period_ends()
+    {
+        var time = new FakeTimeProvider();
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), time);
+        policy.Next([A, B]);
+        policy.Recovered();
+
+        // An agent that lost its state lists nothing until its processes register again.
+        Assert.Null(policy.Next([], []));
+        Assert.Equal([A, B, C], policy.Next([C], [C]));
+        Assert.Null(policy.Next([B, C], [B, C]));
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal([B, C], policy.Next([B, C], [B, C]));
+    }
+
+    [Fact]
     public void A_second_recovery_starts_the_settle_period_again()
     {
         var time = new FakeTimeProvider();
