@@ -66,6 +66,7 @@ public static class GatewayHosting
     /// <summary>The page and the API (docs/architecture.md), behind the error handling and the request deadline.</summary>
     public static WebApplication MapAutopilotGateway(this WebApplication app)
     {
+        app.CloseConnectionsWhileStopping();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (FeatureSwitches.On(app.Configuration, ApiOptions.Deadline))

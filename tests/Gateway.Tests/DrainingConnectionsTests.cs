@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Autopilot.Gateway.Tests;
+
+/// <summary>
+/// A stopping gateway closes each keep-alive connection right after its next answer, so that nginx never sends a request
+/// on a connection the gateway closes idle when it stops listening: on the gateway's real Kestrel, one raw connection.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+[Trait("Category", "contract")]
+public sealed class DrainingConnectionsTests(GatewayFixture fixture)
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Once_the_gateway_stops_each_answer_closes_its_keep_alive_connection()
+    {
+        await using var factory = fixture.Factory.WithWebHostBuilder(_ => { });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, address.Port);
+        var stream = tcp.GetStream();
+        stream.ReadTimeout = (int)Generous.TotalMilliseconds;
+
+        var before = await Exchange(stream);
+        Assert.StartsWith("HTTP/1.1 200", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("Connection: close", before, StringComparison.OrdinalIgnoreCase);
+
+        // What SIGTERM does first; the registration then deregisters and waits while Kestrel keeps answering.
+        factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        var during = await Exchange(stream);
+        Assert.StartsWith("HTTP/1.1 200", during, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", during, StringComparison.OrdinalIgnoreCase);
+        using var closed = new CancellationTokenSource(Generous);
+        Assert.Equal(0, await stream.ReadAsync(new byte[1], closed.Token));
+    }
+
+    /// <summary>Sends one keep-alive GET of the page and reads its whole answer (headers and Content-Length bytes).</summary>
+    private static async Task<string> Exchange(NetworkStream stream)
+    {
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+        using var timeout = new CancellationTokenSource(Generous);
+        var received = new List<byte>();
+        var buffer = new byte[16 * 1024];
+        int? total = null;
+        while (total is null || received.Count < total)
+        {
+            var n = await stream.ReadAsync(buffer, timeout.Token);
+            if (n == 0)
+            {
+                break;
+            }
+
+            received.AddRange(buffer.AsSpan(0, n));
+            var text = Encoding.ASCII.GetString([.. received]);
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (total is null && end >= 0)
+            {
+                var length = text[..end].Split("\r\n").Single(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                total = end + 4 + int.Parse(length["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        var answer = Encoding.ASCII.GetString([.. received]);
+        return answer[..answer.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+    }
+}
