@@ -118,8 +118,7 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
         await using var agent = await ConsulAgent.StartAsync();
         var client = fixture.NewClient(agent.Address);
         var edge = await Edge(mode, agent.Address);
-        var a = Track(await FakeGateway.StartAsync($"a-{service}"));
-        await a.RegisterAsync(client, service);
+        var a = await Gateway("a", client);
         await Serving(edge, a);
 
         await agent.StopAsync();
@@ -138,8 +137,7 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
         await using var agent = await ConsulAgent.StartAsync();
         var client = fixture.NewClient(agent.Address);
         var edge = await Edge(mode, agent.Address, "--Edge:SettleAfterRecovery=00:00:05");
-        var a = Track(await FakeGateway.StartAsync($"a-{service}"));
-        await a.RegisterAsync(client, service);
+        var a = await Gateway("a", client);
         await Serving(edge, a);
 
         // A dev agent comes back empty: Consul lists no gateway, as a restarted agent does until its checks have run.
@@ -160,8 +158,7 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
         var client = fixture.NewClient(agent.Address);
         // A settle period far longer than the waits below: a gateway that leaves within them left before it ended.
         var edge = await Edge(mode, agent.Address, "--Edge:SettleAfterRecovery=00:10:00");
-        var a = Track(await FakeGateway.StartAsync($"a-{service}"));
-        await a.RegisterAsync(client, service);
+        var a = await Gateway("a", client);
         await Serving(edge, a);
 
         await agent.RestartAsync();

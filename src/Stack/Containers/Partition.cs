@@ -10,6 +10,7 @@ namespace Autopilot.Stack.Containers;
 public sealed class Partition : IAsyncDisposable
 {
     private static readonly TimeSpan RuleTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RestartWait = TimeSpan.FromSeconds(60);
     private readonly DockerEngine engine;
     private readonly List<(string Container, string[] Rule)> rules = [];
 
@@ -25,32 +26,78 @@ public sealed class Partition : IAsyncDisposable
     /// </summary>
     public static async Task<Partition> Cut(DockerEngine engine, string container, IReadOnlyList<string> others, bool bothWays = true)
     {
-        var partition = new Partition(engine);
-        var address = await engine.Address(container);
-        var addresses = new List<string>();
-        try
+        // A side that restarts while it is being cut (a silo that a fault before ended: its supervisor starts it again) has
+        // a new namespace, and perhaps a new address, that the rules added so far miss: heal what was added and cut again,
+        // within RestartWait; a side that is not running yet is waited for as well.
+        var until = DateTime.UtcNow + RestartWait;
+        for (var attempt = 1; ; attempt++)
         {
-            foreach (var other in others)
+            var partition = new Partition(engine);
+            try
             {
-                var peer = await engine.Address(other);
-                addresses.Add(peer);
-                await partition.Add(other, ["INPUT", "-s", address, "-j", "DROP"]);
-                await partition.Add(container, ["OUTPUT", "-d", peer, "-j", "DROP"]);
-                if (bothWays)
+                var before = await Processes(engine, [container, .. others]);
+                if (before.Values.All(pid => pid > 0))
                 {
-                    await partition.Add(other, ["OUTPUT", "-d", address, "-j", "DROP"]);
-                    await partition.Add(container, ["INPUT", "-s", peer, "-j", "DROP"]);
+                    var description = await partition.AddAll(container, others, bothWays);
+                    if ((await Processes(engine, [container, .. others])).SequenceEqual(before))
+                    {
+                        partition.Description = description;
+                        return partition;
+                    }
                 }
             }
-        }
-        catch
-        {
+            catch (SideRestartedException)
+            {
+            }
+            catch
+            {
+                await partition.DisposeAsync();
+                throw;
+            }
+
             await partition.DisposeAsync();
-            throw;
+            var sides = string.Join(", ", (await Processes(engine, [container, .. others])).Select(p => $"{p.Key[..Math.Min(12, p.Key.Length)]} {(p.Value > 0 ? $"pid {p.Value}" : "not running")}"));
+            if (DateTime.UtcNow > until)
+            {
+                throw new InvalidOperationException(
+                    $"cutting {container} failed {attempt} time(s) in {RestartWait.TotalSeconds:0} s: a side was not running, or restarted while its rules went in ({sides})");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private async Task<string> AddAll(string container, IReadOnlyList<string> others, bool bothWays)
+    {
+        var address = await engine.Address(container);
+        var addresses = new List<string>();
+        foreach (var other in others)
+        {
+            var peer = await engine.Address(other);
+            addresses.Add(peer);
+            await Add(other, ["INPUT", "-s", address, "-j", "DROP"]);
+            await Add(container, ["OUTPUT", "-d", peer, "-j", "DROP"]);
+            if (bothWays)
+            {
+                await Add(other, ["OUTPUT", "-d", address, "-j", "DROP"]);
+                await Add(container, ["INPUT", "-s", peer, "-j", "DROP"]);
+            }
         }
 
-        partition.Description = $"{address} from {string.Join(", ", addresses)} ({(bothWays ? "both ways" : "one way: it still hears them")})";
-        return partition;
+        return $"{address} from {string.Join(", ", addresses)} ({(bothWays ? "both ways" : "one way: it still hears them")})";
+    }
+
+    // Each side's process ID, 0 for one that is not running.
+    private static async Task<SortedDictionary<string, int>> Processes(DockerEngine engine, IEnumerable<string> containers)
+    {
+        var pids = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var container in containers)
+        {
+            var (running, pid) = await engine.State(container);
+            pids[container] = running ? pid : 0;
+        }
+
+        return pids;
     }
 
     /// <summary>
@@ -97,9 +144,17 @@ public sealed class Partition : IAsyncDisposable
         var (code, output, error) = await Iptables(pid, "-I", rule);
         if (code != 0)
         {
+            if (await engine.State(container) is not (true, var now) || now != pid)
+            {
+                throw new SideRestartedException();
+            }
+
             throw new InvalidOperationException($"{container}: iptables -I {string.Join(' ', rule)} exited {code}: {output}{error}".Trim());
         }
 
         rules.Add((container, rule));
     }
+
+    // A side's process ended or changed while its rules went in: the cut is healed and begun again.
+    private sealed class SideRestartedException : Exception;
 }
