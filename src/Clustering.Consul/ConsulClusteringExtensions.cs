@@ -12,6 +12,9 @@ namespace Orleans.Hosting;
 /// </summary>
 public static class ConsulClusteringExtensions
 {
+    /// <summary>How often a client re-reads its gateway list (Orleans' <c>GatewayListRefreshPeriod</c>; Orleans: 1 min).</summary>
+    public static readonly TimeSpan GatewayListRefresh = TimeSpan.FromMilliseconds(500);
+
     public static ISiloBuilder UseConsulClustering(
         this ISiloBuilder builder, Action<ConsulClientOptions> configureClient, Action<ConsulClusteringOptions>? configure = null)
     {
@@ -26,11 +29,13 @@ public static class ConsulClusteringExtensions
     {
         builder.Services.AddConsulClient(configureClient);
         builder.Services.AddOptions<ConsulClusteringOptions>().Configure(configure ?? (_ => { }));
+        builder.Services.AddSingleton<GatewayProbes>();
         builder.Services.AddSingleton<IGatewayListProvider, ConsulGatewayListProvider>();
-        // New silos should reach clients within seconds, not Orleans' default minute; and a silo declared dead should
-        // leave the client's list within a second: the client sends each grain's calls through one gateway (chosen by
-        // the grain's hash), so until then the calls of a frozen gateway's share of grains time out there.
-        builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        // New silos should reach clients within seconds, not Orleans' default minute; and a silo declared dead, or silent to
+        // this client's probes, should leave the client's list within half a second: the client sends each grain's calls
+        // through one gateway (chosen by the grain's hash), so until then the calls of a frozen gateway's share of grains
+        // time out there.
+        builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayListRefresh);
         return builder;
     }
 }

@@ -9,16 +9,20 @@ namespace Autopilot.Clustering.Consul;
 
 /// <summary>
 /// The gateways of the active silos in the Consul membership table, re-read every
-/// <see cref="GatewayOptions.GatewayListRefreshPeriod"/>, less those whose own check in Consul's catalog is critical because
-/// the silo says it is cut off from its peers (<see cref="ConsulClusteringOptions.SiloService"/>,
-/// <see cref="ReadyAnswer.CutOffFromPeers"/>). Orleans' client sends each grain's calls through one gateway chosen by the
-/// grain's hash, and a silo cut off from its peers forwards none of them: until the membership declared it dead, a third
-/// of every key's calls waited out their timeouts there, keys on healthy silos included (issue 19). Such a silo fails its
-/// ready check within a second (<c>SiloReadyCheck</c>); the client's next refresh sends those grains' calls through
-/// another gateway. A check that failed by timing out is not followed: a frozen silo cannot be told from a Consul agent
-/// short of CPU, and Orleans' client closes its connection to a gateway it leaves out, with the answers of the calls in
-/// flight on it. Were every active silo left out, the list keeps them all: a client with no gateway has nowhere to go. A
-/// catalog that cannot be read changes nothing.
+/// <see cref="GatewayOptions.GatewayListRefreshPeriod"/>, less those that cannot serve this client's calls. Orleans' client
+/// sends each grain's calls through one gateway chosen by the grain's hash, so until the membership declares a sick silo
+/// dead, a third of every key's calls waited out their timeouts there, keys on healthy silos included (issue 19). Left out:
+/// <list type="bullet">
+/// <item>a silo whose own check in Consul's catalog is critical because the silo says it is cut off from its peers
+/// (<see cref="ConsulClusteringOptions.SiloService"/>, <see cref="ReadyAnswer.CutOffFromPeers"/>): it forwards nothing, and
+/// fails its ready check within a second (<c>SiloReadyCheck</c>);</item>
+/// <item>a silo that has not answered this client's own probes for <see cref="GatewayProbes.SilentAfter"/>
+/// (<see cref="GatewayProbes"/>, at the HTTP URL the silo registered): a frozen silo, or one this client cannot reach.</item>
+/// </list>
+/// A check that failed by timing out is not followed: a frozen silo cannot be told from a Consul agent short of CPU, and
+/// Orleans' client closes its connection to a gateway it leaves out, with the answers of the calls in flight on it; the
+/// client's own probes ask the question that matters to it instead. Were every active silo left out, the list keeps them
+/// all: a client with no gateway has nowhere to go. A catalog that cannot be read changes nothing.
 /// </summary>
 /// <remarks>
 /// While Consul cannot be read, the last list read is served: the silos behind it are still there, and a client must not
@@ -30,6 +34,7 @@ public sealed partial class ConsulGatewayListProvider(
     ConsulClient consul,
     IOptions<ConsulClusteringOptions> options,
     IOptions<ClusterOptions> cluster,
+    GatewayProbes probes,
     ILogger<ConsulGatewayListProvider> logger) : IGatewayListProvider
 {
     private readonly MembershipStore store = new(consul, options.Value.KvRootFolder, cluster.Value.ClusterId, logger);
@@ -40,7 +45,7 @@ public sealed partial class ConsulGatewayListProvider(
     /// How long Orleans' client keeps away from a gateway it failed to connect to, though this list still names it
     /// (Orleans reads it as this list's <see cref="MaxStaleness"/>). The list is fresh within a refresh period, but it
     /// follows the membership, and the membership says nothing of the network between this client and one silo: a gateway
-    /// cut from one silo that is alive for everyone else. Kept away only a refresh period (1 s), the client connected to
+    /// cut from one silo that is alive for everyone else. Kept away only a refresh period, the client connected to
     /// that silo again every second, and each attempt held the grain calls waiting on it for Orleans' connect timeout, for
     /// the whole of the cut. A silo that is really gone leaves the list anyway, and when every gateway is kept away Orleans
     /// tries them all again.
@@ -69,10 +74,19 @@ public sealed partial class ConsulGatewayListProvider(
             }
 
             var active = table.Entries.Select(e => e.Entry).Where(e => e.Status == SiloStatus.Active && e.ProxyPort > 0).ToList();
-            var critical = await Critical(cancellationToken);
-            var serving = active.Where(e => !critical.Contains(e.SiloAddress.Endpoint.ToString())).ToList();
+            var catalog = await Catalog(cancellationToken);
+            if (catalog.Health is { } health)
+            {
+                var activeEndpoints = active.Select(e => e.SiloAddress.Endpoint.ToString()).ToHashSet(StringComparer.Ordinal);
+                probes.Follow(health.Where(h => activeEndpoints.Contains(h.Key)).ToDictionary(StringComparer.Ordinal));
+            }
+
+            var reasons = active
+                .Select(e => (Entry: e, Reason: Reason(e.SiloAddress.Endpoint.ToString(), catalog.CutOff)))
+                .ToList();
+            var serving = reasons.Where(r => r.Reason is null).Select(r => r.Entry).ToList();
             var kept = serving.Count > 0 ? serving : active;
-            var nowLeftOut = string.Join(", ", active.Except(kept).Select(e => e.SiloName).Order(StringComparer.Ordinal));
+            var nowLeftOut = string.Join(", ", reasons.Where(r => !kept.Contains(r.Entry)).Select(r => $"{r.Entry.SiloName} ({r.Reason})").Order(StringComparer.Ordinal));
             if (nowLeftOut != leftOut)
             {
                 leftOut = nowLeftOut;
@@ -91,34 +105,51 @@ public sealed partial class ConsulGatewayListProvider(
         }
     }
 
-    // The silo endpoints (address:port, as the silos register) whose own check is critical because they are cut off from
-    // their peers; none when not asked, or not known.
-    private async Task<HashSet<string>> Critical(CancellationToken cancellationToken)
+    // Why an active silo is left out of the list, or null when it is not.
+    private string? Reason(string endpoint, HashSet<string> cutOff) =>
+        cutOff.Contains(endpoint) ? "its ready check says it is cut off from its peers"
+        : probes.IsSilent(endpoint) ? $"silent to this client for {GatewayProbes.SilentAfter.TotalSeconds} s"
+        : null;
+
+    // From the silos' entries in Consul's catalog: the endpoints (address:port, as the silos register) whose own check is
+    // critical because they are cut off from their peers, and each one's HTTP base URL (HostRole.HealthMeta). Nothing is
+    // cut off and the URLs are not known (null) when not asked or when the catalog cannot be read.
+    private async Task<(HashSet<string> CutOff, Dictionary<string, Uri>? Health)> Catalog(CancellationToken cancellationToken)
     {
         if (options.Value.SiloService is not { } service)
         {
-            return [];
+            return ([], null);
         }
 
         try
         {
             var instances = await consul.HealthService(service, passingOnly: false, cancellationToken: cancellationToken);
-            return instances.Value
+            var cutOff = instances.Value
                 .Where(i => i.Checks.Any(c => c.ServiceID == i.Service.ID && c.Status == "critical" && c.Output.Contains(ReadyAnswer.CutOffFromPeers, StringComparison.Ordinal)))
                 .Select(i => i.Service.Endpoint())
-                .ToHashSet();
+                .ToHashSet(StringComparer.Ordinal);
+            var health = new Dictionary<string, Uri>(StringComparer.Ordinal);
+            foreach (var instance in instances.Value)
+            {
+                if (instance.Service.Meta?.GetValueOrDefault(HostRole.HealthMeta) is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri))
+                {
+                    health[instance.Service.Endpoint()] = uri;
+                }
+            }
+
+            return (cutOff, health);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
         {
             LogChecksUnread(logger, e.Message);
-            return [];
+            return ([], null);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Active silos left out of the gateway list, cut off from their peers by their ready check in Consul: {Silos}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Active silos left out of the gateway list: {Silos}")]
     private static partial void LogLeftOut(ILogger logger, string silos);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Cannot read the silos' checks from Consul ({Reason}); the gateway list follows the membership alone")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cannot read the silos' checks from Consul ({Reason}); the gateway list follows the membership and this client's probes")]
     private static partial void LogChecksUnread(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consul holds no membership table for this cluster any more; keeping the last {Count} gateway(s)")]

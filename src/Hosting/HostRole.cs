@@ -12,6 +12,12 @@ public sealed record HostRole(string Name, string DefaultUrl)
 
     public static HostRole Edge { get; } = new("edge", "http://127.0.0.1:8070");
 
+    /// <summary>
+    /// The catalog metadata key under which a silo registers its HTTP base URL: its peers' ready checks and the clients'
+    /// gateway probes ask it there.
+    /// </summary>
+    public const string HealthMeta = "health";
+
     /// <summary>The project (and program) that hosts this role: <c>Silo</c> for <c>silo</c>, built as <c>Autopilot.Silo.dll</c>.</summary>
     public string Project => string.Concat(char.ToUpperInvariant(Name[0]), Name[1..]);
 }

@@ -47,7 +47,7 @@ public sealed class PeerHealthUrls(IServiceProvider services, TimeProvider time)
             var urls = new Dictionary<string, Uri>();
             foreach (var instance in instances.Value)
             {
-                if (instance.Service.Meta?.GetValueOrDefault("health") is { } health && Uri.TryCreate(health, UriKind.Absolute, out var url))
+                if (instance.Service.Meta?.GetValueOrDefault(HostRole.HealthMeta) is { } health && Uri.TryCreate(health, UriKind.Absolute, out var url))
                 {
                     urls[instance.Service.Endpoint()] = url;
                 }

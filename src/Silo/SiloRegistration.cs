@@ -32,7 +32,7 @@ internal static class SiloRegistration
                 ("silo_name", provider.GetRequiredService<ILocalSiloDetails>().Name),
                 ("cluster_id", provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId),
                 ("gateway_port", endpoints.GatewayPort.ToString(CultureInfo.InvariantCulture)),
-                ("health", health.ToString()));
+                (HostRole.HealthMeta, health.ToString()));
             registration.Id = InstanceName.For(HostRole.Silo.Name, endpoints.SiloPort);
             registration.Address = endpoints.AdvertisedIPAddress.ToString();
             registration.Port = endpoints.SiloPort;

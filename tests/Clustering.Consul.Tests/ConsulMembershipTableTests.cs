@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Autopilot.Consul.Client;
 using Autopilot.Hosting;
@@ -169,6 +170,57 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         }
     }
 
+    [Fact]
+    public async Task A_silo_silent_to_the_clients_own_probes_leaves_the_gateway_list_until_it_answers_unless_every_active_silo_is_silent()
+    {
+        var answering = Entries.New(SiloStatus.Active);
+        var frozen = Entries.New(SiloStatus.Active);
+        foreach (var entry in new[] { answering, frozen })
+        {
+            Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        }
+
+        // Both checks pass in Consul all along: only this client's probes of each silo's registered HTTP URL tell them apart.
+        await using var answers = await ReadyAnswers.StartAsync();
+        var service = $"silo-{ClusterId}";
+        await RegisterSilo(service, answering, answers.Passing, "passing", health: answers.Live);
+        await RegisterSilo(service, frozen, answers.Passing, "passing", health: answers.Frozen);
+        await using var probes = fixture.Probes();
+        try
+        {
+            var provider = fixture.Gateways(ClusterId, siloService: service, probes: probes);
+            Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // each silo has its time to answer first
+            var expected = new[] { Gateway(answering) };
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual(expected), TimeSpan.FromSeconds(30), "the silent silo left out");
+            Assert.Contains(fixture.Logs.Messages, m => m.Contains("left out of the gateway list", StringComparison.Ordinal)
+                && m.Contains(frozen.SiloName, StringComparison.Ordinal) && m.Contains("silent to this client", StringComparison.Ordinal));
+            Assert.Equal(2, (await fixture.Gateways(ClusterId).GetGatewaysAsync(CancellationToken.None)).Count); // not asked: the membership alone
+
+            answers.Thaw();
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "back once it answers");
+
+            answers.Freeze();
+            await RegisterSilo(service, answering, answers.Passing, "passing", health: answers.Frozen);
+            // Each read of the list follows the URLs the catalog holds now.
+            await Eventually.Holds(
+                async () =>
+                {
+                    await provider.GetGatewaysAsync(CancellationToken.None);
+                    return probes.IsSilent(answering.SiloAddress.Endpoint.ToString()) && probes.IsSilent(frozen.SiloAddress.Endpoint.ToString());
+                },
+                s => s,
+                TimeSpan.FromSeconds(30),
+                "both silent");
+            Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // every silo kept once all are silent
+        }
+        finally
+        {
+            answers.Thaw();
+            await fixture.Client.ServiceDeregister(SiloId(answering));
+            await fixture.Client.ServiceDeregister(SiloId(frozen));
+        }
+    }
+
     // Waits until both silos' own checks are critical, with the cut-off reason in their output or without it.
     private Task BothCritical(string service, bool cutOff, string what) => Eventually.Holds(
         () => fixture.Client.HealthService(service, passingOnly: false),
@@ -187,19 +239,30 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
     // The silo's registration as SiloRegistration makes it: at its silo endpoint, with one HTTP check in the given state;
     // but with a generous timeout, as the answers here are local and at once, and a check that times out on a loaded
     // machine is critical without the silo's reason.
-    private Task RegisterSilo(string service, MembershipEntry entry, string checkUrl, string status) => fixture.Client.ServiceRegister(new AgentServiceRegistration
+    // With health, the silo's HTTP base URL in its metadata, as every silo registers it (HostRole.HealthMeta).
+    private Task RegisterSilo(string service, MembershipEntry entry, string checkUrl, string status, string? health = null) => fixture.Client.ServiceRegister(new AgentServiceRegistration
     {
         ID = SiloId(entry),
         Name = service,
         Address = entry.SiloAddress.Endpoint.Address.ToString(),
         Port = entry.SiloAddress.Endpoint.Port,
         Check = new AgentServiceCheck { HTTP = checkUrl, Interval = "1s", Timeout = "5s", Status = status },
+        Meta = health is null ? null : new Dictionary<string, string> { [HostRole.HealthMeta] = health },
     });
 
     // /passing answers 200; /cut-off and /other-failure 503 with the body a silo's ready endpoint writes (ReadyAnswer).
-    private sealed class ReadyAnswers(WebApplication app) : IAsyncDisposable
+    // Under /live/ and /frozen/, a silo's /health/live: the one answers at once, the other waits while frozen (from the start).
+    private sealed class ReadyAnswers(WebApplication app, StrongBox<bool> frozen) : IAsyncDisposable
     {
         private Uri Base => new(app.Urls.First() + "/");
+
+        public string Live => new Uri(Base, "live/").ToString();
+
+        public string Frozen => new Uri(Base, "frozen/").ToString();
+
+        public void Freeze() => Volatile.Write(ref frozen.Value, true);
+
+        public void Thaw() => Volatile.Write(ref frozen.Value, false);
 
         public string Passing => new Uri(Base, "passing").ToString();
 
@@ -215,8 +278,19 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             app.MapGet("/passing", () => "Healthy");
             app.MapGet("/cut-off", () => Results.Text($"Unhealthy: silo: {ReadyAnswer.CutOffFromPeers}: none of the 2 other active silo(s) answers", statusCode: 503));
             app.MapGet("/other-failure", () => Results.Text("Unhealthy: silo: silo is Joining", statusCode: 503));
+            app.MapGet("/live/health/live", () => "Healthy");
+            var frozen = new StrongBox<bool>(true);
+            app.MapGet("/frozen/health/live", async (HttpContext context) =>
+            {
+                while (Volatile.Read(ref frozen.Value) && !context.RequestAborted.IsCancellationRequested)
+                {
+                    await Task.Delay(20, CancellationToken.None);
+                }
+
+                return "Healthy";
+            });
             await app.StartAsync();
-            return new ReadyAnswers(app);
+            return new ReadyAnswers(app, frozen);
         }
 
         public ValueTask DisposeAsync() => app.DisposeAsync();

@@ -16,9 +16,15 @@ internal static class MembershipProviders
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulMembershipTable>>());
 
-    public static ConsulGatewayListProvider Gateways(this ConsulFixture fixture, string clusterId, ConsulClient? client = null, string? siloService = null) => new(
+    public static ConsulGatewayListProvider Gateways(
+        this ConsulFixture fixture, string clusterId, ConsulClient? client = null, string? siloService = null, GatewayProbes? probes = null) => new(
         client ?? fixture.Client,
         Options.Create(new ConsulClusteringOptions { SiloService = siloService }),
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
+        probes ?? fixture.Probes(),
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulGatewayListProvider>>());
+
+    /// <summary>Probes of the silos' HTTP endpoints as a client runs them; the caller disposes them.</summary>
+    public static GatewayProbes Probes(this ConsulFixture fixture) =>
+        new(TimeProvider.System, fixture.Services(_ => { }).GetRequiredService<ILogger<GatewayProbes>>());
 }

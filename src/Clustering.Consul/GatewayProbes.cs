@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Autopilot.Clustering.Consul;
+
+/// <summary>
+/// Whether each active silo's process answers this client, asked at the silo's own <c>/health/live</c> every
+/// <see cref="Every"/>. Hand-written: Orleans' client learns that a gateway is gone only from a socket error or from its
+/// gateway list, and a frozen silo gives neither. Its kernel still accepts and acknowledges, so the connection stays up,
+/// while the membership takes seconds to declare it dead; meanwhile every grain whose calls the client sends through that
+/// gateway (a third of them with three silos, by the grain's hash) waited on it, keys on healthy silos included (issue 19,
+/// the pause). A silo that has not answered for <see cref="SilentAfter"/> is <see cref="IsSilent"/>, and the gateway list
+/// (<see cref="ConsulGatewayListProvider"/>) leaves it out until it answers again. Asked from the client itself, this is the
+/// one view that matters for the client's choice: a gateway cut from one silo stops sending through it, whatever the others
+/// see.
+/// </summary>
+public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProbes> logger) : IAsyncDisposable
+{
+    /// <summary>How often each silo is asked.</summary>
+    public static readonly TimeSpan Every = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long one question waits for its answer (an answer is a few milliseconds of work for the silo).</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a silo may go without answering before it counts as silent: some missed questions in a row, so that one slow
+    /// answer (a garbage collection, a busy core) does not steer the client. With the list re-read every half second, a frozen
+    /// silo leaves it within 2 s.
+    /// </summary>
+    public static readonly TimeSpan SilentAfter = TimeSpan.FromSeconds(1.5);
+
+    private readonly HttpClient http = new(new SocketsHttpHandler { ConnectTimeout = ProbeTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(1), UseProxy = false })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly ConcurrentDictionary<string, Target> targets = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource disposed = new();
+
+    /// <summary>Probes exactly these silos from now on: each silo endpoint (<c>address:port</c>) with its HTTP base URL.</summary>
+    public void Follow(IReadOnlyDictionary<string, Uri> silos)
+    {
+        if (disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        foreach (var (endpoint, url) in silos)
+        {
+            var live = new Uri(url, "health/live");
+            if (targets.TryGetValue(endpoint, out var known) && known.Live == live)
+            {
+                continue;
+            }
+
+            var target = new Target(live, time.GetTimestamp(), CancellationTokenSource.CreateLinkedTokenSource(disposed.Token));
+            targets[endpoint] = target;
+            if (known is not null)
+            {
+                Stop(known);
+            }
+
+            _ = Probe(endpoint, target);
+        }
+
+        foreach (var endpoint in targets.Keys.Where(e => !silos.ContainsKey(e)).ToList())
+        {
+            if (targets.TryRemove(endpoint, out var gone))
+            {
+                Stop(gone);
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when the silo at <paramref name="endpoint"/> is followed and has not answered for <see cref="SilentAfter"/> (a
+    /// silo just followed has that long to answer first); false for one not followed.
+    /// </summary>
+    public bool IsSilent(string endpoint) =>
+        targets.TryGetValue(endpoint, out var target) && time.GetElapsedTime(Volatile.Read(ref target.LastAnswer)) >= SilentAfter;
+
+    public ValueTask DisposeAsync()
+    {
+        disposed.Cancel();
+        http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    // A probe that ended by itself has disposed its source already.
+    private static void Stop(Target target)
+    {
+        try
+        {
+            target.Stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task Probe(string endpoint, Target target)
+    {
+        var token = target.Stop.Token;
+        var answering = true;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var answered = await Ask(target.Live, token);
+                if (answered)
+                {
+                    Volatile.Write(ref target.LastAnswer, time.GetTimestamp());
+                }
+
+                if (answered != answering && (answered || time.GetElapsedTime(Volatile.Read(ref target.LastAnswer)) >= SilentAfter))
+                {
+                    answering = answered;
+                    if (answered)
+                    {
+                        LogAnswersAgain(logger, endpoint);
+                    }
+                    else
+                    {
+                        LogSilent(logger, endpoint, SilentAfter.TotalSeconds);
+                    }
+                }
+
+                await Task.Delay(Every, time, token);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            target.Stop.Dispose();
+        }
+    }
+
+    // One question: true for a 2xx within ProbeTimeout.
+    private async Task<bool> Ask(Uri live, CancellationToken token)
+    {
+        using var timeout = new CancellationTokenSource(ProbeTimeout, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+        try
+        {
+            using var response = await http.GetAsync(live, HttpCompletionOption.ResponseHeadersRead, either.Token);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !token.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Target(Uri live, long since, CancellationTokenSource stop)
+    {
+        public Uri Live { get; } = live;
+
+        public CancellationTokenSource Stop { get; } = stop;
+
+        // The timestamp of the last answer, or of when following began.
+        public long LastAnswer = since;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} has not answered this client for {Seconds} s: its gateway is left out until it answers")]
+    private static partial void LogSilent(ILogger logger, string silo, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Silo} answers this client again")]
+    private static partial void LogAnswersAgain(ILogger logger, string silo);
+}
