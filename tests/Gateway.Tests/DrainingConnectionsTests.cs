@@ -22,28 +22,56 @@ public sealed class DrainingConnectionsTests(GatewayFixture fixture)
     [Fact]
     public async Task Once_the_gateway_stops_each_answer_closes_its_keep_alive_connection()
     {
-        await using var factory = fixture.Factory.WithWebHostBuilder(_ => { });
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        // The drain the Consul registration gives a stopping gateway (Deadlines.GatewayDrain), held until this test has
+        // asked its question: without Consul nothing waits, and Kestrel closed the idle connection before it was asked.
+        var drain = new HeldDrain();
+        await using var factory = fixture.Factory.WithWebHostBuilder(builder => builder.ConfigureServices(services => services.AddSingleton<IHostedService>(drain)));
+        try
+        {
+            factory.UseKestrel(0);
+            factory.StartServer();
+            var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, address.Port);
-        var stream = tcp.GetStream();
-        stream.ReadTimeout = (int)Generous.TotalMilliseconds;
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, address.Port);
+            var stream = tcp.GetStream();
+            stream.ReadTimeout = (int)Generous.TotalMilliseconds;
 
-        var before = await Exchange(stream);
-        Assert.StartsWith("HTTP/1.1 200", before, StringComparison.Ordinal);
-        Assert.DoesNotContain("Connection: close", before, StringComparison.OrdinalIgnoreCase);
+            var before = await Exchange(stream);
+            Assert.StartsWith("HTTP/1.1 200", before, StringComparison.Ordinal);
+            Assert.DoesNotContain("Connection: close", before, StringComparison.OrdinalIgnoreCase);
 
-        // What SIGTERM does first; the registration then deregisters and waits while Kestrel keeps answering.
-        factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            // What SIGTERM does first; the registration then deregisters and waits while Kestrel keeps answering.
+            factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
-        var during = await Exchange(stream);
-        Assert.StartsWith("HTTP/1.1 200", during, StringComparison.Ordinal);
-        Assert.Contains("Connection: close", during, StringComparison.OrdinalIgnoreCase);
-        using var closed = new CancellationTokenSource(Generous);
-        Assert.Equal(0, await stream.ReadAsync(new byte[1], closed.Token));
+            var during = await Exchange(stream);
+            Assert.StartsWith("HTTP/1.1 200", during, StringComparison.Ordinal);
+            Assert.Contains("Connection: close", during, StringComparison.OrdinalIgnoreCase);
+            using var closed = new CancellationTokenSource(Generous);
+            Assert.Equal(0, await stream.ReadAsync(new byte[1], closed.Token));
+        }
+        finally
+        {
+            drain.Released.TrySetResult();
+        }
+    }
+
+    /// <summary>Stands in for the registration's drain: the host's stopping waits until the test releases it.</summary>
+    private sealed class HeldDrain : IHostedLifecycleService
+    {
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Released.Task.WaitAsync(Generous, cancellationToken);
+
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Sends one keep-alive GET of the page and reads its whole answer (headers and Content-Length bytes).</summary>
@@ -73,6 +101,8 @@ public sealed class DrainingConnectionsTests(GatewayFixture fixture)
         }
 
         var answer = Encoding.ASCII.GetString([.. received]);
-        return answer[..answer.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+        var headers = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(headers >= 0, $"the gateway closed the connection before a whole answer ({received.Count} bytes: {answer})");
+        return answer[..headers];
     }
 }
