@@ -128,16 +128,7 @@ public sealed partial class ConsulGatewayListProvider(
                 .Where(i => i.Checks.Any(c => c.ServiceID == i.Service.ID && c.Status == "critical" && c.Output.Contains(ReadyAnswer.CutOffFromPeers, StringComparison.Ordinal)))
                 .Select(i => i.Service.Endpoint())
                 .ToHashSet(StringComparer.Ordinal);
-            var health = new Dictionary<string, Uri>(StringComparer.Ordinal);
-            foreach (var instance in instances.Value)
-            {
-                if (instance.Service.Meta?.GetValueOrDefault(HostRole.HealthMeta) is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri))
-                {
-                    health[instance.Service.Endpoint()] = uri;
-                }
-            }
-
-            return (cutOff, health);
+            return (cutOff, ServiceEntry.HealthUrls(instances.Value));
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
         {

@@ -44,16 +44,7 @@ public sealed class PeerHealthUrls(IServiceProvider services, TimeProvider time)
 
             using var timeout = new CancellationTokenSource(Deadlines.ConsulCheck);
             var instances = await consul.HealthService(HostRole.Silo.Name, passingOnly: false, cancellationToken: timeout.Token);
-            var urls = new Dictionary<string, Uri>();
-            foreach (var instance in instances.Value)
-            {
-                if (instance.Service.Meta?.GetValueOrDefault(HostRole.HealthMeta) is { } health && Uri.TryCreate(health, UriKind.Absolute, out var url))
-                {
-                    urls[instance.Service.Endpoint()] = url;
-                }
-            }
-
-            known = urls;
+            known = ServiceEntry.HealthUrls(instances.Value);
         }
         catch (Exception)
         {
