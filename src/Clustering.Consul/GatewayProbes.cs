@@ -128,8 +128,10 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
                 await Task.Delay(Every, time, token);
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (Exception) when (token.IsCancellationRequested)
         {
+            // Stopped (the silo left, its URL changed, or this client is disposed: a question in flight may then end
+            // with the disposed client's error rather than a cancellation).
         }
         finally
         {
@@ -137,7 +139,8 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
         }
     }
 
-    // One question: true for a 2xx within ProbeTimeout.
+    // One question: true for a 2xx within ProbeTimeout. Any failure is a question unanswered: a probe that ended on an
+    // unexpected error would leave its silo silent, and out of the gateway list, for as long as it stays active.
     private async Task<bool> Ask(Uri live, CancellationToken token)
     {
         using var timeout = new CancellationTokenSource(ProbeTimeout, time);
@@ -147,7 +150,7 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
             using var response = await http.GetAsync(live, HttpCompletionOption.ResponseHeadersRead, either.Token);
             return response.IsSuccessStatusCode;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !token.IsCancellationRequested)
+        catch (Exception) when (!token.IsCancellationRequested)
         {
             return false;
         }
