@@ -16,7 +16,7 @@ namespace Autopilot.Clustering.Consul;
 /// <item>a silo whose own check in Consul's catalog is critical because the silo says it is cut off from its peers
 /// (<see cref="ConsulClusteringOptions.SiloService"/>, <see cref="ReadyAnswer.CutOffFromPeers"/>): it forwards nothing, and
 /// fails its ready check within a second (<c>SiloReadyCheck</c>);</item>
-/// <item>a silo that has not answered this client's own probes for <see cref="GatewayProbes.SilentAfter"/>
+/// <item>a silo that answered this client's own probes and then has not for <see cref="GatewayProbes.SilentAfter"/>
 /// (<see cref="GatewayProbes"/>, at the HTTP URL the silo registered): a frozen silo, or one this client cannot reach.</item>
 /// </list>
 /// A check that failed by timing out is not followed: a frozen silo cannot be told from a Consul agent short of CPU, and
@@ -77,12 +77,13 @@ public sealed partial class ConsulGatewayListProvider(
             var catalog = await Catalog(cancellationToken);
             if (catalog.Health is { } health)
             {
-                var activeEndpoints = active.Select(e => e.SiloAddress.Endpoint.ToString()).ToHashSet(StringComparer.Ordinal);
-                probes.Follow(health.Where(h => activeEndpoints.Contains(h.Key)).ToDictionary(StringComparer.Ordinal));
+                probes.Follow(active
+                    .Where(e => health.ContainsKey(e.SiloAddress.Endpoint.ToString()))
+                    .ToDictionary(e => GatewayProbes.Key(e.SiloAddress), e => health[e.SiloAddress.Endpoint.ToString()], StringComparer.Ordinal));
             }
 
             var reasons = active
-                .Select(e => (Entry: e, Reason: Reason(e.SiloAddress.Endpoint.ToString(), catalog.CutOff)))
+                .Select(e => (Entry: e, Reason: Reason(e.SiloAddress, catalog.CutOff)))
                 .ToList();
             var serving = reasons.Where(r => r.Reason is null).Select(r => r.Entry).ToList();
             var kept = serving.Count > 0 ? serving : active;
@@ -106,9 +107,9 @@ public sealed partial class ConsulGatewayListProvider(
     }
 
     // Why an active silo is left out of the list, or null when it is not.
-    private string? Reason(string endpoint, HashSet<string> cutOff) =>
-        cutOff.Contains(endpoint) ? "its ready check says it is cut off from its peers"
-        : probes.IsSilent(endpoint) ? $"silent to this client for {GatewayProbes.SilentAfter.TotalSeconds} s"
+    private string? Reason(SiloAddress silo, HashSet<string> cutOff) =>
+        cutOff.Contains(silo.Endpoint.ToString()) ? "its ready check says it is cut off from its peers"
+        : probes.IsSilent(GatewayProbes.Key(silo)) ? $"silent to this client for {GatewayProbes.SilentAfter.TotalSeconds} s"
         : null;
 
     // From the silos' entries in Consul's catalog: the endpoints (address:port, as the silos register) whose own check is

@@ -9,10 +9,18 @@ namespace Autopilot.Clustering.Consul;
 /// gateway list, and a frozen silo gives neither. Its kernel still accepts and acknowledges, so the connection stays up,
 /// while the membership takes seconds to declare it dead; meanwhile every grain whose calls the client sends through that
 /// gateway (a third of them with three silos, by the grain's hash) waited on it, keys on healthy silos included (issue 19,
-/// the pause). A silo that has not answered for <see cref="SilentAfter"/> is <see cref="IsSilent"/>, and the gateway list
-/// (<see cref="ConsulGatewayListProvider"/>) leaves it out until it answers again. Asked from the client itself, this is the
-/// one view that matters for the client's choice: a gateway cut from one silo stops sending through it, whatever the others
-/// see.
+/// the pause). A silo that answered and then has not answered for <see cref="SilentAfter"/> is <see cref="IsSilent"/>, and
+/// the gateway list (<see cref="ConsulGatewayListProvider"/>) leaves it out until it answers again. Asked from the client
+/// itself, this is the one view that matters for the client's choice: a gateway cut from one silo stops sending through it,
+/// whatever the others see.
+/// <para>
+/// A silo that has not answered yet is never silent: a new silo is active in the membership (and its gateway accepts)
+/// seconds before its HTTP endpoint listens, on a busy machine. Counted silent then, it left the list right after the client
+/// had connected to it, Orleans closed that connection, and the answers the silo then sent back to this client through its
+/// own gateway were dropped: a write answered 504 after its 10 s, in the silos' rolling update under Swarm. Silos are
+/// followed by their silo address with its generation (<see cref="Key"/>), so a silo started again at the same endpoint
+/// is new too.
+/// </para>
 /// </summary>
 public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProbes> logger) : IAsyncDisposable
 {
@@ -37,7 +45,10 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
     private readonly ConcurrentDictionary<string, Target> targets = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource disposed = new();
 
-    /// <summary>Probes exactly these silos from now on: each silo endpoint (<c>address:port</c>) with its HTTP base URL.</summary>
+    /// <summary>How a silo is named here: its silo address with its generation.</summary>
+    public static string Key(SiloAddress silo) => silo.ToParsableString();
+
+    /// <summary>Probes exactly these silos from now on: each silo (<see cref="Key"/>) with its HTTP base URL.</summary>
     public void Follow(IReadOnlyDictionary<string, Uri> silos)
     {
         if (disposed.IsCancellationRequested)
@@ -73,11 +84,14 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
     }
 
     /// <summary>
-    /// True when the silo at <paramref name="endpoint"/> is followed and has not answered for <see cref="SilentAfter"/> (a
-    /// silo just followed has that long to answer first); false for one not followed.
+    /// True when <paramref name="silo"/> is followed, has answered since, and has not answered for <see cref="SilentAfter"/>;
+    /// false for one not followed or not heard yet.
     /// </summary>
-    public bool IsSilent(string endpoint) =>
-        targets.TryGetValue(endpoint, out var target) && time.GetElapsedTime(Volatile.Read(ref target.LastAnswer)) >= SilentAfter;
+    public bool IsSilent(string silo) =>
+        targets.TryGetValue(silo, out var target) && Volatile.Read(ref target.Heard) && time.GetElapsedTime(Volatile.Read(ref target.LastAnswer)) >= SilentAfter;
+
+    /// <summary>True when <paramref name="silo"/> is followed and has answered since it was.</summary>
+    public bool HasAnswered(string silo) => targets.TryGetValue(silo, out var target) && Volatile.Read(ref target.Heard);
 
     public ValueTask DisposeAsync()
     {
@@ -110,9 +124,10 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
                 if (answered)
                 {
                     Volatile.Write(ref target.LastAnswer, time.GetTimestamp());
+                    Volatile.Write(ref target.Heard, true);
                 }
 
-                if (answered != answering && (answered || time.GetElapsedTime(Volatile.Read(ref target.LastAnswer)) >= SilentAfter))
+                if (answered != answering && (answered || (target.Heard && time.GetElapsedTime(Volatile.Read(ref target.LastAnswer)) >= SilentAfter)))
                 {
                     answering = answered;
                     if (answered)
@@ -164,6 +179,9 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
 
         // The timestamp of the last answer, or of when following began.
         public long LastAnswer = since;
+
+        // Whether the silo has answered since following began.
+        public bool Heard;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} has not answered this client for {Seconds} s: its gateway is left out until it answers")]

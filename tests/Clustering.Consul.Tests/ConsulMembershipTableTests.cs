@@ -171,7 +171,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
     }
 
     [Fact]
-    public async Task A_silo_silent_to_the_clients_own_probes_leaves_the_gateway_list_until_it_answers_unless_every_active_silo_is_silent()
+    public async Task A_silo_silent_to_the_clients_own_probes_leaves_the_gateway_list_until_it_answers_unless_every_active_silo_is_silent_and_one_not_heard_yet_stays()
     {
         var answering = Entries.New(SiloStatus.Active);
         var frozen = Entries.New(SiloStatus.Active);
@@ -189,7 +189,26 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         try
         {
             var provider = fixture.Gateways(ClusterId, siloService: service, probes: probes);
-            Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // each silo has its time to answer first
+            // The frozen silo has not answered yet: not silent, so kept (a new silo's HTTP endpoint comes up after it joins).
+            var notYet = DateTime.UtcNow + GatewayProbes.SilentAfter * 3;
+            while (DateTime.UtcNow < notYet)
+            {
+                Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count);
+                await Task.Delay(100);
+            }
+
+            // Once it answered, it is left out when it freezes.
+            answers.Thaw();
+            await Eventually.Holds(
+                async () =>
+                {
+                    await provider.GetGatewaysAsync(CancellationToken.None);
+                    return probes.HasAnswered(GatewayProbes.Key(frozen.SiloAddress));
+                },
+                a => a,
+                TimeSpan.FromSeconds(30),
+                "the second silo answered");
+            answers.Freeze();
             var expected = new[] { Gateway(answering) };
             await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual(expected), TimeSpan.FromSeconds(30), "the silent silo left out");
             Assert.Contains(fixture.Logs.Messages, m => m.Contains("left out of the gateway list", StringComparison.Ordinal)
@@ -199,14 +218,23 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             answers.Thaw();
             await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "back once it answers");
 
-            answers.Freeze();
+            // Each read of the list follows the URLs the catalog holds now: the first silo's is the freezable one from here.
             await RegisterSilo(service, answering, answers.Passing, "passing", health: answers.Frozen);
-            // Each read of the list follows the URLs the catalog holds now.
             await Eventually.Holds(
                 async () =>
                 {
                     await provider.GetGatewaysAsync(CancellationToken.None);
-                    return probes.IsSilent(answering.SiloAddress.Endpoint.ToString()) && probes.IsSilent(frozen.SiloAddress.Endpoint.ToString());
+                    return probes.HasAnswered(GatewayProbes.Key(answering.SiloAddress)) && probes.HasAnswered(GatewayProbes.Key(frozen.SiloAddress));
+                },
+                a => a,
+                TimeSpan.FromSeconds(30),
+                "both answered at the freezable URL");
+            answers.Freeze();
+            await Eventually.Holds(
+                async () =>
+                {
+                    await provider.GetGatewaysAsync(CancellationToken.None);
+                    return probes.IsSilent(GatewayProbes.Key(answering.SiloAddress)) && probes.IsSilent(GatewayProbes.Key(frozen.SiloAddress));
                 },
                 s => s,
                 TimeSpan.FromSeconds(30),

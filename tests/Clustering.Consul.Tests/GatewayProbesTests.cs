@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Autopilot.Clustering.Consul.Tests;
 
-/// <summary>A client's own probes of the silos: a silo that stops answering is silent after a while, and not once it answers.</summary>
+/// <summary>
+/// A client's own probes of the silos: a silo that stops answering is silent after a while, and not once it answers; one that
+/// has not answered yet is not silent.
+/// </summary>
 [Trait("Category", "unit")]
 public sealed class GatewayProbesTests
 {
@@ -42,20 +45,26 @@ public sealed class GatewayProbesTests
     }
 
     [Fact]
-    public async Task A_silo_whose_port_refuses_is_silent_but_not_before_it_had_its_time_to_answer()
+    public async Task A_silo_that_has_not_answered_yet_is_never_silent_and_one_that_answered_and_then_refuses_is()
     {
+        // A new silo's HTTP endpoint listens seconds after the silo joined: until it first answers, it is not silent.
         await using var probes = new GatewayProbes(TimeProvider.System, NullLogger<GatewayProbes>.Instance);
-        var started = DateTime.UtcNow;
-        probes.Follow(new Dictionary<string, Uri> { ["silo-gone"] = new("http://127.0.0.1:1/") });
-        var silentAt = DateTime.UtcNow;
-        while (!probes.IsSilent("silo-gone"))
+        probes.Follow(new Dictionary<string, Uri> { ["silo-not-yet"] = new("http://127.0.0.1:1/") });
+        var until = DateTime.UtcNow + GatewayProbes.SilentAfter * 3;
+        while (DateTime.UtcNow < until)
         {
-            Assert.True(DateTime.UtcNow - started < Patience, "a port that refuses never counted as silent");
+            Assert.False(probes.IsSilent("silo-not-yet"), "a silo that has not answered yet counted as silent");
             await Task.Delay(50);
-            silentAt = DateTime.UtcNow;
         }
 
-        Assert.True(silentAt - started >= GatewayProbes.SilentAfter, $"silent {silentAt - started} after it was followed, before its {GatewayProbes.SilentAfter}");
+        Assert.False(probes.HasAnswered("silo-not-yet"), "a port that refuses counted as an answer");
+
+        // Once it answered, a silo whose port then refuses (its process is gone) is silent.
+        var silo = await FreezableSilo.StartAsync();
+        probes.Follow(new Dictionary<string, Uri> { ["silo-b"] = silo.Base });
+        await Eventually.Holds(() => Task.FromResult(probes.HasAnswered("silo-b")), a => a, Patience, "the silo answered");
+        await silo.DisposeAsync();
+        await Eventually.Holds(() => Task.FromResult(probes.IsSilent("silo-b")), s => s, Patience, "the stopped silo silent");
         Assert.False(probes.IsSilent("silo-unknown"), "a silo never followed counts as silent");
     }
 
