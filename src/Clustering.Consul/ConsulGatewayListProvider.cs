@@ -77,9 +77,16 @@ public sealed partial class ConsulGatewayListProvider(
             var catalog = await Catalog(cancellationToken);
             if (catalog.Health is { } health)
             {
-                probes.Follow(active
-                    .Where(e => health.ContainsKey(e.SiloAddress.Endpoint.ToString()))
-                    .ToDictionary(e => GatewayProbes.Key(e.SiloAddress), e => health[e.SiloAddress.Endpoint.ToString()], StringComparer.Ordinal));
+                var followed = new Dictionary<string, Uri>(StringComparer.Ordinal);
+                foreach (var entry in active)
+                {
+                    if (health.TryGetValue(entry.SiloAddress.Endpoint.ToString(), out var url))
+                    {
+                        followed[GatewayProbes.Key(entry.SiloAddress)] = url;
+                    }
+                }
+
+                probes.Follow(followed);
             }
 
             var reasons = active
