@@ -132,15 +132,19 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
         }
     }
 
-    private async Task<string> Exited(string service)
+    private Task<string> Exited(string service) =>
+        LastLines(service, "exited container", 40, ["-a", "--filter", "status=exited"]);
+
+    // The last lines of each of the service's containers that docker ps lists with these options, each under a heading.
+    private async Task<string> LastLines(string service, string what, int count, string[] options)
     {
-        var ids = (await Command.Try(engine.Docker, ["ps", "-a", "-q", "--filter", "status=exited", "--filter", $"label=com.docker.swarm.service.name={stack}_{service}"], TimeSpan.FromMinutes(1)))
+        var ids = (await Command.Try(engine.Docker, ["ps", "-q", .. options, "--filter", $"label=com.docker.swarm.service.name={stack}_{service}"], TimeSpan.FromMinutes(1)))
             .Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var logs = new StringBuilder();
         foreach (var id in ids)
         {
-            var lines = (await engine.Logs(id)).Split('\n').TakeLast(40);
-            logs.Append($"\n--- the last lines of exited container {id}:\n{string.Join('\n', lines)}");
+            var lines = (await engine.Logs(id)).Split('\n').Where(l => l.Length > 0).TakeLast(count).Select(l => l.Length > 240 ? l[..240] + "…" : l);
+            logs.Append($"\n--- the last lines of {what} {id}:\n{string.Join('\n', lines)}");
         }
 
         return logs.ToString();
@@ -153,13 +157,7 @@ public sealed class SwarmTests(ContainerEngine engine) : IAsyncLifetime
         var logs = new StringBuilder(Services());
         foreach (var service in services)
         {
-            var ids = (await Command.Try(engine.Docker, ["ps", "-q", "--filter", $"label=com.docker.swarm.service.name={stack}_{service}"], TimeSpan.FromMinutes(1)))
-                .Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (var id in ids)
-            {
-                var lines = (await engine.Logs(id)).Split('\n').Where(l => l.Length > 0).TakeLast(30).Select(l => l.Length > 240 ? l[..240] + "…" : l);
-                logs.Append($"\n--- the last lines of {service} container {id}:\n{string.Join('\n', lines)}");
-            }
+            logs.Append(await LastLines(service, $"{service} container", 30, []));
         }
 
         return logs.ToString();
