@@ -23,29 +23,8 @@ public sealed class RegistrationMoveTests
     public async Task An_agent_that_took_a_registration_it_never_answered_is_cleared_once_the_host_settles_on_another()
     {
         var agents = new Agents("http://agent-a.test:8500/", "http://agent-b.test:8500/");
-        await using var services = new ServiceCollection()
-            .AddLogging()
-            .AddConsulClient(o =>
-            {
-                o.Address = string.Join(',', agents.Addresses);
-                // Only the lost answer waits it out. At 500 ms, a loaded machine timed out an answered call and moved the
-                // registration to the other agent before the test had seen where it settled.
-                o.RequestTimeout = TimeSpan.FromSeconds(5);
-            })
-            .AddHttpClient(ConsulClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => agents).Services
-            .BuildServiceProvider();
-        var registration = ActivatorUtilities.CreateInstance<ConsulServiceRegistration>(
-            services,
-            (Func<IServiceProvider, ServiceRegistrationOptions>)(_ => new ServiceRegistrationOptions
-            {
-                Name = "svc",
-                Id = "svc-1",
-                Address = "127.0.0.1",
-                Port = 1,
-                CheckUrl = "http://127.0.0.1:1/health/ready",
-                ResyncInterval = TimeSpan.FromMilliseconds(100),
-            }),
-            NullLogger<ConsulServiceRegistration>.Instance);
+        await using var services = Services(agents);
+        var registration = Registration(services);
         await registration.StartedAsync(CancellationToken.None);
         try
         {
@@ -68,6 +47,58 @@ public sealed class RegistrationMoveTests
         }
     }
 
+    [Fact]
+    public async Task A_registration_an_agent_applies_after_it_answered_the_removal_is_cleared_too()
+    {
+        // A Consul server in an election holds a registration until it has a leader, and may apply it only after it has
+        // answered the host's later removal with "unknown service" (a compose run's edge stayed listed on two servers).
+        var agents = new Agents("http://agent-a.test:8500/", "http://agent-b.test:8500/");
+        await using var services = Services(agents);
+        var registration = Registration(services);
+        await registration.StartedAsync(CancellationToken.None);
+        try
+        {
+            var first = await Eventually.Holds(() => Task.FromResult(agents.Holding("svc-1")), h => h.Length > 0 && !h.Contains(','), Generous, "one agent holds the registration");
+            var second = agents.Addresses.Single(a => a != first);
+            await Eventually.Holds(() => Task.FromResult(agents.Deregistrations(second)), n => n > 0, Generous, "the other agent was asked to let go");
+
+            agents.ApplyNextRegisterAfterItsRemoval(second, thenRestore: first);
+            agents.Refuse(first);
+            await Eventually.Holds(() => Task.FromResult(agents.AppliedLate(second)), n => n > 0, Generous,
+                "the other agent applied the registration after it had answered the removal");
+            await Eventually.Holds(() => Task.FromResult(agents.Holding("svc-1")), h => h == first, Generous, "only the first agent holds the registration");
+        }
+        finally
+        {
+            await registration.StoppingAsync(CancellationToken.None);
+        }
+    }
+
+    private static ServiceProvider Services(Agents agents) => new ServiceCollection()
+        .AddLogging()
+        .AddConsulClient(o =>
+        {
+            o.Address = string.Join(',', agents.Addresses);
+            // Only a lost answer waits it out. At 500 ms, a loaded machine timed out an answered call and moved the
+            // registration to the other agent before the test had seen where it settled.
+            o.RequestTimeout = TimeSpan.FromSeconds(5);
+        })
+        .AddHttpClient(ConsulClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => agents).Services
+        .BuildServiceProvider();
+
+    private static ConsulServiceRegistration Registration(IServiceProvider services) => ActivatorUtilities.CreateInstance<ConsulServiceRegistration>(
+        services,
+        (Func<IServiceProvider, ServiceRegistrationOptions>)(_ => new ServiceRegistrationOptions
+        {
+            Name = "svc",
+            Id = "svc-1",
+            Address = "127.0.0.1",
+            Port = 1,
+            CheckUrl = "http://127.0.0.1:1/health/ready",
+            ResyncInterval = TimeSpan.FromMilliseconds(100),
+        }),
+        NullLogger<ConsulServiceRegistration>.Instance);
+
     // Consul's agent endpoints for services, per agent: register (200), read (200 or 404), deregister (200, or 500
     // "Unknown service" as Consul 1.8 with ACLs answers for a service it does not hold).
     private sealed class Agents(params string[] addresses) : HttpMessageHandler
@@ -77,6 +108,9 @@ public sealed class RegistrationMoveTests
         private readonly ConcurrentDictionary<string, int> deregistrations = new();
         private readonly ConcurrentDictionary<string, bool> refused = new();
         private readonly ConcurrentDictionary<string, string> losing = new();
+        private readonly ConcurrentDictionary<string, string> applyingLate = new();
+        private readonly ConcurrentDictionary<string, string> pending = new();
+        private readonly ConcurrentDictionary<string, int> appliedLate = new();
 
         public IReadOnlyList<string> Addresses => addresses;
 
@@ -87,10 +121,19 @@ public sealed class RegistrationMoveTests
 
         public int Deregistrations(string agent) => deregistrations.GetValueOrDefault(agent);
 
+        /// <summary>How many registrations <paramref name="agent"/> stored after it had answered their removal.</summary>
+        public int AppliedLate(string agent) => appliedLate.GetValueOrDefault(agent);
+
         public void Refuse(string agent) => refused[agent] = true;
 
         /// <summary>The next registration <paramref name="agent"/> gets is stored, <paramref name="thenRestore"/> answers again, and the answer never comes.</summary>
         public void LoseNextRegisterAnswer(string agent, string thenRestore) => losing[agent] = thenRestore;
+
+        /// <summary>
+        /// The next registration <paramref name="agent"/> gets is held, <paramref name="thenRestore"/> answers again, the answer
+        /// never comes, and the registration is stored just after the agent has answered its next removal.
+        /// </summary>
+        public void ApplyNextRegisterAfterItsRemoval(string agent, string thenRestore) => applyingLate[agent] = thenRestore;
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -105,6 +148,14 @@ public sealed class RegistrationMoveTests
             if (path == "/v1/agent/service/register")
             {
                 var id = System.Text.Json.JsonDocument.Parse(await request.Content!.ReadAsStringAsync(cancellationToken)).RootElement.GetProperty("ID").GetString()!;
+                if (applyingLate.TryRemove(agent, out var restoring))
+                {
+                    pending[agent] = id;
+                    registrations.AddOrUpdate(agent, 1, (_, n) => n + 1);
+                    refused.TryRemove(restoring, out _);
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+
                 services[id] = true;
                 registrations.AddOrUpdate(agent, 1, (_, n) => n + 1);
                 if (losing.TryRemove(agent, out var restore))
@@ -120,9 +171,16 @@ public sealed class RegistrationMoveTests
             {
                 deregistrations.AddOrUpdate(agent, 1, (_, n) => n + 1);
                 var id = Uri.UnescapeDataString(path["/v1/agent/service/deregister/".Length..]);
-                return services.TryRemove(id, out _)
+                var answer = services.TryRemove(id, out _)
                     ? new HttpResponseMessage(HttpStatusCode.OK)
                     : new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent($"Unknown service {{\"{id}\" {{}}}}") };
+                if (pending.TryRemove(agent, out var late))
+                {
+                    services[late] = true;
+                    appliedLate.AddOrUpdate(agent, 1, (_, n) => n + 1);
+                }
+
+                return answer;
             }
 
             if (path.StartsWith("/v1/agent/service/", StringComparison.Ordinal))

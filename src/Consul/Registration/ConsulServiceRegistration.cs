@@ -10,7 +10,8 @@ namespace Autopilot.Consul.Registration;
 /// ContainerPilot did), and deregisters first thing on shutdown, before the host drains. With several agents (a quorum of
 /// servers), the registration follows the agent the client keeps to: when that one goes away, the process registers with
 /// the next, and removes its registration from the first once it answers again (a server that comes back still holds it,
-/// with a check that passes).
+/// with a check that passes). Each round it also reads one other agent in turn, and removes any copy found there: a copy
+/// can outlive every removal it was asked for (see <see cref="SweepAnother"/>).
 /// </summary>
 public sealed partial class ConsulServiceRegistration(
     ConsulClient consul,
@@ -28,6 +29,9 @@ public sealed partial class ConsulServiceRegistration(
     // it left; each until it answers and lets it go.
     private readonly List<Uri> formers = [];
     private Uri? holder;
+
+    // Which other agent the next round reads (SweepAnother), in turn.
+    private int swept;
 
     /// <summary>The query parameter of the check URL that names the registration the check is for (<see cref="CheckIdentityFilter"/>).</summary>
     public const string CheckQuery = "consul-service";
@@ -158,6 +162,7 @@ public sealed partial class ConsulServiceRegistration(
                 }
 
                 await RemoveFromFormerAgents(agent, cancellationToken);
+                await SweepAnother(agent, cancellationToken);
 
                 if (failing)
                 {
@@ -219,6 +224,35 @@ public sealed partial class ConsulServiceRegistration(
             {
                 // Still away: tried again at the next resync.
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads one agent other than <paramref name="agent"/> (the holder), in turn, and removes the copy it holds, if any. A
+    /// copy can outlive the removals above: a Consul server in an election may apply a registration whose answer was lost
+    /// only after it has answered this process's removal ("unknown service"), the later write winning. A run of the compose
+    /// story saw the edge listed on two servers, both passing, three minutes after the stopped leader came back.
+    /// </summary>
+    private async Task SweepAnother(Uri agent, CancellationToken cancellationToken)
+    {
+        var others = consul.Agents.Where(a => a != agent && !formers.Contains(a)).ToList();
+        if (others.Count == 0)
+        {
+            return;
+        }
+
+        var other = others[swept++ % others.Count];
+        try
+        {
+            if (await consul.AgentService(registration!.ID, cancellationToken, other) is not null)
+            {
+                formers.Add(other);
+                await RemoveFromFormerAgents(agent, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
+        {
+            // Away, or in an election: read again in its turn.
         }
     }
 
