@@ -156,40 +156,45 @@ public sealed class FaultTests(FaultTests.State state) : IClassFixture<FaultTest
         state.Needs(1, "the stack up");
         // A read that answers 503 says "try again" (Retry-After): right after a whole-cluster crash it is sent again as a
         // careful client would, while the read-back is within the generous bound (one bound for all reads, so the test
-        // stays bounded however many rows answer 503), and counted; a 500, a 503 past the bound or a missing row fails.
+        // stays bounded however many rows answer 503), and counted; a 500, a 503 past the bound or a missing row fails. Eight
+        // reads at a time: one at a time, the read-back of 3,000 writes took 90 s of the run.
         var lost = new List<string>();
         var slowest = TimeSpan.Zero;
         var answeredUnavailable = 0;
         var readBack = Stopwatch.StartNew();
-        foreach (var (company, location) in state.Acknowledged)
+        await Parallel.ForEachAsync(state.Acknowledged, new ParallelOptions { MaxDegreeOfParallelism = RequestLoop.ReadBackParallelism }, async (write, token) =>
         {
+            var (company, location) = write;
             var reading = Stopwatch.StartNew();
-            var answer = await state.Front.GetAsync(Path(company));
+            var answer = await state.Front.GetAsync(Path(company), token);
             if (answer.StatusCode == HttpStatusCode.ServiceUnavailable)
             {
-                answeredUnavailable++;
+                Interlocked.Increment(ref answeredUnavailable);
             }
 
             while (answer.StatusCode == HttpStatusCode.ServiceUnavailable && readBack.Elapsed < Generous)
             {
                 var wait = answer.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
                 answer.Dispose();
-                await Task.Delay(wait);
-                answer = await state.Front.GetAsync(Path(company));
+                await Task.Delay(wait, token);
+                answer = await state.Front.GetAsync(Path(company), token);
             }
 
             using (answer)
             {
-                slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, reading.Elapsed.Ticks));
                 Assert.True(answer.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound,
-                    $"reading back {company} answered {(int)answer.StatusCode} {reading.Elapsed.TotalSeconds:0.0} s after it began: {await answer.Content.ReadAsStringAsync()}");
-                var row = answer.StatusCode == HttpStatusCode.OK ? await answer.Content.ReadFromJsonAsync<CustomerRecord>(Json) : null;
-                if (row?.Location != location)
+                    $"reading back {company} answered {(int)answer.StatusCode} {reading.Elapsed.TotalSeconds:0.0} s after it began: {await answer.Content.ReadAsStringAsync(token)}");
+                var row = answer.StatusCode == HttpStatusCode.OK ? await answer.Content.ReadFromJsonAsync<CustomerRecord>(Json, token) : null;
+                lock (lost)
                 {
-                    lost.Add($"{company}: {row?.Location ?? "missing"} instead of {location}");
+                    slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, reading.Elapsed.Ticks));
+                    if (row?.Location != location)
+                    {
+                        lost.Add($"{company}: {row?.Location ?? "missing"} instead of {location}");
+                    }
                 }
             }
-        }
+        });
 
         Assert.NotNull(state.Chaos);
         var verdict = await state.Chaos.FinishAsync();
