@@ -161,8 +161,8 @@ public sealed partial class ConsulServiceRegistration(
                     holder = agent;
                 }
 
-                await RemoveFromFormerAgents(agent, cancellationToken);
                 await SweepAnother(agent, cancellationToken);
+                await RemoveFromFormerAgents(agent, cancellationToken);
 
                 if (failing)
                 {
@@ -228,10 +228,11 @@ public sealed partial class ConsulServiceRegistration(
     }
 
     /// <summary>
-    /// Reads one agent other than <paramref name="agent"/> (the holder), in turn, and removes the copy it holds, if any. A
-    /// copy can outlive the removals above: a Consul server in an election may apply a registration whose answer was lost
-    /// only after it has answered this process's removal ("unknown service"), the later write winning. A run of the compose
-    /// story saw the edge listed on two servers, both passing, three minutes after the stopped leader came back.
+    /// Reads one agent other than <paramref name="agent"/> (the holder), in turn, and counts it among the former agents if
+    /// it holds a copy (<see cref="RemoveFromFormerAgents"/>, next, removes it). A copy can outlive those removals: a Consul
+    /// server in an election may apply a registration whose answer was lost only after it has answered this process's
+    /// removal ("unknown service"), the later write winning. A run of the compose story saw the edge listed on two servers,
+    /// both passing, three minutes after the stopped leader came back.
     /// </summary>
     private async Task SweepAnother(Uri agent, CancellationToken cancellationToken)
     {
@@ -247,7 +248,6 @@ public sealed partial class ConsulServiceRegistration(
             if (await consul.AgentService(registration!.ID, cancellationToken, other) is not null)
             {
                 formers.Add(other);
-                await RemoveFromFormerAgents(agent, cancellationToken);
             }
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
