@@ -28,10 +28,7 @@ public sealed class RegistrationMoveTests
         await registration.StartedAsync(CancellationToken.None);
         try
         {
-            // It registers with one agent (the client starts at a random one) and has asked the other to let go of any copy.
-            var first = await Eventually.Holds(() => Task.FromResult(agents.Holding("svc-1")), h => h.Length > 0 && !h.Contains(','), Generous, "one agent holds the registration");
-            var second = agents.Addresses.Single(a => a != first);
-            await Eventually.Holds(() => Task.FromResult(agents.Deregistrations(second)), n => n > 0, Generous, "the other agent was asked to let go");
+            var (first, second) = await Settled(agents);
 
             // The first stops answering; the other takes the registration and its answer is lost, and by then the first is
             // back: the host stays with the first. The other's copy must not stay behind.
@@ -58,9 +55,7 @@ public sealed class RegistrationMoveTests
         await registration.StartedAsync(CancellationToken.None);
         try
         {
-            var first = await Eventually.Holds(() => Task.FromResult(agents.Holding("svc-1")), h => h.Length > 0 && !h.Contains(','), Generous, "one agent holds the registration");
-            var second = agents.Addresses.Single(a => a != first);
-            await Eventually.Holds(() => Task.FromResult(agents.Deregistrations(second)), n => n > 0, Generous, "the other agent was asked to let go");
+            var (first, second) = await Settled(agents);
 
             agents.ApplyNextRegisterAfterItsRemoval(second, thenRestore: first);
             agents.Refuse(first);
@@ -72,6 +67,15 @@ public sealed class RegistrationMoveTests
         {
             await registration.StoppingAsync(CancellationToken.None);
         }
+    }
+
+    // It registers with one agent (the client starts at a random one) and has asked the other to let go of any copy.
+    private static async Task<(string First, string Second)> Settled(Agents agents)
+    {
+        var first = await Eventually.Holds(() => Task.FromResult(agents.Holding("svc-1")), h => h.Length > 0 && !h.Contains(','), Generous, "one agent holds the registration");
+        var second = agents.Addresses.Single(a => a != first);
+        await Eventually.Holds(() => Task.FromResult(agents.Deregistrations(second)), n => n > 0, Generous, "the other agent was asked to let go");
+        return (first, second);
     }
 
     private static ServiceProvider Services(Agents agents) => new ServiceCollection()
