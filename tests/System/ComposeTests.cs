@@ -225,7 +225,7 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
     });
 
     /// <summary>The story's compose project, its front door and customers, the request loop from the kill to the read-back, and its figures.</summary>
-    public sealed class State(ContainerEngine engine) : Story, IAsyncLifetime
+    public sealed class State(ContainerEngine engine) : LoopStory, IAsyncLifetime
     {
         private IReadOnlyList<string>? silos;
 
@@ -236,8 +236,6 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
         public HttpClient Front => field ??= new HttpClient { BaseAddress = Project.Front, Timeout = TimeSpan.FromSeconds(30) };
 
         public IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(0, 300).Select(i => $"Compose Co {i}")];
-
-        public RequestLoop? Loop { get; private set; }
 
         public TimeSpan UpToActive { get; set; }
 
@@ -265,15 +263,6 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
             }
 
             return Loop;
-        }
-
-        public async Task StopLoop()
-        {
-            if (Loop is not null)
-            {
-                await Loop.DisposeAsync();
-                Loop = null;
-            }
         }
 
         public Task InitializeAsync() => Task.CompletedTask;

@@ -252,7 +252,7 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
 
     private sealed record ViewerSpan(string Service, string Scope, string Name, int Kind, string Id, string? Parent);
 
-    public sealed class State : Story, IAsyncLifetime
+    public sealed class State : LoopStory, IAsyncLifetime
     {
         public State()
         {
@@ -268,18 +268,7 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
 
         public IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(1, Customers).Select(i => $"Stack Co {i}")];
 
-        public RequestLoop? Loop { get; private set; }
-
         public RequestLoop StartLoop() => Loop = new RequestLoop(Stack.Ports.EdgeUrl, [.. Names.Select(n => $"/customers/{Uri.EscapeDataString(n)}")]);
-
-        public async Task StopLoop()
-        {
-            if (Loop is not null)
-            {
-                await Loop.DisposeAsync();
-                Loop = null;
-            }
-        }
 
         public Task InitializeAsync() => Task.CompletedTask;
 
