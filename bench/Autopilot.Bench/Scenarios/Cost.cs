@@ -60,9 +60,10 @@ internal static class Cost
                 }
 
                 Bench.Log($"cost of {name}: two stacks started afresh, the second with {(settings.Length == 0 ? "nothing changed" : string.Join(", ", settings.Select(x => $"{x.Key}='{x.Value}'")))}");
+                var idle = new List<(double Gateway, double Silo)>();
                 foreach (var stack in stacks)
                 {
-                    await Restart(bench, stack);
+                    idle.Add(await Restart(bench, stack));
                 }
 
                 // The first load after a restart runs slower (the hosts' JIT still tiers up the hot path under it): one
@@ -79,6 +80,12 @@ internal static class Cost
                 var ratio = bench.Figures.Single(f => f.Name == $"{without}_rps_c{Connections}").Ratio ?? double.NaN;
                 bench.Add(Figure.Of($"cost_{name}", "×", [ratio], null,
                     $"throughput of GET /customers without {what}, over the throughput with everything on (above 1: what it costs)"));
+                // What it holds in memory, on a line of its own (issue 21 asks it of the dashboard): the idle resident sizes
+                // of the two stacks' first gateway and silo, read side by side.
+                bench.Add(Figure.Of($"memory_{name}_gateway_mb", "MB", [idle[0].Gateway - idle[1].Gateway], null,
+                    $"resident size of an idle gateway with everything on ({idle[0].Gateway:0} MB) minus one without {what} ({idle[1].Gateway:0} MB)"));
+                bench.Add(Figure.Of($"memory_{name}_silo_mb", "MB", [idle[0].Silo - idle[1].Silo], null,
+                    $"resident size of an idle silo with everything on ({idle[0].Silo:0} MB) minus one without {what} ({idle[1].Silo:0} MB)"));
             }
         }
         finally
@@ -94,9 +101,10 @@ internal static class Cost
 
     /// <summary>
     /// Starts the stack's hosts again with its <see cref="Stack.Settings"/> (its stores and front door stay; <c>up</c>
-    /// starts what is stopped), or the whole stack the first time, and warms it: compiled paths, activated rows.
+    /// starts what is stopped), or the whole stack the first time, and warms it: compiled paths, activated rows. Returns the
+    /// resident sizes (MB) of its first gateway and silo, read 5 s after the first 200, before the warming load.
     /// </summary>
-    private static async Task Restart(Bench bench, Stack stack)
+    private static async Task<(double Gateway, double Silo)> Restart(Bench bench, Stack stack)
     {
         if (Directory.Exists(Path.Combine(stack.Run, "pids")))
         {
@@ -109,9 +117,12 @@ internal static class Cost
         await stack.Invoke(stack.UpArguments(silos: 1, gateways: 2));
         var customers = new Uri(stack.Front, "/customers");
         await Poll.SecondsUntil(() => bench.Serves(customers), TimeSpan.FromMinutes(2), $"the first 200 of /customers from {Path.GetFileName(stack.Run)}");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idle = (stack.RssMegabytes("gateway-1"), stack.RssMegabytes("silo-1"));
         await Parallel.ForEachAsync(Enumerable.Range(0, 2000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, token) =>
         {
             using var response = await bench.Http.GetAsync(customers, token);
         });
+        return idle;
     }
 }
