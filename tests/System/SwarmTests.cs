@@ -73,12 +73,9 @@ public sealed class SwarmTests(SwarmTests.State state) : IClassFixture<SwarmTest
     public Task A_rolling_update_of_the_gateways_fails_no_request() => state.Step(4, async () =>
     {
         state.Needs(3, "three Active silos");
-        var loop = await state.StartLoop();
-        var from = loop.Now;
-        await state.RollingUpdate("gateway", TimeSpan.FromMinutes(6));
-        await loop.AfterMore(100);
-        state.GatewayFailures = loop.FailuresBetween(from, loop.Now).Count;
-        await state.AssertNoFailure(from, "the gateways' rolling update");
+        var failures = await state.RollUnderLoad("gateway", TimeSpan.FromMinutes(6));
+        state.GatewayFailures = failures.Count;
+        await state.AssertNone(failures, "the gateways' rolling update");
     });
 
     [Fact]
@@ -86,12 +83,9 @@ public sealed class SwarmTests(SwarmTests.State state) : IClassFixture<SwarmTest
     public Task A_rolling_update_of_the_silos_fails_no_request() => state.Step(5, async () =>
     {
         state.Needs(3, "three Active silos");
-        var loop = await state.StartLoop();
-        var from = loop.Now;
-        await state.RollingUpdate("silo", TimeSpan.FromMinutes(8));
-        await loop.AfterMore(100);
-        state.SiloFailures = loop.FailuresBetween(from, loop.Now).Count;
-        await state.AssertNoFailure(from, "the silos' rolling update");
+        var failures = await state.RollUnderLoad("silo", TimeSpan.FromMinutes(8));
+        state.SiloFailures = failures.Count;
+        await state.AssertNone(failures, "the silos' rolling update");
     });
 
     [Fact]
@@ -155,10 +149,22 @@ public sealed class SwarmTests(SwarmTests.State state) : IClassFixture<SwarmTest
             return Loop;
         }
 
-        /// <summary>Fails with the requests that failed since <paramref name="from"/>, the stack's tasks and what each host said last.</summary>
-        public async Task AssertNoFailure(TimeSpan from, string during)
+        /// <summary>
+        /// Rolls <paramref name="service"/> under the request loop (started if it is not yet) and returns the requests that
+        /// failed from the update's start until a hundred more were answered after it.
+        /// </summary>
+        public async Task<IReadOnlyList<(TimeSpan At, TimeSpan Sent, string What)>> RollUnderLoad(string service, TimeSpan timeout)
         {
-            var failures = Loop!.FailuresBetween(from, Loop.Now);
+            var loop = await StartLoop();
+            var from = loop.Now;
+            await RollingUpdate(service, timeout);
+            await loop.AfterMore(100);
+            return loop.FailuresBetween(from, loop.Now);
+        }
+
+        /// <summary>Fails with these failed requests, the stack's tasks and what each host said last, if there are any.</summary>
+        public async Task AssertNone(IReadOnlyList<(TimeSpan At, TimeSpan Sent, string What)> failures, string during)
+        {
             if (failures.Count > 0)
             {
                 Assert.Fail($"{failures.Count} request(s) failed during {during}:\n{string.Join('\n', failures.Take(10))}{await Recent("edge", "gateway", "silo")}");
