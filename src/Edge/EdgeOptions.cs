@@ -34,7 +34,8 @@ public sealed class EdgeOptions
 
     /// <summary>
     /// After Consul comes back (unreachable, or restarted with its index reset), its checks start out critical until
-    /// they run again. For this long, gateways it stops listing are kept; new ones are added at once.
+    /// they run again. For this long, gateways it stops listing are kept, as is, at any time, a gateway whose checks have
+    /// not run yet (critical with no output); new ones are added at once (<see cref="SettlePolicy"/>).
     /// </summary>
     public TimeSpan SettleAfterRecovery { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -5,8 +5,8 @@ namespace Autopilot.Edge;
 /// <summary>
 /// Follows the passing instances of the gateway service with Consul blocking queries (no fixed polling) and publishes each
 /// new set (<see cref="UpstreamChanges"/>). On any error it keeps the last good set, publishes nothing, and backs off with
-/// jitter, so a Consul outage never empties the upstream; when Consul comes back, <see cref="SettlePolicy"/> holds the
-/// upstream while the agent's checks settle.
+/// jitter, so a Consul outage never empties the upstream; when Consul comes back, and whenever a gateway's checks have not
+/// run yet, <see cref="SettlePolicy"/> holds the upstream while the agent's checks settle.
 /// </summary>
 public sealed partial class GatewayWatcher(
     ConsulClient consul,
@@ -46,10 +46,14 @@ public sealed partial class GatewayWatcher(
                 index = result.Index < index ? 0 : result.Index;
                 failures = 0;
                 status.Watching(true);
-                var listed = Endpoints(result.Value);
-                // What Consul's ?passing=true lists: the instances whose checks (the node's among them) all pass.
+                // What Consul's ?passing=true lists: the instances whose checks (the node's among them) all pass. Consul gives a
+                // check critical and no output until it has run (after the agent restarts, or the instance registers again);
+                // once an HTTP check has run it always has output.
                 var passing = Endpoints(result.Value.Where(e => e.Checks.All(c => c.Status == "passing")));
-                if (settle.Next(passing, listed) is { } next)
+                var @unchecked = Endpoints(result.Value.Where(e => !e.Checks.All(c => c.Status == "passing")
+                    && e.Checks.All(c => c.Status == "passing" || (c.Status == "critical" && c.Output.Length == 0))));
+                var failing = Endpoints(result.Value).Except(passing).Except(@unchecked).ToList();
+                if (settle.Next(passing, @unchecked, failing) is { } next)
                 {
                     LogChanged(logger, passing.Count, next.Count, string.Join(", ", next));
                     changes.Publish(next);

@@ -1,60 +1,68 @@
 namespace Autopilot.Edge;
 
 /// <summary>
-/// Decides the upstream from what Consul lists. After Consul comes back (unreachable, or restarted with its index reset), a
-/// restarted agent reports every check critical until it has run, and an agent that lost its state lists nothing until
-/// its processes register again: for <see cref="EdgeOptions.SettleAfterRecovery"/> the gateways of the upstream of that
-/// moment are held though Consul does not list them as passing, while new ones are added at once. A held gateway is let go
-/// as soon as Consul has answered for it: once it passes (from then on its checks rule), or once it was listed and then
-/// is not (it deregistered: a gateway that leaves drains only a few seconds, so it must leave the upstream at once).
+/// Decides the upstream from what Consul lists. A gateway's checks can say nothing for a while: a restarted agent restores
+/// every check critical, with no output, until it has run (and a restarted server first lists the checks it had, passing,
+/// then the agent's critical ones), a gateway that registers again starts critical the same way, and an agent that lost its
+/// state lists nothing until its processes register again. So a gateway of the upstream is held though Consul does not
+/// list it as passing, for at most <see cref="EdgeOptions.SettleAfterRecovery"/>: every one of them after Consul comes back
+/// (unreachable, or restarted with its index reset), and one whose checks have not run since it was last seen (critical with
+/// no output) at any time. New gateways are added at once when they pass. A held gateway is let go as soon as Consul has
+/// answered for it: once it passes (from then on its checks rule), once a check of it has run and failed, or once it was
+/// listed and then is not (it deregistered: a gateway that leaves drains only a few seconds, so it must leave at once).
 /// </summary>
 public sealed class SettlePolicy(TimeSpan settleAfterRecovery, TimeProvider time)
 {
-    private DateTimeOffset settleUntil = DateTimeOffset.MinValue;
     private IReadOnlyList<GatewayEndpoint>? published;
 
-    // The gateways still held, by ID, and whether Consul has listed each (not passing) since it came back.
-    private readonly Dictionary<string, bool> held = new(StringComparer.Ordinal);
+    // The gateways held, by ID: until when, and whether Consul has listed each (with checks not run yet) since the hold began.
+    private readonly Dictionary<string, Hold> held = new(StringComparer.Ordinal);
 
-    /// <summary>How long the current settle period still runs; zero when none does.</summary>
-    public TimeSpan Remaining => settleUntil - time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    /// <summary>How long until the first hold ends; zero when no gateway is held.</summary>
+    public TimeSpan Remaining => held.Count == 0 ? TimeSpan.Zero
+        : held.Values.Min(h => h.Until) - time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 
     /// <summary>Consul answers again after failing, or an agent restarted: hold what is published for a while.</summary>
     public void Recovered()
     {
-        settleUntil = time.GetUtcNow() + settleAfterRecovery;
+        var until = time.GetUtcNow() + settleAfterRecovery;
         held.Clear();
         foreach (var gateway in published ?? [])
         {
-            held[gateway.Id] = false;
+            held[gateway.Id] = new Hold(until, Listed: false);
         }
     }
 
     /// <summary>The upstream to publish when Consul lists exactly <paramref name="passing"/>, or null when it is what was published already.</summary>
-    public IReadOnlyList<GatewayEndpoint>? Next(IReadOnlyList<GatewayEndpoint> passing) => Next(passing, passing);
+    public IReadOnlyList<GatewayEndpoint>? Next(IReadOnlyList<GatewayEndpoint> passing) => Next(passing, [], []);
 
     /// <summary>
-    /// The upstream to publish for the instances Consul lists (<paramref name="listed"/>, in any state) and those of them
-    /// that pass, or null when it is what was published already.
+    /// The upstream to publish when Consul lists the gateways <paramref name="passing"/>, those whose checks have not run yet
+    /// (<paramref name="unchecked"/>: critical with no output) and those with a check that ran and did not pass
+    /// (<paramref name="failing"/>), or null when it is what was published already.
     /// </summary>
-    public IReadOnlyList<GatewayEndpoint>? Next(IReadOnlyList<GatewayEndpoint> passing, IReadOnlyList<GatewayEndpoint> listed)
+    public IReadOnlyList<GatewayEndpoint>? Next(IReadOnlyList<GatewayEndpoint> passing, IReadOnlyList<GatewayEndpoint> @unchecked, IReadOnlyList<GatewayEndpoint> failing)
     {
-        if (Remaining == TimeSpan.Zero)
+        var now = time.GetUtcNow();
+        foreach (var gateway in @unchecked)
         {
-            held.Clear();
+            if (published?.Any(g => g.Id == gateway.Id) == true && !held.ContainsKey(gateway.Id))
+            {
+                held[gateway.Id] = new Hold(now + settleAfterRecovery, Listed: true);
+            }
         }
 
-        foreach (var (id, wasListed) in held.ToList())
+        foreach (var (id, hold) in held.ToList())
         {
-            if (passing.Any(g => g.Id == id))
+            if (hold.Until <= now || passing.Any(g => g.Id == id) || failing.Any(g => g.Id == id))
             {
                 held.Remove(id);
             }
-            else if (listed.Any(g => g.Id == id))
+            else if (@unchecked.Any(g => g.Id == id))
             {
-                held[id] = true;
+                held[id] = hold with { Listed = true };
             }
-            else if (wasListed)
+            else if (hold.Listed)
             {
                 held.Remove(id);
             }
@@ -71,4 +79,6 @@ public sealed class SettlePolicy(TimeSpan settleAfterRecovery, TimeProvider time
         published = next;
         return next;
     }
+
+    private readonly record struct Hold(DateTimeOffset Until, bool Listed);
 }

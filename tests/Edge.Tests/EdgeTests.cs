@@ -176,6 +176,28 @@ public sealed class EdgeTests(ConsulFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_gateway_whose_check_has_not_run_since_it_registered_again_stays_until_the_settle_period_ends()
+    {
+        var edge = await Edge("nginx", null, "--Edge:SettleAfterRecovery=00:00:10");
+        var a = await Gateway("a");
+        await Serving(edge, a);
+
+        // As after its agent restarted, with Consul answering throughout: a has a check critical with no output. b registers
+        // after it, so an edge that serves b has seen a's new state.
+        await a.RegisterUncheckedAsync(fixture.Client, service);
+        var b = await Gateway("b");
+        var entries = await fixture.Client.HealthService(service, passingOnly: false);
+        var check = entries.Value.Single(e => e.Service.ID == a.Name).Checks.Single(c => c.CheckID == $"{a.Name}-unchecked");
+        Assert.True(check.Status == "critical" && check.Output.Length == 0, $"a's new check: {check.Status} '{check.Output}'");
+        await Serving(edge, a, b);
+        var reach = await edge.Reached(20);
+        Assert.True(reach.Only(a, b), $"20 requests while a's check has not run: {reach}");
+
+        // A check that has not run for the settle period no longer holds it.
+        await Serving(edge, b);
+    }
+
+    [Fact]
     public async Task An_upstream_nginx_refuses_is_not_applied_and_the_previous_one_keeps_serving()
     {
         var edge = await Edge("nginx");

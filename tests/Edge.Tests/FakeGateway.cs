@@ -41,6 +41,20 @@ internal sealed class FakeGateway : IAsyncDisposable
         var app = builder.Build();
         FakeGateway? gateway = null;
         app.MapGet("/health/ready", () => Results.Text("Healthy"));
+        // A check that answers only after a minute: until then Consul shows it critical with no output, as one not run yet.
+        app.MapGet("/health/hang", async (CancellationToken aborted) =>
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, app.Lifetime.ApplicationStopping);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(1), stop.Token);
+                return Results.Text("Healthy");
+            }
+            catch (OperationCanceledException)
+            {
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+        });
         // A GET of /customers/slow... takes a second, so that requests pile up at the front door.
         app.MapGet("/{**path}", async (string? path) =>
         {
@@ -91,6 +105,26 @@ internal sealed class FakeGateway : IAsyncDisposable
             Interval = "1s",
             Timeout = "1s",
             Status = "passing",
+        },
+    });
+
+    /// <summary>
+    /// Registers again with a second check, in Consul's default initial status, that has not answered for a minute: Consul lists
+    /// it critical with no output meanwhile, as it lists every check a restarted agent restored until it has run. (Registered
+    /// again with the same check, a service keeps that check's status.)
+    /// </summary>
+    public Task RegisterUncheckedAsync(ConsulClient consul, string service) => consul.ServiceRegister(new AgentServiceRegistration
+    {
+        ID = Name,
+        Name = service,
+        Address = "127.0.0.1",
+        Port = Port,
+        Check = new AgentServiceCheck
+        {
+            CheckID = $"{Name}-unchecked",
+            HTTP = $"http://127.0.0.1:{Port}/health/hang",
+            Interval = "1s",
+            Timeout = "2m",
         },
     });
 

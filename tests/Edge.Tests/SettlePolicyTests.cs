@@ -64,17 +64,81 @@ public sealed class SettlePolicyTests
         policy.Next([A, B, C]);
         policy.Recovered();
 
-        // All three are listed with their checks not run yet (critical): held.
-        Assert.Null(policy.Next([], [A, B, C]));
+        // All three are listed with their checks not run yet (critical, no output): held.
+        Assert.Null(policy.Next([], [A, B, C], []));
 
         // A passes: from then on its checks rule, so its failure drops it. B is listed, then not: it deregistered.
-        // C is listed, critical, still: held.
-        Assert.Null(policy.Next([A], [A, B, C]));
-        Assert.Equal([A, C], policy.Next([A], [A, C]));
-        Assert.Equal([C], policy.Next([], [A, C]));
+        // C is listed with its checks not run, still: held.
+        Assert.Null(policy.Next([A], [B, C], []));
+        Assert.Equal([A, C], policy.Next([A], [C], []));
+        Assert.Equal([C], policy.Next([], [C], [A]));
 
         time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Empty(policy.Next([], [A, C])!);
+        Assert.Empty(policy.Next([], [C], [A])!);
+    }
+
+    [Fact]
+    public void During_the_settle_period_a_held_gateway_whose_check_ran_and_failed_is_let_go_at_once()
+    {
+        var time = new FakeTimeProvider();
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), time);
+        policy.Next([A, B]);
+        policy.Recovered();
+
+        // B stopped while Consul was away: its check has run since and failed.
+        Assert.Equal([A], policy.Next([], [A], [B]));
+        Assert.Equal(TimeSpan.FromSeconds(10), policy.Remaining);
+    }
+
+    [Fact]
+    public void A_restarted_server_that_lists_its_old_passing_checks_and_then_the_agents_unrun_ones_keeps_every_gateway()
+    {
+        // What a clean-clone run met (a 503 to every request for a second): the server came back with its raft state, which
+        // lists every gateway passing, so the holds ended; then the agent synced the checks it had restored, critical with no
+        // output, until each ran. Consul had answered in between, so no recovery was seen either.
+        var time = new FakeTimeProvider();
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), time);
+        policy.Next([A, B]);
+        policy.Recovered();
+        Assert.Null(policy.Next([A, B]));
+
+        Assert.Null(policy.Next([], [A, B], []));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(policy.Next([A], [B], []));
+        Assert.Null(policy.Next([A, B]));
+    }
+
+    [Fact]
+    public void Without_a_recovery_a_gateway_whose_checks_have_not_run_is_held_for_the_settle_period_and_a_new_one_waits_for_its_check()
+    {
+        var time = new FakeTimeProvider();
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), time);
+        policy.Next([A, B]);
+
+        // A registered again (its agent forgot it): critical with no output until its check runs. C is new: not yet.
+        Assert.Null(policy.Next([B], [A, C], []));
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(TimeSpan.FromSeconds(1), policy.Remaining);
+        Assert.Null(policy.Next([B], [A, C], []));
+
+        // A check that never runs does not hold it for good.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([B], policy.Next([B], [A, C], []));
+        Assert.Null(policy.Next([B], [A, C], []));
+        Assert.Equal([A, B, C], policy.Next([A, B, C]));
+    }
+
+    [Fact]
+    public void A_gateway_whose_checks_have_not_run_that_then_fails_or_deregisters_leaves_at_once()
+    {
+        var time = new FakeTimeProvider();
+        var policy = new SettlePolicy(TimeSpan.FromSeconds(10), time);
+        policy.Next([A, B]);
+
+        Assert.Null(policy.Next([], [A, B], []));
+        Assert.Equal([B], policy.Next([], [B], [A]));
+        Assert.Empty(policy.Next([])!);
+        Assert.Equal(TimeSpan.Zero, policy.Remaining);
     }
 
     [Fact]
@@ -86,12 +150,12 @@ public sealed class SettlePolicyTests
         policy.Recovered();
 
         // An agent that lost its state lists nothing until its processes register again.
-        Assert.Null(policy.Next([], []));
-        Assert.Equal([A, B, C], policy.Next([C], [C]));
-        Assert.Null(policy.Next([B, C], [B, C]));
+        Assert.Null(policy.Next([]));
+        Assert.Equal([A, B, C], policy.Next([C]));
+        Assert.Null(policy.Next([B, C]));
 
         time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal([B, C], policy.Next([B, C], [B, C]));
+        Assert.Equal([B, C], policy.Next([B, C]));
     }
 
     [Fact]

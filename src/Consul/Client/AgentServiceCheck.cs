@@ -3,6 +3,9 @@ namespace Autopilot.Consul.Client;
 /// <summary>A check the agent runs itself; durations in Consul's notation (<c>2s</c>, <c>1m</c>).</summary>
 public sealed class AgentServiceCheck
 {
+    /// <summary>The check's ID; Consul's default is <c>service:&lt;service ID&gt;</c>.</summary>
+    public string? CheckID { get; set; }
+
     public string? HTTP { get; set; }
 
     public string? Interval { get; set; }
