@@ -1,104 +1,76 @@
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 
 namespace Autopilot.Stack.Cli;
 
 /// <summary>
-/// Counts the tests of a <c>dotnet test</c> run from its console lines (each test's own line: outcome, name and time) and
-/// keeps each failure's error message, so that the run can end with its failures restated: a CI log shows its tail, and
-/// a failure's own lines were far above it.
+/// Counts the tests of <c>dotnet test</c> runs from their TRX files (one per test project and run), and keeps each failure's
+/// error message, so that the run can end with its failures restated: a CI log shows its tail, and a failure's own lines
+/// were far above it. Not from the console: test projects run side by side, and a line of one can break into a line of
+/// another, so that a test's line lost its "Passed" and went uncounted.
 /// </summary>
 public sealed partial class TestTally
 {
     private const int MessageLines = 12;
-    private readonly List<(string Test, TimeSpan Took)> timed = [];
-    private readonly List<(string Test, List<string> Message)> failures = [];
-    private List<string>? message;
-    private bool inMessage;
+    private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+    private readonly List<(string Test, string Outcome, TimeSpan Took, IReadOnlyList<string> Message)> results = [];
 
-    public int Passed { get; private set; }
+    /// <summary>How many result files were read: one per test project and run.</summary>
+    public int Files { get; private set; }
 
-    public int Failed { get; private set; }
+    public int Passed => results.Count(r => r.Outcome == "Passed");
 
-    public int Skipped { get; private set; }
+    /// <summary>Every outcome but passed and not run (xunit's skipped): failed, and also a test the run aborted or timed out.</summary>
+    public int Failed => results.Count(r => r.Outcome is not ("Passed" or "NotExecuted"));
 
-    /// <summary>Takes one line; false when the console need not show it (a passed test's own line: the log keeps it).</summary>
-    public bool Take(string line)
+    public int Skipped => results.Count(r => r.Outcome == "NotExecuted");
+
+    /// <summary>Whether the console shows a line of the run: not a passed test's own line, nor where a result file went (the log keeps both).</summary>
+    public static bool Shows(string line) => !PassedLine().IsMatch(line) && !line.StartsWith("Results File: ", StringComparison.Ordinal);
+
+    /// <summary>Reads every TRX file under <paramref name="directory"/>.</summary>
+    public void ReadAll(string directory)
     {
-        if (TestLine().Match(line) is not { Success: true } test)
-        {
-            KeepMessage(line);
-            return true;
-        }
-
-        var name = test.Groups["name"].Value.Split('(')[0];
-        var shortName = name[(name.LastIndexOf('.') + 1)..];
-        timed.Add((shortName, Took(test.Groups["took"].Value)));
-        switch (test.Groups["outcome"].Value)
-        {
-            case "Passed":
-                Passed++;
-                return false;
-            case "Skipped":
-                Skipped++;
-                break;
-            default:
-                Failed++;
-                message = [];
-                inMessage = false;
-                failures.Add((name, message));
-                break;
-        }
-
-        return true;
-    }
-
-    public string Summary => $"tests: {Passed} passed, {Failed} failed, {Skipped} skipped";
-
-    public string Slowest => $"slowest: {string.Join("; ", timed.OrderByDescending(t => t.Took).Take(6).Select(t => $"{t.Test} {t.Took.TotalSeconds:0} s"))}";
-
-    /// <summary>Each failed test's full name and the first lines of its error message.</summary>
-    public IEnumerable<string> Failures => failures.SelectMany(f => (IEnumerable<string>)[$"failed: {f.Test}", .. f.Message.Select(l => $"  {l.Trim()}")]);
-
-    // After a failed test's line, vstest writes "  Error Message:", the message's lines, then "  Stack Trace:". Test
-    // projects run side by side, so other projects' lines (their passed tests among them) may come in between.
-    private void KeepMessage(string line)
-    {
-        if (message is null)
+        if (!Directory.Exists(directory))
         {
             return;
         }
 
-        var trimmed = line.Trim();
-        if (trimmed == "Error Message:")
+        foreach (var file in Directory.EnumerateFiles(directory, "*.trx", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            inMessage = true;
+            Read(XDocument.Load(file));
         }
-        else if (trimmed is "Stack Trace:" or "Standard Output Messages:" or "Standard Error Messages:")
+    }
+
+    /// <summary>Reads one TRX document: each test's name, outcome, duration and the first lines of its error message.</summary>
+    public void Read(XDocument trx)
+    {
+        Files++;
+        foreach (var result in trx.Descendants(Trx + "UnitTestResult"))
         {
-            message = null;
+            var message = (result.Element(Trx + "Output")?.Element(Trx + "ErrorInfo")?.Element(Trx + "Message")?.Value ?? "")
+                .Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(MessageLines).ToList();
+            var took = TimeSpan.TryParse((string?)result.Attribute("duration"), System.Globalization.CultureInfo.InvariantCulture, out var duration) ? duration : TimeSpan.Zero;
+            results.Add(((string?)result.Attribute("testName") ?? "?", (string?)result.Attribute("outcome") ?? "?", took, message));
         }
-        else if (inMessage && message.Count < MessageLines && trimmed.Length > 0)
-        {
-            message.Add(trimmed);
-        }
+    }
+
+    public string Summary => $"tests: {Passed} passed, {Failed} failed, {Skipped} skipped (from {Files} result file(s))";
+
+    public string Slowest => $"slowest: {string.Join("; ", results.OrderByDescending(r => r.Took).Take(6).Select(r => $"{ShortName(r.Test)} {r.Took.TotalSeconds:0} s"))}";
+
+    /// <summary>Each failed test's full name and the first lines of its error message.</summary>
+    public IEnumerable<string> Failures => results.Where(r => r.Outcome is not ("Passed" or "NotExecuted"))
+        .SelectMany(r => (IEnumerable<string>)[$"failed: {r.Test}{(r.Outcome == "Failed" ? "" : $" ({r.Outcome})")}", .. r.Message.Select(l => $"  {l}")]);
+
+    // "Autopilot.X.Tests.Class.Name(mode: \"a.b\")" -> "Name"
+    private static string ShortName(string test)
+    {
+        var name = test.Split('(')[0];
+        return name[(name.LastIndexOf('.') + 1)..];
     }
 
     // "  Passed Autopilot.X.Tests.Name(args) [1 m 2 s]" or "[350 ms]" or "[< 1 ms]"
-    private static TimeSpan Took(string text)
-    {
-        var total = TimeSpan.Zero;
-        foreach (Match part in Unit().Matches(text))
-        {
-            var value = double.Parse(part.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            total += part.Groups["unit"].Value switch { "m" => TimeSpan.FromMinutes(value), "s" => TimeSpan.FromSeconds(value), _ => TimeSpan.FromMilliseconds(value) };
-        }
-
-        return total;
-    }
-
-    [GeneratedRegex(@"^\s+(?<outcome>Passed|Failed|Skipped) (?<name>\S.*) \[(?<took>[^\]]+)\]$")]
-    private static partial Regex TestLine();
-
-    [GeneratedRegex(@"(?<value>\d+(\.\d+)?) (?<unit>m|s|ms)\b")]
-    private static partial Regex Unit();
+    [GeneratedRegex(@"^\s+Passed \S.* \[[^\]]+\]$")]
+    private static partial Regex PassedLine();
 }

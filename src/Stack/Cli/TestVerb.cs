@@ -32,8 +32,15 @@ internal sealed class TestVerb(Repository repository, Model.RunFolder run)
 
         var figures = Path.Combine(run.Logs, "test-figures.log");
         File.Delete(figures);
-        // Each test's own line (name and time) goes to the log; the console shows failures, summaries and the slowest.
-        string[] common = ["-c", "Release", "--no-build", "--nologo", "--logger", "console;verbosity=normal"];
+        // Each test's own line (name and time) goes to the log; the console shows failures, summaries and the slowest. The
+        // count comes from each project's TRX file, in a folder of its own (Directory.Build.props).
+        var results = Path.Combine(run.Logs, "test-results");
+        if (Directory.Exists(results))
+        {
+            Directory.Delete(results, recursive: true);
+        }
+
+        string[] common = ["-c", "Release", "--no-build", "--nologo", "--logger", "console;verbosity=normal", "--logger", "trx", $"-p:AutopilotTestResults={results}"];
         var tally = new TestTally();
         await using var log = new StreamWriter(output) { AutoFlush = true };
         var environment = new Dictionary<string, string> { ["AUTOPILOT_TEST_FIGURES"] = figures };
@@ -42,7 +49,7 @@ internal sealed class TestVerb(Repository repository, Model.RunFolder run)
             lock (log)
             {
                 log.WriteLine(line);
-                if (tally.Take(line))
+                if (TestTally.Shows(line))
                 {
                     Console.WriteLine(line);
                 }
@@ -68,7 +75,13 @@ internal sealed class TestVerb(Repository repository, Model.RunFolder run)
             code = others != 0 ? others : system;
         }
 
+        tally.ReadAll(results);
         Console.WriteLine(tally.Summary);
+        if (code != 0 && tally.Failed == 0)
+        {
+            Console.WriteLine($"dotnet test ended with exit code {code} though no result file holds a failed test: a test host that crashed, or a project that did not run; see {output}");
+        }
+
         Console.WriteLine(tally.Slowest);
         if (File.Exists(figures))
         {
