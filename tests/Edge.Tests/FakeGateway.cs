@@ -93,19 +93,12 @@ internal sealed class FakeGateway : IAsyncDisposable
     }
 
     /// <summary>Registers as <paramref name="service"/>; <paramref name="address"/> overrides what the edge is told to dial.</summary>
-    public Task RegisterAsync(ConsulClient consul, string service, string? address = null) => consul.ServiceRegister(new AgentServiceRegistration
+    public Task RegisterAsync(ConsulClient consul, string service, string? address = null) => Register(consul, service, address, new AgentServiceCheck
     {
-        ID = Name,
-        Name = service,
-        Address = address ?? "127.0.0.1",
-        Port = Port,
-        Check = new AgentServiceCheck
-        {
-            HTTP = $"http://127.0.0.1:{Port}/health/ready",
-            Interval = "1s",
-            Timeout = "1s",
-            Status = "passing",
-        },
+        HTTP = $"http://127.0.0.1:{Port}/health/ready",
+        Interval = "1s",
+        Timeout = "1s",
+        Status = "passing",
     });
 
     /// <summary>
@@ -113,22 +106,24 @@ internal sealed class FakeGateway : IAsyncDisposable
     /// it critical with no output meanwhile, as it lists every check a restarted agent restored until it has run. (Registered
     /// again with the same check, a service keeps that check's status.)
     /// </summary>
-    public Task RegisterUncheckedAsync(ConsulClient consul, string service) => consul.ServiceRegister(new AgentServiceRegistration
+    public Task RegisterUncheckedAsync(ConsulClient consul, string service) => Register(consul, service, null, new AgentServiceCheck
     {
-        ID = Name,
-        Name = service,
-        Address = "127.0.0.1",
-        Port = Port,
-        Check = new AgentServiceCheck
-        {
-            CheckID = $"{Name}-unchecked",
-            HTTP = $"http://127.0.0.1:{Port}/health/hang",
-            Interval = "1s",
-            Timeout = "2m",
-        },
+        CheckID = $"{Name}-unchecked",
+        HTTP = $"http://127.0.0.1:{Port}/health/hang",
+        Interval = "1s",
+        Timeout = "2m",
     });
 
     public Task DeregisterAsync(ConsulClient consul) => consul.ServiceDeregister(Name);
+
+    private Task Register(ConsulClient consul, string service, string? address, AgentServiceCheck check) => consul.ServiceRegister(new AgentServiceRegistration
+    {
+        ID = Name,
+        Name = service,
+        Address = address ?? "127.0.0.1",
+        Port = Port,
+        Check = check,
+    });
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Autopilot.Testing;
 using Microsoft.Playwright;
+using static Autopilot.SystemTests.Chromium;
 
 namespace Autopilot.SystemTests;
 
@@ -18,18 +18,12 @@ public sealed partial class BrowserTests
     [Fact]
     public async Task The_page_shows_the_workshop_follows_a_scale_out_stores_a_rep_and_shows_a_problems_detail()
     {
-        var chromium = DebianPackage.Ensure("chromium", "/usr/bin/chromium");
+        var chromium = Chromium.Ensure();
         await using var stack = new StackCommand(publish: false);
         var url = (await stack.Invoke(TimeSpan.FromMinutes(10), stack.UpArguments(silos: 2, gateways: 2))).Trim().Split('\n')[^1];
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            // The tests may run as root, where chromium's sandbox cannot start; nothing but this stack's page is loaded.
-            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright, chromium);
         var page = await browser.NewPageAsync();
         var console = new List<string>();
         page.Console += (_, message) =>
@@ -102,10 +96,6 @@ public sealed partial class BrowserTests
             Assert.True(unexpected.Count == 0, $"the console has errors: {string.Join("; ", unexpected)}");
         }
     }
-
-    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
-
-    private static float Ms(TimeSpan span) => (float)span.TotalMilliseconds;
 
     [GeneratedRegex(@"^error: Failed to load resource: the server responded with a status of 400 \(Bad Request\) \(.*/sales/Eve%3Cscript%3E", RegexOptions.CultureInvariant)]
     private static partial Regex Rejected();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Autopilot.Testing;
 using Microsoft.Playwright;
+using static Autopilot.SystemTests.Chromium;
 
 namespace Autopilot.SystemTests;
 
@@ -25,7 +26,7 @@ public sealed partial class DemoTests(DemoTests.State state) : IClassFixture<Dem
     [Step(1)]
     public Task The_demo_starts_its_stack_and_the_page_shows_both_silos() => state.Step(1, async () =>
     {
-        var chromium = DebianPackage.Ensure("chromium", "/usr/bin/chromium");
+        var chromium = Chromium.Ensure();
         state.Demo = state.Stack.Start("demo", "--fresh", "--base-port", $"{state.Stack.BasePort}", "--port", $"{state.Stack.EdgePort}");
         var demo = state.Demo;
         await Eventually.Holds(() => Task.FromResult(demo.Printed("Step 1 of 6") || demo.HasExited), started => started, TimeSpan.FromMinutes(10),
@@ -33,13 +34,7 @@ public sealed partial class DemoTests(DemoTests.State state) : IClassFixture<Dem
         Assert.False(demo.HasExited, demo.Tail());
 
         state.Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        state.Browser = await state.Playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            // The tests may run as root, where chromium's sandbox cannot start; nothing but this stack's page is loaded.
-            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-        });
+        state.Browser = await Chromium.LaunchAsync(state.Playwright, chromium);
         state.Page = await state.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
         await state.Page.GotoAsync(state.Stack.Ports.EdgeUrl.ToString());
         await Expect(state.Page.Locator("#silos tr").Filter(new() { HasText = "silo-2" })).ToHaveCountAsync(1, new() { Timeout = Ms(Generous) });
@@ -150,10 +145,6 @@ public sealed partial class DemoTests(DemoTests.State state) : IClassFixture<Dem
 
         return null;
     }
-
-    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
-
-    private static float Ms(TimeSpan span) => (float)span.TotalMilliseconds;
 
     [GeneratedRegex(@"^\s+\d+\.\d s; (?<requests>\d+) requests, (?<failed>\d+) failed; (?<read>\d+) acknowledged writes read back, (?<lost>\d+) lost\s*$")]
     private static partial Regex Count();

@@ -21,7 +21,7 @@ public sealed partial class TestTally
     public int Passed => results.Count(r => r.Outcome == "Passed");
 
     /// <summary>Every outcome but passed and not run (xunit's skipped): failed, and also a test the run aborted or timed out.</summary>
-    public int Failed => results.Count(r => r.Outcome is not ("Passed" or "NotExecuted"));
+    public int Failed => results.Count(IsFailure);
 
     public int Skipped => results.Count(r => r.Outcome == "NotExecuted");
 
@@ -60,8 +60,11 @@ public sealed partial class TestTally
     public string Slowest => $"slowest: {string.Join("; ", results.OrderByDescending(r => r.Took).Take(6).Select(r => $"{ShortName(r.Test)} {r.Took.TotalSeconds:0} s"))}";
 
     /// <summary>Each failed test's full name and the first lines of its error message.</summary>
-    public IEnumerable<string> Failures => results.Where(r => r.Outcome is not ("Passed" or "NotExecuted"))
+    public IEnumerable<string> Failures => results.Where(IsFailure)
         .SelectMany(r => (IEnumerable<string>)[$"failed: {r.Test}{(r.Outcome == "Failed" ? "" : $" ({r.Outcome})")}", .. r.Message.Select(l => $"  {l}")]);
+
+    private static bool IsFailure((string Test, string Outcome, TimeSpan Took, IReadOnlyList<string> Message) result) =>
+        result.Outcome is not ("Passed" or "NotExecuted");
 
     // "Autopilot.X.Tests.Class.Name(mode: \"a.b\")" -> "Name"
     private static string ShortName(string test)
