@@ -1,5 +1,6 @@
 using Autopilot.Clustering.Consul;
 using Autopilot.Consul.Client;
+using Autopilot.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Messaging;
@@ -13,7 +14,7 @@ namespace Orleans.Hosting;
 public static class ConsulClusteringExtensions
 {
     /// <summary>How often a client re-reads its gateway list (Orleans' <c>GatewayListRefreshPeriod</c>; Orleans: 1 min).</summary>
-    public static readonly TimeSpan GatewayListRefresh = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan GatewayListRefresh = Deadlines.GatewayList;
 
     public static ISiloBuilder UseConsulClustering(
         this ISiloBuilder builder, Action<ConsulClientOptions> configureClient, Action<ConsulClusteringOptions>? configure = null)
@@ -30,6 +31,7 @@ public static class ConsulClusteringExtensions
         builder.Services.AddConsulClient(configureClient);
         builder.Services.AddOptions<ConsulClusteringOptions>().Configure(configure ?? (_ => { }));
         builder.Services.AddSingleton<GatewayProbes>();
+        builder.Services.AddSingleton<GatewayLoss>();
         builder.Services.AddSingleton<IGatewayListProvider, ConsulGatewayListProvider>();
         // New silos should reach clients within seconds, not Orleans' default minute; and a silo declared dead, or silent to
         // this client's probes, should leave the client's list within half a second: the client sends each grain's calls

@@ -22,7 +22,8 @@ namespace Autopilot.Clustering.Consul;
 /// A check that failed by timing out is not followed: a frozen silo cannot be told from a Consul agent short of CPU, and
 /// Orleans' client closes its connection to a gateway it leaves out, with the answers of the calls in flight on it; the
 /// client's own probes ask the question that matters to it instead. Were every active silo left out, the list keeps them
-/// all: a client with no gateway has nowhere to go. A catalog that cannot be read changes nothing.
+/// all: a client with no gateway has nowhere to go. A catalog that cannot be read changes nothing. Leaving out a gateway that
+/// was in the list tells the client's calls (<see cref="GatewayLoss"/>): those sent through it wait for answers that cannot come.
 /// </summary>
 /// <remarks>
 /// While Consul cannot be read, the last list read is served: the silos behind it are still there, and a client must not
@@ -35,6 +36,7 @@ public sealed partial class ConsulGatewayListProvider(
     IOptions<ConsulClusteringOptions> options,
     IOptions<ClusterOptions> cluster,
     GatewayProbes probes,
+    GatewayLoss loss,
     ILogger<ConsulGatewayListProvider> logger) : IGatewayListProvider
 {
     private readonly MembershipStore store = new(consul, options.Value.KvRootFolder, cluster.Value.ClusterId, logger);
@@ -101,9 +103,17 @@ public sealed partial class ConsulGatewayListProvider(
                 LogLeftOut(logger, nowLeftOut.Length == 0 ? "none" : nowLeftOut);
             }
 
-            lastGood = kept
-                .Select(e => SiloAddress.New(e.SiloAddress.Endpoint.Address, e.ProxyPort, e.SiloAddress.Generation).ToGatewayUri())
-                .ToList();
+            var list = kept.Select(Gateway).ToList();
+            // A gateway this client was sending through, left out for a reason or declared dead: the calls sent through it
+            // cannot answer. Not one that stops: it drains its calls before it leaves.
+            var lost = reasons.Where(r => !kept.Contains(r.Entry)).Select(r => r.Entry)
+                .Concat(table.Entries.Select(e => e.Entry).Where(e => e.Status == SiloStatus.Dead && e.ProxyPort > 0));
+            if (lastGood is not null && lost.Any(e => lastGood.Contains(Gateway(e))))
+            {
+                loss.Lost();
+            }
+
+            lastGood = list;
             return lastGood;
         }
         catch (Exception e) when (lastGood is not null && e is HttpRequestException or TimeoutException or ConsulException)
@@ -112,6 +122,9 @@ public sealed partial class ConsulGatewayListProvider(
             return lastGood;
         }
     }
+
+    private static Uri Gateway(MembershipEntry entry) =>
+        SiloAddress.New(entry.SiloAddress.Endpoint.Address, entry.ProxyPort, entry.SiloAddress.Generation).ToGatewayUri();
 
     // Why an active silo is left out of the list, or null when it is not.
     private string? Reason(SiloAddress silo, HashSet<string> cutOff) =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Autopilot.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Autopilot.Clustering.Consul;
@@ -35,7 +36,7 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
     /// answer (a garbage collection, a busy core) does not steer the client. With the list re-read every half second, a frozen
     /// silo leaves it within 2 s.
     /// </summary>
-    public static readonly TimeSpan SilentAfter = TimeSpan.FromSeconds(1.5);
+    public static readonly TimeSpan SilentAfter = Deadlines.GatewaySilent;
 
     private readonly HttpClient http = new(new SocketsHttpHandler { ConnectTimeout = ProbeTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(1), UseProxy = false })
     {

@@ -17,8 +17,11 @@ public interface ICustomerGrain : IGrainWithStringKey
     [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<CustomerRecord?> Get(CancellationToken cancellationToken = default);
 
-    /// <summary>Creates the company or moves it; the new state is stored before this returns.</summary>
-    Task<CustomerRecord> Put(string location);
+    /// <summary>
+    /// Creates the company or moves it; the new state is stored before this returns. The token lets the caller stop waiting
+    /// (a gateway lost under the call); the write itself runs to its end, stored or not, whatever the token says.
+    /// </summary>
+    Task<CustomerRecord> Put(string location, CancellationToken cancellationToken = default);
 
     /// <summary>What the Sales side reads of a customer. Never calls out, so it may interleave with other calls.</summary>
     [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]

@@ -19,9 +19,10 @@ public interface ISalesRepGrain : IGrainWithStringKey
 
     /// <summary>
     /// Creates or updates the rep. Taking a client moves it away from the rep that served it before.
-    /// Everything is stored before this returns. An unknown client changes nothing.
+    /// Everything is stored before this returns. An unknown client changes nothing. The token lets the caller stop waiting
+    /// (a gateway lost under the call); the write itself runs to its end, whatever the token says.
     /// </summary>
-    Task<SalesRepPutResult> Put(string phone, string? client);
+    Task<SalesRepPutResult> Put(string phone, string? client, CancellationToken cancellationToken = default);
 
     /// <summary>What the Customers side reads of a rep. Never calls out, so it may interleave with other calls.</summary>
     [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]

@@ -11,7 +11,7 @@ public static class CustomerEndpoints
         (grains, page, token) => grains.GetGrain<ITablesGrain>(0).Customers(page.After, page.Limit, token),
         (grains, company, token) => grains.GetGrain<ICustomerGrain>(company).Get(token),
         body => Validation.NameError("location", body.Location),
-        async (grains, company, body, token) => (Results<Ok<CustomerRecord>, ProblemHttpResult>)TypedResults.Ok(await grains.GetGrain<ICustomerGrain>(company).Put(body.Location!)),
+        async (grains, company, body, token) => (Results<Ok<CustomerRecord>, ProblemHttpResult>)TypedResults.Ok(await grains.GetGrain<ICustomerGrain>(company).Put(body.Location!, token)),
         GatewayJsonContext.Default.CustomerRecord, GatewayJsonContext.Default.IReadOnlyListCustomerRecord, GatewayJsonContext.Default.CustomerPut);
 
     public static IEndpointRouteBuilder MapCustomers(this IEndpointRouteBuilder app)

@@ -97,6 +97,7 @@ public static class GatewayHosting
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddExceptionHandler<ClusterExceptionHandler>();
+        services.AddSingleton<LostGatewayCalls>();
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<ApiOptions>>((o, api) => o.DefaultPolicy = new RequestTimeoutPolicy
         {

@@ -17,12 +17,12 @@ public static class RecordEndpoints
         where TPut : class
     {
         var group = app.MapGroup(api.Path).WithTags(plural);
-        group.MapGet("/", (HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) => ListAsync(api, context, grains, cancellationToken))
+        group.MapGet("/", (HttpContext context, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken) => ListAsync(api, context, grains, calls, cancellationToken))
             .WithName($"List{plural}")
             .WithSummary($"A page of {api.Noun}s in name order (limit, after); Link: rel=\"next\" names the following page.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet($"/{{{api.Key}}}", (HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) => GetAsync(api, KeyOf(api, context), grains, cancellationToken))
+        group.MapGet($"/{{{api.Key}}}", (HttpContext context, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken) => GetAsync(api, KeyOf(api, context), grains, calls, cancellationToken))
             .WithName($"Get{name}")
             .AddOpenApiOperationTransformer(PathParameter(api.Key, api.Noun))
             .WithSummary($"One {api.Noun}, with where its data came from.")
@@ -30,7 +30,7 @@ public static class RecordEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapPut($"/{{{api.Key}}}", (HttpContext context, IGrainFactory grains, CancellationToken cancellationToken) => PutAsync(api, KeyOf(api, context), context.Request, grains, cancellationToken))
+        group.MapPut($"/{{{api.Key}}}", (HttpContext context, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken) => PutAsync(api, KeyOf(api, context), context.Request, grains, calls, cancellationToken))
             .WithName($"Put{name}")
             .AddOpenApiOperationTransformer(PathParameter(api.Key, api.Noun))
             .WithSummary($"Creates or updates one {api.Noun}; idempotent, so a 504 may be answered by sending it again.")
@@ -67,7 +67,7 @@ public static class RecordEndpoints
         where TPut : class => (string)context.Request.RouteValues[api.Key]!;
 
     private static async Task<Results<ETaggedJson<IReadOnlyList<TRecord>>, ProblemHttpResult>> ListAsync<TRecord, TPut>(
-        RecordApi<TRecord, TPut> api, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
+        RecordApi<TRecord, TPut> api, HttpContext context, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken)
         where TRecord : class
         where TPut : class
     {
@@ -77,7 +77,7 @@ public static class RecordEndpoints
             return problem;
         }
 
-        var rows = await api.List(grains, page!, cancellationToken).WaitAsync(cancellationToken);
+        var rows = await calls.Read(token => api.List(grains, page!, token), cancellationToken).WaitAsync(cancellationToken);
         if (page!.NextLink(context.Request.Path, rows.Next) is { } link)
         {
             context.Response.Headers.Link = link;
@@ -87,15 +87,15 @@ public static class RecordEndpoints
     }
 
     private static async Task<Results<ETaggedJson<TRecord>, ProblemHttpResult>> GetAsync<TRecord, TPut>(
-        RecordApi<TRecord, TPut> api, string key, IGrainFactory grains, CancellationToken cancellationToken)
+        RecordApi<TRecord, TPut> api, string key, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken)
         where TRecord : class
         where TPut : class =>
-        await api.Get(grains, key, cancellationToken).WaitAsync(cancellationToken) is { } record
+        await calls.Read(token => api.Get(grains, key, token), cancellationToken).WaitAsync(cancellationToken) is { } record
             ? new ETaggedJson<TRecord>(record, api.RecordJson)
             : Problems.NotFound($"There is no {api.Noun} named '{key}'.");
 
     private static async Task<Results<Ok<TRecord>, ProblemHttpResult>> PutAsync<TRecord, TPut>(
-        RecordApi<TRecord, TPut> api, string key, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+        RecordApi<TRecord, TPut> api, string key, HttpRequest request, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken)
         where TRecord : class
         where TPut : class
     {
@@ -107,6 +107,6 @@ public static class RecordEndpoints
 
         return api.BodyError(body!) is { } error
             ? Problems.BadRequest(error)
-            : await api.Put(grains, key, body!, cancellationToken).WaitAsync(cancellationToken);
+            : await calls.Write(token => api.Put(grains, key, body!, token), cancellationToken).WaitAsync(cancellationToken);
     }
 }

@@ -22,7 +22,7 @@ public static class SalesEndpoints
 
     private static async Task<Results<Ok<SalesRepRecord>, ProblemHttpResult>> PutAsync(IGrainFactory grains, string rep, SalesRepPut body, CancellationToken token)
     {
-        var result = await grains.GetGrain<ISalesRepGrain>(rep).Put(body.Phone!, body.Client);
+        var result = await grains.GetGrain<ISalesRepGrain>(rep).Put(body.Phone!, body.Client, token);
         return result.Record is { } record
             ? TypedResults.Ok(record)
             : Problems.Unprocessable($"The client '{result.UnknownClient}' is not a known customer; create it with PUT /customers/{{company}} first.");

@@ -42,7 +42,7 @@ public sealed class CustomerGrain(
         return new CustomerRecord(Company, customer.Location, rep, silo.Name, repSource);
     }
 
-    public async Task<CustomerRecord> Put(string location)
+    public async Task<CustomerRecord> Put(string location, CancellationToken cancellationToken = default)
     {
         Validation.ThrowIf(Validation.NameError("company", Company));
         Validation.ThrowIf(Validation.NameError("location", location));

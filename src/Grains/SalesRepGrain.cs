@@ -54,7 +54,7 @@ public sealed class SalesRepGrain(
         return new SalesRepRecord(Rep, rep.Phone, client, territory, silo.Name, territorySource);
     }
 
-    public async Task<SalesRepPutResult> Put(string phone, string? client)
+    public async Task<SalesRepPutResult> Put(string phone, string? client, CancellationToken cancellationToken = default)
     {
         Validation.ThrowIf(Validation.NameError("rep", Rep));
         Validation.ThrowIf(Validation.PhoneError("phone", phone));

@@ -56,6 +56,22 @@ public static class Deadlines
     /// </summary>
     public static readonly TimeSpan UnacknowledgedSend = TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// How long a gateway (Orleans' client) hears nothing from a silo it probes before it leaves that silo out of its gateway
+    /// list (<c>GatewayProbes.SilentAfter</c>): some missed probes in a row, not one slow answer.
+    /// </summary>
+    public static readonly TimeSpan GatewaySilent = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>How often a gateway re-reads its gateway list (Orleans' <c>GatewayListRefreshPeriod</c>, <c>ConsulClusteringExtensions.GatewayListRefresh</c>).</summary>
+    public static readonly TimeSpan GatewayList = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long a grain call sent through a gateway that the client's list has just left out may still answer before it is
+    /// given up (<c>GatewayLoss</c>, <c>RejectedCallRetryFilter</c>): calls through the other gateways answer in
+    /// milliseconds, and the ones through the lost gateway would otherwise wait out their own timeouts.
+    /// </summary>
+    public static readonly TimeSpan LostGatewayGrace = TimeSpan.FromMilliseconds(250);
+
     /// <summary>A grain call from a gateway (Orleans' client), before the gateway's retry filter sends it again.</summary>
     public static readonly TimeSpan GatewayCall = TimeSpan.FromSeconds(10);
 
@@ -93,6 +109,7 @@ public static class Deadlines
         (nameof(ReadyProbe), ReadyProbe, nameof(ConsulCheck), ConsulCheck),
         (nameof(ClusterStatistics), ClusterStatistics, nameof(GrainRead), GrainRead),
         ($"{nameof(StorageFence)} + {nameof(LinkConfirm)}", StorageFence + LinkConfirm, nameof(GrainRead), GrainRead),
+        ($"{nameof(GatewaySilent)} + {nameof(GatewayList)} + {nameof(LostGatewayGrace)}", GatewaySilent + GatewayList + LostGatewayGrace, nameof(GrainRead), GrainRead),
         (nameof(GrainRead), GrainRead, nameof(Placement), Placement),
         (nameof(Placement), Placement, nameof(SiloCall), SiloCall),
         (nameof(SiloCall), SiloCall, $"{nameof(GatewayCall)} + 1 ms", GatewayCall + TimeSpan.FromMilliseconds(1)),

@@ -171,6 +171,58 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
     }
 
     [Fact]
+    public async Task A_gateway_the_list_held_and_then_leaves_out_is_reported_lost_once_and_a_silo_that_leaves_the_membership_is_not()
+    {
+        var ready = Entries.New(SiloStatus.Active);
+        var cut = Entries.New(SiloStatus.Active);
+        var stopping = Entries.New(SiloStatus.Active);
+        foreach (var entry in new[] { ready, cut, stopping })
+        {
+            Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        }
+
+        await using var answers = await ReadyAnswers.StartAsync();
+        var service = $"silo-{ClusterId}";
+        foreach (var entry in new[] { ready, cut, stopping })
+        {
+            await RegisterSilo(service, entry, answers.Passing, "passing");
+        }
+
+        try
+        {
+            var loss = new GatewayLoss(TimeProvider.System);
+            var provider = fixture.Gateways(ClusterId, siloService: service, loss: loss);
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 3, TimeSpan.FromSeconds(30), "all three in the list");
+            var before = loss.Token;
+
+            // A silo that stops leaves the membership's active silos: it drains its calls, so nothing is lost.
+            var row = (await Table.ReadAllAsync(CancellationToken.None)).Members.Single(m => m.Item1.SiloAddress.Equals(stopping.SiloAddress));
+            row.Item1.Status = SiloStatus.ShuttingDown;
+            Assert.True(await Table.UpdateRowAsync(row.Item1, row.Item2, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "the stopping silo out");
+            await Task.Delay(GatewayLoss.ListApplied * 3);
+            Assert.Equal(0, loss.Count);
+            Assert.False(before.IsCancellationRequested);
+
+            // A silo the list held, left out because it is cut off from its peers: the calls sent through it are told, once.
+            await RegisterSilo(service, cut, answers.CutOff, "passing");
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual([Gateway(ready)]), TimeSpan.FromSeconds(30), "the cut-off silo left out");
+            await Eventually.Holds(() => Task.FromResult(before.IsCancellationRequested), told => told, TimeSpan.FromSeconds(30), "the calls sent before told");
+            Assert.False(loss.Token.IsCancellationRequested); // calls sent from now on hold a new token
+            await provider.GetGatewaysAsync(CancellationToken.None);
+            await Task.Delay(GatewayLoss.ListApplied * 3);
+            Assert.Equal(1, loss.Count); // still out: not lost again
+        }
+        finally
+        {
+            foreach (var entry in new[] { ready, cut, stopping })
+            {
+                await fixture.Client.ServiceDeregister(SiloId(entry));
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_silo_silent_to_the_clients_own_probes_leaves_the_gateway_list_until_it_answers_unless_every_active_silo_is_silent_and_one_not_heard_yet_stays()
     {
         var answering = Entries.New(SiloStatus.Active);

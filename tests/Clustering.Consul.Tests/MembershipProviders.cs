@@ -17,11 +17,12 @@ internal static class MembershipProviders
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulMembershipTable>>());
 
     public static ConsulGatewayListProvider Gateways(
-        this ConsulFixture fixture, string clusterId, ConsulClient? client = null, string? siloService = null, GatewayProbes? probes = null) => new(
+        this ConsulFixture fixture, string clusterId, ConsulClient? client = null, string? siloService = null, GatewayProbes? probes = null, GatewayLoss? loss = null) => new(
         client ?? fixture.Client,
         Options.Create(new ConsulClusteringOptions { SiloService = siloService }),
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
         probes ?? fixture.Probes(),
+        loss ?? new GatewayLoss(TimeProvider.System),
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulGatewayListProvider>>());
 
     /// <summary>Probes of the silos' HTTP endpoints as a client runs them; the caller disposes them.</summary>

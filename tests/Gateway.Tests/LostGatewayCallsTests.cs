@@ -1,0 +1,158 @@
+using Autopilot.Clustering.Consul;
+using Autopilot.Hosting;
+using Autopilot.Testing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Autopilot.Gateway.Tests;
+
+/// <summary>
+/// A grain call waiting on a gateway the client has lost is given up after the grace: a read is sent again, a write answers
+/// that its outcome is unknown; calls that answer in time, or that were sent after the loss, are left alone.
+/// </summary>
+[Trait("Category", "unit")]
+public sealed class LostGatewayCallsTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_read_waiting_when_its_gateway_is_lost_is_sent_again_and_answers_from_the_second_attempt()
+    {
+        var loss = new GatewayLoss(TimeProvider.System);
+        var calls = Calls(loss);
+        var attempts = new List<CancellationToken>();
+        var first = new TaskCompletionSource();
+        var read = calls.Read(
+            async token =>
+            {
+                attempts.Add(token);
+                if (attempts.Count == 1)
+                {
+                    first.SetResult();
+                    await Task.Delay(Timeout.Infinite, token); // stuck behind the lost gateway until given up
+                }
+
+                return "answer";
+            },
+            CancellationToken.None);
+
+        await first.Task.WaitAsync(Patience);
+        loss.Lost();
+        Assert.Equal("answer", await read.WaitAsync(Patience));
+        Assert.Equal(2, attempts.Count);
+        Assert.True(attempts[0].IsCancellationRequested, "the first attempt's call was cancelled");
+    }
+
+    [Fact]
+    public async Task A_write_waiting_when_its_gateway_is_lost_answers_that_its_outcome_is_unknown_and_is_not_sent_again()
+    {
+        var loss = new GatewayLoss(TimeProvider.System);
+        var attempts = 0;
+        var sent = new TaskCompletionSource();
+        var write = Calls(loss).Write<string>(
+            async token =>
+            {
+                attempts++;
+                sent.SetResult();
+                await Task.Delay(Timeout.Infinite, token);
+                return "stored";
+            },
+            CancellationToken.None);
+
+        await sent.Task.WaitAsync(Patience);
+        loss.Lost();
+        var thrown = await Assert.ThrowsAsync<GatewayLostException>(() => write.WaitAsync(Patience));
+        Assert.Equal(1, attempts);
+        Assert.IsAssignableFrom<TimeoutException>(thrown);
+        var (status, _, detail) = ClusterExceptionHandler.Classify(thrown, read: false);
+        Assert.Equal(StatusCodes.Status504GatewayTimeout, status);
+        Assert.Contains("may or may not have been stored", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_that_answers_within_the_grace_after_the_roundis_not_given_up()
+    {
+        var loss = new GatewayLoss(TimeProvider.System);
+        var sent = new TaskCompletionSource();
+        var answer = new TaskCompletionSource<string>();
+        var attempts = 0;
+        var write = Calls(loss).Write(
+            token =>
+            {
+                attempts++;
+                sent.SetResult();
+                return answer.Task;
+            },
+            CancellationToken.None);
+
+        await sent.Task.WaitAsync(Patience);
+        var told = loss.Token;
+        loss.Lost();
+        await Eventually.Holds(() => Task.FromResult(told.IsCancellationRequested), t => t, Patience, "the loss told");
+        answer.SetResult("stored"); // through another gateway, in milliseconds
+        Assert.Equal("stored", await write.WaitAsync(Patience));
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task A_call_sent_after_the_roundis_not_given_up_for_it()
+    {
+        var loss = new GatewayLoss(TimeProvider.System);
+        var told = loss.Token;
+        loss.Lost();
+        await Eventually.Holds(() => Task.FromResult(told.IsCancellationRequested), t => t, Patience, "the loss told");
+
+        var answer = new TaskCompletionSource<string>();
+        var write = Calls(loss).Write(_ => answer.Task, CancellationToken.None);
+        await Task.Delay(Deadlines.LostGatewayGrace * 4);
+        Assert.False(write.IsCompleted);
+        answer.SetResult("stored");
+        Assert.Equal("stored", await write.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_read_is_sent_again_a_bounded_number_of_times_and_then_answers_like_a_timeout()
+    {
+        var loss = new GatewayLoss(TimeProvider.System);
+        var attempts = 0;
+        var waiting = new SemaphoreSlim(0);
+        var read = Calls(loss).Read<string>(
+            async token =>
+            {
+                attempts++;
+                waiting.Release();
+                await Task.Delay(Timeout.Infinite, token);
+                return "never";
+            },
+            CancellationToken.None);
+
+        for (var round = 0; round <= LostGatewayCalls.ReadResends; round++)
+        {
+            Assert.True(await waiting.WaitAsync(Patience), $"attempt {round + 1} sent");
+            loss.Lost();
+        }
+
+        await Assert.ThrowsAsync<GatewayLostException>(() => read.WaitAsync(Patience));
+        Assert.Equal(LostGatewayCalls.ReadResends + 1, attempts);
+    }
+
+    [Fact]
+    public async Task A_request_the_caller_abandons_is_cancelled_as_the_caller_said_not_counted_as_a_lost_gateway()
+    {
+        var loss = new GatewayLoss(TimeProvider.System);
+        using var caller = new CancellationTokenSource();
+        var read = Calls(loss).Read<string>(
+            async token =>
+            {
+                await Task.Delay(Timeout.Infinite, token);
+                return "never";
+            },
+            caller.Token);
+
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(Patience)); // not a GatewayLostException
+        Assert.Equal(0, loss.Count);
+    }
+
+    private static LostGatewayCalls Calls(GatewayLoss loss) => new(NullLogger<LostGatewayCalls>.Instance, loss);
+}
