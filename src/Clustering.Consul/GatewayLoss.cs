@@ -4,7 +4,8 @@ namespace Autopilot.Clustering.Consul;
 
 /// <summary>
 /// Tells a client's grain calls that its gateway list has just left out a gateway it was sending through
-/// (<see cref="ConsulGatewayListProvider"/>: a silo cut off from its peers, or silent to this client). Orleans' client sends
+/// (<see cref="ConsulGatewayListProvider"/>: a silo cut off from its peers, silent to this client, or declared dead; not one
+/// that stops, which drains its calls). Orleans' client sends
 /// each grain's calls through one gateway, chosen by the grain's hash, and when the list leaves that gateway out it closes
 /// the connection but keeps the calls already sent through it waiting for answers that cannot come: until their own
 /// timeouts, 10 s for a write (<see cref="Deadlines.GatewayCall"/>), keys whose grains live on healthy silos included

@@ -171,7 +171,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
     }
 
     [Fact]
-    public async Task A_gateway_the_list_held_and_then_leaves_out_is_reported_lost_once_and_a_silo_that_leaves_the_membership_is_not()
+    public async Task A_gateway_the_list_held_and_then_leaves_out_or_that_is_declared_dead_is_reported_lost_once_and_a_silo_that_stops_is_not()
     {
         var ready = Entries.New(SiloStatus.Active);
         var cut = Entries.New(SiloStatus.Active);
@@ -212,6 +212,15 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             await provider.GetGatewaysAsync(CancellationToken.None);
             await Task.Delay(GatewayLoss.ListApplied * 3);
             Assert.Equal(1, loss.Count); // still out: not lost again
+
+            // A silo the list held, declared dead (whatever its check says): lost too.
+            await RegisterSilo(service, cut, answers.Passing, "passing");
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "the healed silo back");
+            var dead = (await Table.ReadAllAsync(CancellationToken.None)).Members.Single(m => m.Item1.SiloAddress.Equals(cut.SiloAddress));
+            dead.Item1.Status = SiloStatus.Dead;
+            Assert.True(await Table.UpdateRowAsync(dead.Item1, dead.Item2, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual([Gateway(ready)]), TimeSpan.FromSeconds(30), "the dead silo out");
+            await Eventually.Holds(() => Task.FromResult(loss.Count), n => n == 2, TimeSpan.FromSeconds(30), "the dead silo's calls told");
         }
         finally
         {
