@@ -12,7 +12,7 @@ namespace Autopilot.Clustering.Consul;
 /// (issue 19: the slowest calls of the silo-cut and the pause were writes sent in the fault's first second). Orleans offers
 /// no public way to fail the calls of one connection, nor to tell which connection a call went through; so a caller holds
 /// <see cref="Token"/> from when it sends, and a call still waiting <see cref="Deadlines.LostGatewayGrace"/> after it is
-/// cancelled is given up (the gateway's <c>RejectedCallRetryFilter</c>): a read is sent again, through another gateway; a
+/// cancelled is given up (the gateway's <c>LostGatewayCalls</c>): a read is sent again, through another gateway; a
 /// write answers that its outcome is unknown, as its timeout would have, seconds sooner.
 /// </summary>
 public sealed class GatewayLoss(TimeProvider time)
