@@ -8,8 +8,10 @@ namespace Autopilot.Gateway;
 /// is given up <see cref="Deadlines.LostGatewayGrace"/> after the loss, through the call's own cancellation token (Orleans
 /// stops waiting for a cancelled call at once): a read is sent again, which goes through another gateway; a write answers
 /// that its outcome is unknown (<see cref="GatewayLostException"/>, a 504), seconds before its own timeout would have said
-/// the same. Calls that answer within the grace, through the other gateways, are left alone, and so is every call when
-/// the client has no such signal (clustering without Consul).
+/// the same. Calls that answer within the grace, through the other gateways, are left alone, and so is a call whose
+/// attempts sent before the loss have all ended (<see cref="MarkAttempt"/>: one the lost gateway rejected, waiting in the
+/// retry filter's back-off, is sent again through the new list and left to answer), and every call when the client has no
+/// such signal (clustering without Consul).
 /// </summary>
 public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, GatewayLoss? loss = null)
 {
@@ -49,6 +51,16 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
         }
     }
 
+    /// <summary>
+    /// Marks one attempt of the grain call running in this flow, as <see cref="RejectedCallRetryFilter"/> sends it, until
+    /// the mark is disposed: the call is given up for a lost gateway only while an attempt sent before the loss still
+    /// waits. An attempt sent after it (a rejected call sent again after its back-off) goes through the new list and is
+    /// left to answer. Outside a guarded call, or without the signal, the mark does nothing.
+    /// </summary>
+    public static Attempt MarkAttempt() => new(Current.Value);
+
+    private static readonly AsyncLocal<GuardedCall?> Current = new();
+
     private async Task<T> Guarded<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         if (loss is null)
@@ -56,17 +68,91 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
             return await call(cancellationToken);
         }
 
-        var lost = loss.Token;
-        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var _ = lost.Register(static state => ((CancellationTokenSource)state!).CancelAfter(Deadlines.LostGatewayGrace), giveUp);
+        var guarded = new GuardedCall(loss.Token);
+        using var callerGone = cancellationToken.UnsafeRegister(static state => ((GuardedCall)state!).CallerGone(), guarded);
+        using var lost = guarded.Lost.UnsafeRegister(static state => ((GuardedCall)state!).GiveUpAfterGrace(), guarded);
+        Current.Value = guarded;
         try
         {
-            return await call(giveUp.Token);
+            return await call(guarded.Token);
         }
-        catch (OperationCanceledException e) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (guarded.GaveUp && !cancellationToken.IsCancellationRequested)
         {
             GivenUp.Add(1);
             throw new GatewayLostException(e);
+        }
+    }
+
+    /// <summary>One attempt of a guarded call (<see cref="MarkAttempt"/>).</summary>
+    public readonly struct Attempt : IDisposable
+    {
+        private readonly GuardedCall? call;
+        private readonly bool sentBeforeLoss;
+
+        internal Attempt(GuardedCall? call)
+        {
+            this.call = call;
+            sentBeforeLoss = call?.AttemptSent() ?? false;
+        }
+
+        public void Dispose() => call?.AttemptEnded(sentBeforeLoss);
+    }
+
+    /// <summary>
+    /// One call under guard: its own cancellation source (never linked, so never disposed: it holds no timer nor
+    /// registration) and the attempts still waiting that were sent before the loss.
+    /// </summary>
+    internal sealed class GuardedCall(CancellationToken lost)
+    {
+        private readonly CancellationTokenSource source = new();
+        private int waitingSentBeforeLoss;
+        private int marked;
+        private int gaveUp;
+
+        public CancellationToken Lost => lost;
+
+        public CancellationToken Token => source.Token;
+
+        public bool GaveUp => Volatile.Read(ref gaveUp) == 1;
+
+        public void CallerGone() => source.Cancel();
+
+        /// <summary>Whether the attempt now sent counts as sent before the loss (it may have gone through the lost gateway).</summary>
+        public bool AttemptSent()
+        {
+            Volatile.Write(ref marked, 1);
+            if (lost.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref waitingSentBeforeLoss);
+            return true;
+        }
+
+        public void AttemptEnded(bool sentBeforeLoss)
+        {
+            if (sentBeforeLoss)
+            {
+                Interlocked.Decrement(ref waitingSentBeforeLoss);
+            }
+        }
+
+        public void GiveUpAfterGrace() => _ = Task.Delay(Deadlines.LostGatewayGrace).ContinueWith(
+            static (_, state) => ((GuardedCall)state!).GiveUpIfStillWaiting(),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+        // A call whose attempts nobody marks (the retry filter switched off) counts as one attempt, sent when it began.
+        private void GiveUpIfStillWaiting()
+        {
+            if (Volatile.Read(ref marked) == 0 || Volatile.Read(ref waitingSentBeforeLoss) > 0)
+            {
+                Volatile.Write(ref gaveUp, 1);
+                source.Cancel();
+            }
         }
     }
 

@@ -40,7 +40,13 @@ public sealed partial class RejectedCallRetryFilter : IOutgoingGrainCallFilter
     }
 
     public Task Invoke(IOutgoingGrainCallContext context) =>
-        (IsRead(context.InterfaceMethod) ? reads : writes).ExecuteAsync(async _ => await context.Invoke()).AsTask();
+        (IsRead(context.InterfaceMethod) ? reads : writes).ExecuteAsync(
+            static async (context, _) =>
+            {
+                using var attempt = LostGatewayCalls.MarkAttempt();
+                await context.Invoke();
+            },
+            context).AsTask();
 
     private static bool IsRead(MethodInfo? method) =>
         method is not null && ReadOnlyMethods.GetOrAdd(method, m => m.GetCustomAttribute<ReadOnlyAttribute>() is not null);

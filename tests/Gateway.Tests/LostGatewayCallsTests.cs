@@ -1,4 +1,6 @@
+using System.Reflection;
 using Autopilot.Clustering.Consul;
+using Autopilot.Contracts;
 using Autopilot.Hosting;
 using Autopilot.Testing;
 using Microsoft.AspNetCore.Http;
@@ -14,6 +16,7 @@ namespace Autopilot.Gateway.Tests;
 public sealed class LostGatewayCallsTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly MethodInfo Write = typeof(ICustomerGrain).GetMethod(nameof(ICustomerGrain.Put))!;
 
     [Fact]
     public async Task A_read_waiting_when_its_gateway_is_lost_is_sent_again_and_answers_from_the_second_attempt()
@@ -70,7 +73,7 @@ public sealed class LostGatewayCallsTests
     }
 
     [Fact]
-    public async Task A_call_that_answers_within_the_grace_after_the_roundis_not_given_up()
+    public async Task A_call_that_answers_within_the_grace_after_the_loss_is_not_given_up()
     {
         var loss = new GatewayLoss(TimeProvider.System);
         var sent = new TaskCompletionSource();
@@ -95,7 +98,7 @@ public sealed class LostGatewayCallsTests
     }
 
     [Fact]
-    public async Task A_call_sent_after_the_roundis_not_given_up_for_it()
+    public async Task A_call_sent_after_the_loss_is_not_given_up_for_it()
     {
         var loss = new GatewayLoss(TimeProvider.System);
         var told = loss.Token;
@@ -152,6 +155,75 @@ public sealed class LostGatewayCallsTests
         await caller.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(Patience)); // not a GatewayLostException
         Assert.Equal(0, loss.Count);
+    }
+
+    [Fact]
+    public async Task A_write_the_lost_gateway_rejected_is_sent_again_after_the_loss_and_left_to_answer()
+    {
+        // The write's first attempt waits on the gateway about to be lost, which then rejects it (a killed silo's
+        // connection closing): the retry filter sends it again after its back-off, through the new list, and that
+        // attempt must not be given up for the loss it came after, however long it takes.
+        var loss = new GatewayLoss(TimeProvider.System);
+        var firstSent = new TaskCompletionSource();
+        var reject = new TaskCompletionSource();
+        var secondSent = new TaskCompletionSource<CancellationToken>();
+        var answer = new TaskCompletionSource();
+        var write = Calls(loss).Write(
+            async token =>
+            {
+                var call = new FakeGrainCall(Write, async attempt =>
+                {
+                    if (attempt == 1)
+                    {
+                        firstSent.SetResult();
+                        await reject.Task;
+                        throw RejectedCallRetryFilterTests.Rejection();
+                    }
+
+                    secondSent.SetResult(token);
+                    await answer.Task.WaitAsync(token);
+                });
+                await RejectedCallRetryFilterTests.Filter().Invoke(call);
+                return call.Attempts;
+            },
+            CancellationToken.None);
+
+        await firstSent.Task.WaitAsync(Patience);
+        var told = loss.Token;
+        loss.Lost();
+        await Eventually.Holds(() => Task.FromResult(told.IsCancellationRequested), t => t, Patience, "the loss told");
+        reject.SetResult();
+        var secondToken = await secondSent.Task.WaitAsync(Patience);
+        await Task.Delay(Deadlines.LostGatewayGrace * 4);
+        Assert.False(write.IsCompleted, $"the write sent again after the loss was given up: {write.Exception?.InnerException?.GetType().Name}");
+        Assert.False(secondToken.IsCancellationRequested, "the second attempt's call was cancelled");
+        answer.SetResult();
+        Assert.Equal(2, await write.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_write_whose_attempt_through_the_retry_filter_still_waits_after_the_grace_is_given_up()
+    {
+        var loss = new GatewayLoss(TimeProvider.System);
+        var sent = new TaskCompletionSource();
+        FakeGrainCall? call = null;
+        var write = Calls(loss).Write(
+            async token =>
+            {
+                call = new FakeGrainCall(Write, async _ =>
+                {
+                    sent.SetResult();
+                    await Task.Delay(Timeout.Infinite, token);
+                });
+                await RejectedCallRetryFilterTests.Filter().Invoke(call);
+                return "stored";
+            },
+            CancellationToken.None);
+
+        await sent.Task.WaitAsync(Patience);
+        loss.Lost();
+        await Assert.ThrowsAsync<GatewayLostException>(() => write.WaitAsync(Patience));
+        Assert.Equal(1, call!.Attempts);
     }
 
     private static LostGatewayCalls Calls(GatewayLoss loss) => new(NullLogger<LostGatewayCalls>.Instance, loss);

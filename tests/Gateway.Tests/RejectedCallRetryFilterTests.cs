@@ -1,7 +1,6 @@
 using System.Reflection;
 using Autopilot.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Serialization.Invocation;
 
 namespace Autopilot.Gateway.Tests;
 
@@ -24,7 +23,7 @@ public sealed class RejectedCallRetryFilterTests
     {
         foreach (var method in new[] { Read, Write })
         {
-            var call = new FakeCall(method, failure, failures: 2);
+            var call = FakeGrainCall.Failing(method, failure, failures: 2);
             await Filter().Invoke(call);
             Assert.True(call.Attempts == 3, $"{what}, {method.Name}: {call.Attempts} attempts");
         }
@@ -40,7 +39,7 @@ public sealed class RejectedCallRetryFilterTests
             new Orleans.Storage.InconsistentStateException("This activation's copy of the record is superseded", "etag-2", "etag-1"),
         })
         {
-            var call = new FakeCall(Read, failure, failures: 2);
+            var call = FakeGrainCall.Failing(Read, failure, failures: 2);
             await Filter().Invoke(call);
             Assert.Equal(3, call.Attempts);
         }
@@ -56,7 +55,7 @@ public sealed class RejectedCallRetryFilterTests
             new Orleans.Storage.InconsistentStateException("Version conflict (WriteStateAsync)", "etag-2", "etag-1"),
         })
         {
-            var call = new FakeCall(Write, failure, failures: 1);
+            var call = FakeGrainCall.Failing(Write, failure, failures: 1);
             var thrown = await Assert.ThrowsAnyAsync<Exception>(() => Filter().Invoke(call));
             Assert.Same(failure, thrown);
             Assert.Equal(1, call.Attempts);
@@ -66,7 +65,7 @@ public sealed class RejectedCallRetryFilterTests
     [Fact]
     public async Task A_refusal_by_the_grain_is_not_sent_again()
     {
-        var call = new FakeCall(Write, new ArgumentException("location is required."), failures: 1);
+        var call = FakeGrainCall.Failing(Write, new ArgumentException("location is required."), failures: 1);
         await Assert.ThrowsAsync<ArgumentException>(() => Filter().Invoke(call));
         Assert.Equal(1, call.Attempts);
     }
@@ -74,44 +73,14 @@ public sealed class RejectedCallRetryFilterTests
     [Fact]
     public async Task Retries_stop_after_a_bounded_number_of_attempts()
     {
-        var call = new FakeCall(Read, new TimeoutException("no answer"), failures: int.MaxValue);
+        var call = FakeGrainCall.Failing(Read, new TimeoutException("no answer"), failures: int.MaxValue);
         await Assert.ThrowsAsync<TimeoutException>(() => Filter().Invoke(call));
         Assert.Equal(9, call.Attempts);
     }
 
-    private static RejectedCallRetryFilter Filter() => new(NullLogger<RejectedCallRetryFilter>.Instance);
+    internal static RejectedCallRetryFilter Filter() => new(NullLogger<RejectedCallRetryFilter>.Instance);
 
-    private static OrleansMessageRejectionException Rejection() =>
+    internal static OrleansMessageRejectionException Rejection() =>
         (OrleansMessageRejectionException)Activator.CreateInstance(
             typeof(OrleansMessageRejectionException), BindingFlags.NonPublic | BindingFlags.Instance, null, ["Exception while sending message"], null)!;
-
-    /// <summary>A grain call that fails its first <c>failures</c> attempts with <c>failure</c>, then succeeds.</summary>
-    private sealed class FakeCall(MethodInfo method, Exception failure, int failures) : IOutgoingGrainCallContext
-    {
-        public int Attempts { get; private set; }
-
-        public MethodInfo InterfaceMethod => method;
-
-        public Task Invoke() => ++Attempts <= failures ? Task.FromException(failure) : Task.CompletedTask;
-
-        public IInvokable Request => throw new NotSupportedException();
-
-        public object Grain => throw new NotSupportedException();
-
-        public GrainId? SourceId => null;
-
-        public GrainId TargetId => GrainId.Create("customer", "Hooli");
-
-        public GrainInterfaceType InterfaceType => default;
-
-        public string InterfaceName => method.DeclaringType!.Name;
-
-        public string MethodName => method.Name;
-
-        public object? Result { get; set; }
-
-        public Response? Response { get; set; }
-
-        public IGrainContext? SourceContext => null;
-    }
 }
