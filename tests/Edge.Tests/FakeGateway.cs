@@ -81,6 +81,10 @@ internal sealed class FakeGateway : IAsyncDisposable
         try
         {
             await app.StartAsync();
+            // Its first answer (the endpoints compiled, the pipeline warmed) before anyone checks it.
+            using var warm = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            using var ready = await warm.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"));
+            ready.EnsureSuccessStatusCode();
         }
         catch
         {
@@ -93,11 +97,16 @@ internal sealed class FakeGateway : IAsyncDisposable
     }
 
     /// <summary>Registers as <paramref name="service"/>; <paramref name="address"/> overrides what the edge is told to dial.</summary>
+    /// <remarks>
+    /// The check waits up to 10 s for an answer: a gateway stopped is refused at once, and nothing here hangs it, but one
+    /// just started on a busy machine can take over a second to answer its first request. With a 1 s timeout, ci25's
+    /// gateway b joined passing and left 2 s later, critical, before the test read the upstream.
+    /// </remarks>
     public Task RegisterAsync(ConsulClient consul, string service, string? address = null) => Register(consul, service, address, new AgentServiceCheck
     {
         HTTP = $"http://127.0.0.1:{Port}/health/ready",
         Interval = "1s",
-        Timeout = "1s",
+        Timeout = "10s",
         Status = "passing",
     });
 
