@@ -33,6 +33,13 @@ public sealed class ApiOptions
     /// </summary>
     public const string RetryRejectedCalls = "Api:RetryRejectedCalls";
 
+    /// <summary>
+    /// Key <c>Api:GiveUpLostGatewayCalls</c> (<see cref="FeatureSwitches"/>): whether a grain call still waiting on a gateway
+    /// the client has just lost is given up after the grace (<see cref="LostGatewayCalls"/>: a read sent again, a write
+    /// answering 504). Off, such a call waits for its own timeout, and no call carries a cancellation source of its own.
+    /// </summary>
+    public const string GiveUpLostGatewayCalls = "Api:GiveUpLostGatewayCalls";
+
     internal sealed class Validator : IValidateOptions<ApiOptions>
     {
         public ValidateOptionsResult Validate(string? name, ApiOptions options) => AutopilotOptions.Result(options.RequestTimeout > TimeSpan.Zero

@@ -1,3 +1,4 @@
+using Autopilot.Clustering.Consul;
 using Autopilot.Contracts;
 using Autopilot.Hosting;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -54,6 +55,9 @@ public static class GatewayHosting
             .AddGatewayApi()
             .AddGatewayRegistration(builder.Configuration);
         services.AddSingleton(new ETagSwitch(FeatureSwitches.On(builder.Configuration, ApiOptions.ETags)));
+        var giveUpLostGatewayCalls = FeatureSwitches.On(builder.Configuration, ApiOptions.GiveUpLostGatewayCalls);
+        services.AddSingleton(provider => new LostGatewayCalls(
+            provider.GetRequiredService<ILogger<LostGatewayCalls>>(), giveUpLostGatewayCalls ? provider.GetService<GatewayLoss>() : null));
         services.AddSingleton<ClusterConnection>();
         services.AddSingleton<IClusterConnectionStatusObserver>(provider => provider.GetRequiredService<ClusterConnection>());
         services.AddSingleton(TimeProvider.System);
@@ -97,7 +101,6 @@ public static class GatewayHosting
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddExceptionHandler<ClusterExceptionHandler>();
-        services.AddSingleton<LostGatewayCalls>();
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<ApiOptions>>((o, api) => o.DefaultPolicy = new RequestTimeoutPolicy
         {

@@ -21,6 +21,9 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
     private static readonly System.Diagnostics.Metrics.Counter<long> GivenUp = AutopilotMetrics.Meter.CreateCounter<long>(
         "autopilot.grain_calls.given_up", "{call}", "Grain calls given up because the gateway they went through was lost");
 
+    /// <summary>Whether calls are given up when their gateway is lost: the client tells of its losses, and the switch is on.</summary>
+    public bool GivesUpCalls => loss is not null;
+
     /// <summary>A read: sent again (at most <see cref="ReadResends"/> times) when its gateway is lost while it waits.</summary>
     public async Task<T> Read<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {

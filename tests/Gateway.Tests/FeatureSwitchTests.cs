@@ -1,6 +1,8 @@
 using System.Net;
+using Autopilot.Clustering.Consul;
 using Autopilot.Hosting;
 using Autopilot.Testing;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +90,21 @@ public sealed class FeatureSwitchTests(GatewayFixture fixture)
 
         Assert.Contains(on.Services.GetServices<IOutgoingGrainCallFilter>(), f => f is RejectedCallRetryFilter);
         Assert.DoesNotContain(off.Services.GetServices<IOutgoingGrainCallFilter>(), f => f is RejectedCallRetryFilter);
+    }
+
+    [Fact]
+    public async Task Giving_up_lost_gateway_calls_off_leaves_every_call_to_its_own_timeout()
+    {
+        static void Loss(IWebHostBuilder web) => web.ConfigureTestServices(services => services.AddSingleton(new GatewayLoss(TimeProvider.System)));
+        await using var on = fixture.Factory.WithWebHostBuilder(Loss);
+        await using var off = fixture.Factory.WithWebHostBuilder(web =>
+        {
+            Loss(web);
+            web.UseSetting(ApiOptions.GiveUpLostGatewayCalls, "false");
+        });
+
+        Assert.True(on.Services.GetRequiredService<LostGatewayCalls>().GivesUpCalls);
+        Assert.False(off.Services.GetRequiredService<LostGatewayCalls>().GivesUpCalls);
     }
 
     [Fact]
