@@ -20,6 +20,9 @@ internal sealed class Bench(string root, bool quick) : IDisposable
 
     public bool Quick => quick;
 
+    /// <summary>The cost scenario's features to measure (<c>--features</c>); null: every one.</summary>
+    public IReadOnlySet<string>? CostFeatures { get; init; }
+
     /// <summary>How long one wrk run lasts, and how many runs make a figure (its median, min and max).</summary>
     public TimeSpan Duration { get; } = TimeSpan.FromSeconds(quick ? 3 : 8);
 

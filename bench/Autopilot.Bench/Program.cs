@@ -2,7 +2,7 @@ using System.Text.Json;
 using Autopilot.Bench;
 using Autopilot.Bench.Scenarios;
 
-// ./autopilot bench [--quick] [--only SCENARIO,...]: measures local stacks of its own against references measured in
+// ./autopilot bench [--quick] [--only SCENARIO,...] [--features FEATURE,...]: measures local stacks of its own against references measured in
 // the same run, and writes bench/results/report.json and report.md. The report holds this run's measurements only (the
 // tuning history is in bench/README.md). Every load is bounded in time; everything started is stopped.
 var scenarios = new (string Name, Func<Bench, Task> Run)[]
@@ -21,6 +21,7 @@ var scenarios = new (string Name, Func<Bench, Task> Run)[]
 };
 var quick = false;
 HashSet<string>? only = null;
+HashSet<string>? features = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -37,13 +38,23 @@ for (var i = 0; i < args.Length; i++)
             }
 
             break;
+        case "--features" when i + 1 < args.Length:
+            // The cost scenario's features to measure (cost_none, the noise, among them if it is wanted); all when not given.
+            features = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)];
+            if (features.FirstOrDefault(name => Cost.Features.All(f => f.Name != name)) is { } unknownFeature)
+            {
+                Console.Error.WriteLine($"bench: no cost feature '{unknownFeature}'; there are {string.Join(", ", Cost.Features.Select(f => f.Name))}");
+                return 2;
+            }
+
+            break;
         default:
-            Console.Error.WriteLine($"bench: unknown option '{args[i]}'; usage: ./autopilot bench [--quick] [--only {string.Join(',', scenarios.Select(s => s.Name))}]");
+            Console.Error.WriteLine($"bench: unknown option '{args[i]}'; usage: ./autopilot bench [--quick] [--only {string.Join(',', scenarios.Select(s => s.Name))}] [--features {string.Join(',', Cost.Features.Select(f => f.Name))}]");
             return 2;
     }
 }
 
-using var bench = new Bench(FindRoot(), quick);
+using var bench = new Bench(FindRoot(), quick) { CostFeatures = features };
 var chosen = scenarios.Where(s => only is null || only.Contains(s.Name)).ToList();
 string? stoppedEarly = null;
 try

@@ -52,7 +52,7 @@ internal static class Cost
                 Directory.Delete(stack.Run, recursive: true);
             }
 
-            foreach (var (name, settings, what) in Features)
+            foreach (var (name, settings, what) in Features.Where(f => bench.CostFeatures?.Contains(f.Name) ?? true))
             {
                 off.Settings.Clear();
                 foreach (var (key, value) in settings)
