@@ -10,7 +10,8 @@ namespace Autopilot.Stack.Cli;
 /// <c>chaos</c>: the container deployment (docker-compose, three Consul servers, three silos, two gateways) under every
 /// fault of <see cref="ChaosScenarios"/>, each checked (<see cref="ChaosRunner"/>); one line per scenario, a report, and a
 /// summary line. It exits 1 when a scenario finds a violation, a lost write, unaffected keys slower than the bound at the
-/// 99th percentile, or anything else wrong. The project it starts it also takes down, volumes and all.
+/// 99th percentile, or anything else wrong. The project it starts it also takes down, volumes and all, and a Docker engine
+/// it had to start it stops (one that answered before, or that <c>./autopilot images</c> left for docker-compose, stays).
 /// </summary>
 internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
 {
@@ -26,12 +27,30 @@ internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
 
         var scenarios = only is null ? ChaosScenarios.All : ChaosScenarios.Named(only);
         var report = Path.GetFullPath(reportPath ?? repository.At("docs", "chaos-report.md"));
+        var engineStarted = RunFolder.For(repository.Root).DockerPidFile;
+        var startedBefore = File.Exists(engineStarted) ? await File.ReadAllTextAsync(engineStarted) : null;
         if (await tools.Images([]) is not 0)
         {
             throw new Processes.StackException("building the images failed");
         }
 
         var engine = await DockerEngine.Start(repository.Root, new Dictionary<string, string>());
+        var startedHere = File.Exists(engineStarted) && await File.ReadAllTextAsync(engineStarted) != startedBefore;
+        try
+        {
+            return await Run(engine, scenarios, report, rate);
+        }
+        finally
+        {
+            if (startedHere)
+            {
+                await engine.Stop();
+            }
+        }
+    }
+
+    private async Task<int> Run(DockerEngine engine, IReadOnlyList<ChaosScenario> scenarios, string report, double rate)
+    {
         await using var project = new ComposeProject(engine, repository.Root, $"apchaos{Guid.NewGuid():N}"[..15], FreePort(), FreePort(), ChaosRunner.DeploymentSettings);
         Say.Line($"chaos: compose project {project.Name}, front door {project.Front}, {Silos} silos and {Gateways} gateways");
         await project.Compose(ChaosScenarios.Generous, "up", "-d", "--scale", $"silo={Silos}", "--scale", $"gateway={Gateways}");

@@ -46,6 +46,9 @@ public sealed class RunFolder(string root)
     /// <summary>The value a part's supervisor carries in its environment as <c>AUTOPILOT_PART</c>: how it is known as ours.</summary>
     public string PartTag(string name) => Path.Combine(Pids, name);
 
+    /// <summary>Where scripts/docker-engine.sh keeps the pid of a dockerd it started (and only such a one).</summary>
+    public string DockerPidFile => Path.Combine(Root, "docker", "dockerd.pid");
+
     public static RunFolder For(string repositoryRoot) =>
         new(Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } run ? run : Path.Combine(repositoryRoot, ".run"));
 }
