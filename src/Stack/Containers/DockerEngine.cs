@@ -30,7 +30,10 @@ public sealed class DockerEngine
         return new DockerEngine(root, docker, environment);
     }
 
-    /// <summary>Stops the dockerd that <see cref="Start"/> started, if it started one; an engine that already answered stays.</summary>
+    /// <summary>
+    /// Stops the dockerd that scripts/docker-engine.sh started under this run folder (<see cref="Start"/>'s, or an earlier
+    /// call's whose pid it still holds); an engine the script did not start stays.
+    /// </summary>
     public Task Stop() => ExternalProgram.Run(Path.Combine(root, "scripts", "docker-engine.sh"), ["stop"], TimeSpan.FromMinutes(2), environment, root);
 
     public Task<string> Run(TimeSpan timeout, params string[] arguments) => ExternalProgram.Run(Docker, arguments, timeout);
