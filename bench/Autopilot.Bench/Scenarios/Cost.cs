@@ -15,7 +15,7 @@ internal static class Cost
     /// <summary>Each feature: its figure's name, how it is switched off (settings, as environment variables of the processes), what it is.</summary>
     public static readonly (string Name, (string Key, string Value)[] Settings, string What)[] Features =
     [
-        ("none", [], "nothing (the same configuration as the stack it is measured against)"),
+        ("none", [], "the same configuration as the stack it is measured against"),
         ("metrics", [Off("Telemetry__Metrics")], "OpenTelemetry's metrics (/metrics)"),
         ("request_counting", [Off("Telemetry__RequestCounting")], "the count of answers per route and status"),
         ("tracing", [Off("Telemetry__Tracing")], "tracing (sampled one in a hundred, sent to the viewer) and Orleans' trace propagation"),
@@ -76,17 +76,19 @@ internal static class Cost
 
                 var m = await bench.SideBySide(Connections, urls);
                 var without = $"customers_without_{name}";
-                bench.AddLoad(without, Connections, "", $"GET /customers through nginx, 1 silo and 2 gateways, {Connections} connections, without {what}",
+                // cost_none switches nothing off: its lines say "in the same configuration", not "without nothing".
+                var unlike = settings.Length == 0 ? $"in {what}" : $"without {what}";
+                bench.AddLoad(without, Connections, "", $"GET /customers through nginx, 1 silo and 2 gateways, {Connections} connections, {unlike}",
                     m["off"], m["on"], "a stack alike with everything on, started afresh beside it, in the same turns");
                 var ratio = bench.Figures.Single(f => f.Name == $"{without}_rps_c{Connections}").Ratio ?? double.NaN;
                 bench.Add(Figure.Of($"cost_{name}", "×", [ratio], null,
-                    $"throughput of GET /customers without {what}, over the throughput with everything on (above 1: what it costs)"));
+                    $"throughput of GET /customers {unlike}, over the throughput with everything on (above 1: what it costs)"));
                 // What it holds in memory, on a line of its own (issue 21 asks it of the dashboard): the idle resident sizes
                 // of the two stacks' first gateway and silo, read side by side.
                 bench.Add(Figure.Of($"memory_{name}_gateway_mb", "MB", [idle[0].Gateway - idle[1].Gateway], null,
-                    $"resident size of an idle gateway with everything on ({idle[0].Gateway:0} MB) minus one without {what} ({idle[1].Gateway:0} MB)"));
+                    $"resident size of an idle gateway with everything on ({idle[0].Gateway:0} MB) minus one {unlike} ({idle[1].Gateway:0} MB)"));
                 bench.Add(Figure.Of($"memory_{name}_silo_mb", "MB", [idle[0].Silo - idle[1].Silo], null,
-                    $"resident size of an idle silo with everything on ({idle[0].Silo:0} MB) minus one without {what} ({idle[1].Silo:0} MB)"));
+                    $"resident size of an idle silo with everything on ({idle[0].Silo:0} MB) minus one {unlike} ({idle[1].Silo:0} MB)"));
             }
         }
         finally
