@@ -30,20 +30,18 @@ for (var i = 0; i < args.Length; i++)
             quick = true;
             break;
         case "--only" when i + 1 < args.Length:
-            only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)];
-            if (only.FirstOrDefault(name => scenarios.All(s => s.Name != name)) is { } unknown)
+            only = Known(args[++i], [.. scenarios.Select(s => s.Name)], "scenario");
+            if (only is null)
             {
-                Console.Error.WriteLine($"bench: no scenario '{unknown}'; there are {string.Join(", ", scenarios.Select(s => s.Name))}");
                 return 2;
             }
 
             break;
         case "--features" when i + 1 < args.Length:
             // The cost scenario's features to measure (cost_none, the noise, among them if it is wanted); all when not given.
-            features = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries)];
-            if (features.FirstOrDefault(name => Cost.Features.All(f => f.Name != name)) is { } unknownFeature)
+            features = Known(args[++i], [.. Cost.Features.Select(f => f.Name)], "cost feature");
+            if (features is null)
             {
-                Console.Error.WriteLine($"bench: no cost feature '{unknownFeature}'; there are {string.Join(", ", Cost.Features.Select(f => f.Name))}");
                 return 2;
             }
 
@@ -128,6 +126,19 @@ await File.WriteAllTextAsync(Path.Combine(bench.Results, "report.json"), JsonSer
 await File.WriteAllTextAsync(Path.Combine(bench.Results, "report.md"), report.Markdown());
 Console.WriteLine(report.Markdown());
 return stoppedEarly is null && bench.Figures.All(f => f.Failed is null) ? 0 : 1;
+
+// The names of a comma-separated list, each one of known; null, with a line saying which is unknown, if one is not.
+static HashSet<string>? Known(string list, IReadOnlyList<string> known, string what)
+{
+    HashSet<string> names = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries)];
+    if (names.FirstOrDefault(name => !known.Contains(name)) is not { } unknown)
+    {
+        return names;
+    }
+
+    Console.Error.WriteLine($"bench: no {what} '{unknown}'; there are {string.Join(", ", known)}");
+    return null;
+}
 
 static string FindRoot()
 {
