@@ -20,8 +20,11 @@ public interface ISalesRepGrain : IGrainWithStringKey
     /// <summary>
     /// Creates or updates the rep. Taking a client moves it away from the rep that served it before.
     /// Everything is stored before this returns. An unknown client changes nothing. The token lets the caller stop waiting
-    /// (a gateway lost under the call); the write itself runs to its end, whatever the token says.
+    /// (a gateway lost under the call); the write itself runs to its end, whatever the token says. Writes of one rep take
+    /// turns; interleaved, so that a write whose new client has not answered within the link's bound gives way (a
+    /// <see cref="TimeoutException"/>, outcome unknown) to a later write of the rep that waits for its turn.
     /// </summary>
+    [AlwaysInterleave]
     Task<SalesRepPutResult> Put(string phone, string? client, CancellationToken cancellationToken = default);
 
     /// <summary>What the Customers side reads of a rep. Never calls out, so it may interleave with other calls.</summary>

@@ -9,6 +9,17 @@ namespace Autopilot.Grains;
 /// <see cref="Put"/> first makes the client record this rep (the point where the client changes hands),
 /// then stores its own claim, then releases its old client. A crash in between leaves ends that disagree,
 /// which every read treats as "no link", so a half-done move is never shown and a retried one completes.
+/// <para>
+/// Writes take turns (<see cref="TakeTurn"/>), one at a time as before, but <see cref="Put"/> interleaves so that a write
+/// can wait for its turn while another waits on its new client. A write whose new client has not answered within
+/// <see cref="LinkConfirmation.Within"/> gives way as soon as a later write of this rep waits: it fails with a
+/// <see cref="TimeoutException"/> (its outcome unknown: the client may yet record this rep, as after any timed-out call,
+/// but this rep has not stored the claim), and the later write goes on. A client on a sick silo held every later write
+/// of its rep until the call's own 10 s timeout before, keys on healthy silos included (issue 19: rep writes were the
+/// slowest operations on unaffected keys in the silo cut, the one-way cut, the Redis cut and the pause). A write that
+/// has stored its claim does not give way: the release of its old client is awaited to its end, so that a late release
+/// cannot undo a later assignment of the same client.
+/// </para>
 /// </remarks>
 public sealed class SalesRepGrain(
     [PersistentState(SalesRepGrain.StateName, GrainStorage.Name)] IPersistentState<SalesRepState> storage,
@@ -20,6 +31,11 @@ public sealed class SalesRepGrain(
     private const string StateName = "salesrep";
 
     private readonly CommittedState<SalesRepState> state = new(storage, StoredCopy<SalesRepState>.Reader(store, StateName, context));
+
+    // The writes' turns. Orleans runs one turn of this activation at a time, so the counter and the signal need no lock.
+    private readonly SemaphoreSlim turn = new(1, 1);
+    private int waitingWrites;
+    private TaskCompletionSource laterWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string Rep => this.GetPrimaryKeyString();
 
@@ -63,10 +79,23 @@ public sealed class SalesRepGrain(
             Validation.ThrowIf(Validation.NameError("client", client));
         }
 
+        await TakeTurn();
+        try
+        {
+            return await Write(phone, client);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private async Task<SalesRepPutResult> Write(string phone, string? client)
+    {
         string? previousRep = null;
         if (client is not null)
         {
-            var assignment = await GrainFactory.GetGrain<ICustomerGrain>(client).AssignRep(Rep);
+            var assignment = await GiveWayIfLate(GrainFactory.GetGrain<ICustomerGrain>(client).AssignRep(Rep), client);
             if (!assignment.CustomerExists)
             {
                 return SalesRepPutResult.ClientNotFound(client);
@@ -103,16 +132,69 @@ public sealed class SalesRepGrain(
 
     public async Task ClientTaken(string client)
     {
-        if (!state.Exists || state.Value.Client != client)
+        await TakeTurn();
+        try
         {
-            return;
+            if (!state.Exists || state.Value.Client != client)
+            {
+                return;
+            }
+
+            // The message may be older than a later Put of this rep that took the client back: ask the client.
+            var facts = await GrainFactory.GetGrain<ICustomerGrain>(client).Facts();
+            if (facts.Rep != Rep)
+            {
+                await state.Commit(state.Value with { Client = null });
+            }
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    // Waits for this write's turn; a write in its turn that waits on a late client learns that this one waits.
+    private async Task TakeTurn()
+    {
+        var entered = turn.WaitAsync();
+        if (!entered.IsCompleted)
+        {
+            waitingWrites++;
+            laterWrite.TrySetResult();
+            try
+            {
+                await entered;
+            }
+            finally
+            {
+                waitingWrites--;
+            }
         }
 
-        // The message may be older than a later Put of this rep that took the client back: ask the client.
-        var facts = await GrainFactory.GetGrain<ICustomerGrain>(client).Facts();
-        if (facts.Rep != Rep)
+        laterWrite = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (waitingWrites > 0)
         {
-            await state.Commit(state.Value with { Client = null });
+            laterWrite.TrySetResult();
         }
+    }
+
+    // The new client's answer; past LinkConfirmation.Within, this write gives way once a later write of this rep waits.
+    private async Task<T> GiveWayIfLate<T>(Task<T> call, string client)
+        where T : class
+    {
+        if (await Bounded.Within(call, LinkConfirmation.Within) is { } early)
+        {
+            return early;
+        }
+
+        if (await Task.WhenAny(call, laterWrite.Task) == call)
+        {
+            return await call;
+        }
+
+        // The call goes on and ends by itself (its own timeout at the latest); Bounded.Within observes its failure.
+        throw new TimeoutException(
+            $"Client {client} did not answer rep {Rep} within {LinkConfirmation.Within.TotalSeconds} s and a later write of {Rep} was waiting, so this write gave way: " +
+            "the client may yet record the rep, but the rep did not store the client.");
     }
 }

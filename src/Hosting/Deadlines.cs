@@ -25,7 +25,8 @@ public static class Deadlines
     /// <summary>
     /// How long a record's read waits for the other end of its link to confirm it (a customer's rep, a rep's client) before
     /// it answers with its own claim, unconfirmed (<c>LinkConfirmation.Within</c> in Grains): a sick silo does not stall
-    /// the reads of records that live elsewhere.
+    /// the reads of records that live elsewhere. Also how long a rep's write waits on its new client before it gives way
+    /// to a later write of the same rep that waits for its turn (<c>SalesRepGrain</c>).
     /// </summary>
     public static readonly TimeSpan LinkConfirm = TimeSpan.FromMilliseconds(500);
 

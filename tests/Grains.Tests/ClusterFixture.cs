@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -12,6 +13,8 @@ namespace Autopilot.Grains.Tests;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string Frozen = "Frozen";
+
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> AssignRepAsks = new(StringComparer.Ordinal);
     public static readonly TimeSpan FrozenFor = TimeSpan.FromSeconds(2.5);
     private const string InnerStorage = "memory";
 
@@ -20,6 +23,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         .Build();
 
     public IGrainFactory Grains => Cluster.GrainFactory;
+
+    /// <summary>Completes once the frozen record <paramref name="company"/> has been asked to take a rep (its answer still to come).</summary>
+    public static Task AssignRepAsked(string company) => AssignRepBegan(company).Task;
 
     public IRecordIndex Index => new GrainRecordIndex(Grains);
 
@@ -45,6 +51,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
+    private static TaskCompletionSource AssignRepBegan(string company) =>
+        AssignRepAsks.GetOrAdd(company, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
@@ -59,6 +68,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 if (call.InterfaceMethod.Name is "Facts" or "AssignRep" && call.TargetId.Key.ToString()!.StartsWith(Frozen, StringComparison.Ordinal))
                 {
+                    if (call.InterfaceMethod.Name == "AssignRep")
+                    {
+                        AssignRepBegan(call.TargetId.Key.ToString()!).TrySetResult();
+                    }
+
                     await Task.Delay(FrozenFor);
                 }
 
