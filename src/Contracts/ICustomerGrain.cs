@@ -27,9 +27,18 @@ public interface ICustomerGrain : IGrainWithStringKey
     [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<CustomerFacts> Facts();
 
-    /// <summary>Records <paramref name="rep"/> as the company's rep and returns the one recorded before; stored before it returns.</summary>
+    /// <summary>
+    /// Records <paramref name="rep"/> as the company's rep, under a new assignment, and returns the rep recorded before and
+    /// the assignment; stored before it returns.
+    /// </summary>
     Task<RepAssignment> AssignRep(string rep);
 
-    /// <summary>Forgets <paramref name="rep"/> as the company's rep, if it still is the one recorded.</summary>
+    /// <summary>Forgets <paramref name="rep"/> as the company's rep, if it still is the one recorded (for an assignment made before assignments were named).</summary>
     Task ReleaseRep(string rep);
+
+    /// <summary>
+    /// Forgets <paramref name="rep"/> as the company's rep if the recorded assignment is still <paramref name="assignment"/>:
+    /// a release that arrives after the rep took the company again changes nothing.
+    /// </summary>
+    Task ReleaseAssignment(string rep, string assignment);
 }

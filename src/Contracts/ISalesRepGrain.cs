@@ -22,7 +22,8 @@ public interface ISalesRepGrain : IGrainWithStringKey
     /// Everything is stored before this returns. An unknown client changes nothing. The token lets the caller stop waiting
     /// (a gateway lost under the call); the write itself runs to its end, whatever the token says. Writes of one rep take
     /// turns; interleaved, so that a write whose new client has not answered within the link's bound gives way (a
-    /// <see cref="TimeoutException"/>, outcome unknown) to a later write of the rep that waits for its turn.
+    /// <see cref="TimeoutException"/>, outcome unknown) to a later write of the rep that waits for its turn, and one that
+    /// has stored its claim stops waiting for its old client's release then (it answers as stored).
     /// </summary>
     [AlwaysInterleave]
     Task<SalesRepPutResult> Put(string phone, string? client, CancellationToken cancellationToken = default);

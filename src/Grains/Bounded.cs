@@ -13,9 +13,13 @@ public static class Bounded
         }
         catch (TimeoutException)
         {
-            // The call goes on and ends by itself (its own timeout at the latest); its failure is observed here.
-            _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // The call goes on and ends by itself (its own timeout at the latest).
+            ObserveFailure(call);
             return null;
         }
     }
+
+    /// <summary>Observes the failure of a call no one awaits any more, so that it is not reported as unobserved.</summary>
+    public static void ObserveFailure(Task call) =>
+        _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

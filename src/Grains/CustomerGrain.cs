@@ -72,20 +72,26 @@ public sealed class CustomerGrain(
             return new RepAssignment(CustomerExists: false, PreviousRep: null);
         }
 
+        // A new assignment each time, even for the rep already recorded: a release of the earlier one must not end it.
         var previous = state.Value.Rep;
-        if (previous != rep)
-        {
-            await state.Commit(state.Value with { Rep = rep });
-        }
-
-        return new RepAssignment(CustomerExists: true, previous);
+        var assignment = Guid.NewGuid().ToString("N");
+        await state.Commit(state.Value with { Rep = rep, RepAssignment = assignment });
+        return new RepAssignment(CustomerExists: true, previous, assignment);
     }
 
     public async Task ReleaseRep(string rep)
     {
         if (state.Exists && state.Value.Rep == rep)
         {
-            await state.Commit(state.Value with { Rep = null });
+            await state.Commit(state.Value with { Rep = null, RepAssignment = null });
+        }
+    }
+
+    public async Task ReleaseAssignment(string rep, string assignment)
+    {
+        if (state.Exists && state.Value.Rep == rep && state.Value.RepAssignment == assignment)
+        {
+            await state.Commit(state.Value with { Rep = null, RepAssignment = null });
         }
     }
 }

@@ -17,8 +17,10 @@ namespace Autopilot.Grains;
 /// but this rep has not stored the claim), and the later write goes on. A client on a sick silo held every later write
 /// of its rep until the call's own 10 s timeout before, keys on healthy silos included (issue 19: rep writes were the
 /// slowest operations on unaffected keys in the silo cut, the one-way cut, the Redis cut and the pause). A write that
-/// has stored its claim does not give way: the release of its old client is awaited to its end, so that a late release
-/// cannot undo a later assignment of the same client.
+/// has stored its claim likewise stops waiting for the release of its old client, and answers as stored: each assignment
+/// has a name (<see cref="CustomerState.RepAssignment"/>, kept here as <see cref="SalesRepState.ClientAssignment"/>),
+/// and a release names the one it ends, so a release that lands late cannot end a later assignment of the same client to
+/// this rep. An old client assigned before assignments had names is released by name of rep and awaited to its end.
 /// </para>
 /// </remarks>
 public sealed class SalesRepGrain(
@@ -93,15 +95,25 @@ public sealed class SalesRepGrain(
     private async Task<SalesRepPutResult> Write(string phone, string? client)
     {
         string? previousRep = null;
+        string? assigned = null;
         if (client is not null)
         {
-            var assignment = await GiveWayIfLate(GrainFactory.GetGrain<ICustomerGrain>(client).AssignRep(Rep), client);
+            var assigning = GrainFactory.GetGrain<ICustomerGrain>(client).AssignRep(Rep);
+            if (!await AnsweredBeforeALaterWrite(assigning))
+            {
+                throw new TimeoutException(
+                    $"Client {client} did not answer rep {Rep} within {LinkConfirmation.Within.TotalSeconds} s and a later write of {Rep} was waiting, so this write gave way: " +
+                    "the client may yet record the rep, but the rep did not store the client.");
+            }
+
+            var assignment = await assigning;
             if (!assignment.CustomerExists)
             {
                 return SalesRepPutResult.ClientNotFound(client);
             }
 
             previousRep = assignment.PreviousRep;
+            assigned = assignment.Assignment;
         }
 
         if (!state.Exists)
@@ -109,13 +121,22 @@ public sealed class SalesRepGrain(
             await index.Add(Catalogs.Sales, Rep);
         }
 
-        var oldClient = state.Exists ? state.Value.Client : null;
-        var next = new SalesRepState { Phone = phone, Client = client };
+        var old = state.Exists ? state.Value : null;
+        var next = new SalesRepState { Phone = phone, Client = client, ClientAssignment = assigned };
         await state.Commit(next);
 
-        if (oldClient is not null && oldClient != client)
+        if (old?.Client is { } oldClient && oldClient != client)
         {
-            await GrainFactory.GetGrain<ICustomerGrain>(oldClient).ReleaseRep(Rep);
+            if (old.ClientAssignment is { } oldAssignment)
+            {
+                // Stored: the write no longer waits on the old client once a later write waits; a release that lands late
+                // names an assignment that a later one has replaced, and changes nothing.
+                await AnsweredBeforeALaterWrite(GrainFactory.GetGrain<ICustomerGrain>(oldClient).ReleaseAssignment(Rep, oldAssignment));
+            }
+            else
+            {
+                await GrainFactory.GetGrain<ICustomerGrain>(oldClient).ReleaseRep(Rep);
+            }
         }
 
         if (previousRep is not null && previousRep != Rep)
@@ -144,7 +165,7 @@ public sealed class SalesRepGrain(
             var facts = await GrainFactory.GetGrain<ICustomerGrain>(client).Facts();
             if (facts.Rep != Rep)
             {
-                await state.Commit(state.Value with { Client = null });
+                await state.Commit(state.Value with { Client = null, ClientAssignment = null });
             }
         }
         finally
@@ -178,23 +199,19 @@ public sealed class SalesRepGrain(
         }
     }
 
-    // The new client's answer; past LinkConfirmation.Within, this write gives way once a later write of this rep waits.
-    private async Task<T> GiveWayIfLate<T>(Task<T> call, string client)
-        where T : class
+    // Whether a call to a client answered (or failed: awaiting it then throws) before this write gives way: false once the
+    // call has taken longer than LinkConfirmation.Within and a later write of this rep waits for its turn. The call then
+    // goes on and ends by itself (its own timeout at the latest); its failure is observed here.
+    private async Task<bool> AnsweredBeforeALaterWrite(Task call)
     {
-        if (await Bounded.Within(call, LinkConfirmation.Within) is { } early)
+        var bound = Task.Delay(LinkConfirmation.Within);
+        if (await Task.WhenAny(call, bound) == call || await Task.WhenAny(call, laterWrite.Task) == call)
         {
-            return early;
+            await call;
+            return true;
         }
 
-        if (await Task.WhenAny(call, laterWrite.Task) == call)
-        {
-            return await call;
-        }
-
-        // The call goes on and ends by itself (its own timeout at the latest); Bounded.Within observes its failure.
-        throw new TimeoutException(
-            $"Client {client} did not answer rep {Rep} within {LinkConfirmation.Within.TotalSeconds} s and a later write of {Rep} was waiting, so this write gave way: " +
-            "the client may yet record the rep, but the rep did not store the client.");
+        Bounded.ObserveFailure(call);
+        return false;
     }
 }

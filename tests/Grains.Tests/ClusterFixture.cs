@@ -8,13 +8,18 @@ namespace Autopilot.Grains.Tests;
 /// <summary>
 /// Three silos with the grains, the grain-based record index and an in-memory store that fails on demand
 /// (<see cref="FaultyGrainStorage"/>), shared by the grain tests. A record named <c>Frozen …</c> answers
-/// <c>Facts</c> and <c>AssignRep</c> only after <see cref="FrozenFor"/>, as a grain on a frozen or cut-off silo would.
+/// <c>Facts</c> and <c>AssignRep</c> only after <see cref="FrozenFor"/>, as a grain on a frozen or cut-off silo would. A
+/// record named <c>Late …</c> gets the releases sent to it <see cref="FrozenFor"/> late, as a message held in a cut
+/// network would arrive.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string Frozen = "Frozen";
+    public const string Late = "Late";
 
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> AssignRepAsks = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> ReleasesHeld = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> ReleasesDelivered = new(StringComparer.Ordinal);
     public static readonly TimeSpan FrozenFor = TimeSpan.FromSeconds(2.5);
     private const string InnerStorage = "memory";
 
@@ -51,8 +56,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
-    private static TaskCompletionSource AssignRepBegan(string company) =>
-        AssignRepAsks.GetOrAdd(company, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    /// <summary>Completes once a release sent to the late record <paramref name="company"/> is being held back.</summary>
+    public static Task ReleaseHeld(string company) => Signal(ReleasesHeld, company).Task;
+
+    /// <summary>Completes once a release sent to the late record <paramref name="company"/> has been delivered and answered.</summary>
+    public static Task ReleaseDelivered(string company) => Signal(ReleasesDelivered, company).Task;
+
+    private static TaskCompletionSource AssignRepBegan(string company) => Signal(AssignRepAsks, company);
+
+    private static TaskCompletionSource Signal(ConcurrentDictionary<string, TaskCompletionSource> signals, string company) =>
+        signals.GetOrAdd(company, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
@@ -74,6 +87,20 @@ public sealed class ClusterFixture : IAsyncLifetime
                     }
 
                     await Task.Delay(FrozenFor);
+                }
+
+                await call.Invoke();
+            });
+            siloBuilder.AddOutgoingGrainCallFilter(async call =>
+            {
+                var company = call.TargetId.Key.ToString()!;
+                if (call.InterfaceMethod.Name is "ReleaseRep" or "ReleaseAssignment" && company.StartsWith(Late, StringComparison.Ordinal))
+                {
+                    Signal(ReleasesHeld, company).TrySetResult();
+                    await Task.Delay(FrozenFor);
+                    await call.Invoke();
+                    Signal(ReleasesDelivered, company).TrySetResult();
+                    return;
                 }
 
                 await call.Invoke();
