@@ -27,7 +27,7 @@ public sealed class ChaosReport(IReadOnlyList<ScenarioResult> results)
         text.AppendLine(CultureInfo.InvariantCulture, $"{deployment}").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"`{Summary}`").AppendLine();
         text.AppendLine("Each scenario: an open-loop load of its own (requests at a fixed rate whatever the answers), the fault, the heal, the cluster whole again, 3 s of quiet, then the checks. " +
-            "Affected keys are those whose grains lived on the faulty silo when the fault began (by the `source` of their last answer); an operation is on the fault if its key is affected " +
+            "Affected keys are those whose grains lived on the faulty silo when the fault began (by the `source` of their last answer; for a fault repeated in rounds, when any round began); an operation is on the fault if its key is affected " +
             "or if it also writes an affected key (a rep's write assigns and releases clients); every other operation counts as unaffected, reads of records whose link leads to the faulty silo included. " +
             "Both sets' figures run from the fault until the cluster was whole again. Latencies count a request never answered as waiting until the end.").AppendLine();
         text.AppendLine("| scenario | result | fault | for | ok / refused / indeterminate | errors | unaffected p99 | unaffected longest without success | affected keys | on the fault: longest without success | whole again after the heal | violations | notes |");

@@ -128,7 +128,7 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
 
         var end = load.History.Now;
         var target = run.Target is { } silo ? await project.Engine.Hostname(silo) : null;
-        var affected = load.Keys.Where(k => run.AffectsAll || (target is not null && load.SourceAt(k, faultAt) is { } source && source.Contains(target, StringComparison.Ordinal))).ToHashSet(StringComparer.Ordinal);
+        var affected = run.AffectsAll ? load.Keys.ToHashSet(StringComparer.Ordinal) : AffectedKeys(load.Keys, load.SourceAt, target, run.Beginnings is { Count: > 0 } b ? b : [faultAt]);
         // Both sets over the fault and its consequences: until the cluster is whole again (a killed silo's fault lasts until
         // it is declared dead and back, not the instant of the kill).
         // An operation is on the fault if its key lived on the faulty silo, or if it writes such a key too (a rep's write to
@@ -163,6 +163,16 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
 
         return new ScenarioResult(scenario, run.Fault, verdict, unaffected, onFault, affected.Count, healedAt - faultAt, whole, run.Notes, run.Problems, [.. slowest]);
     }
+
+    /// <summary>
+    /// The keys whose grains lived on the faulty silo (<paramref name="target"/>, the container's host name, which a silo's
+    /// <c>source</c> names) at any of the fault's <paramref name="beginnings"/>, by the source of their last answer before
+    /// it: a silo cut again after it came back has taken grains meanwhile, and those keys are on the fault too.
+    /// </summary>
+    public static HashSet<string> AffectedKeys(IEnumerable<string> keys, Func<string, TimeSpan, string?> sourceAt, string? target, IReadOnlyList<TimeSpan> beginnings) =>
+        target is null
+            ? new HashSet<string>(StringComparer.Ordinal)
+            : keys.Where(k => beginnings.Any(at => sourceAt(k, at) is { } source && source.Contains(target, StringComparison.Ordinal))).ToHashSet(StringComparer.Ordinal);
 
     private async Task<int> FatalCount()
     {

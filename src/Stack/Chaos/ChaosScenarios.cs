@@ -231,6 +231,10 @@ public static class ChaosScenarios
             {
                 run.Began($"silo {cut.Description}");
             }
+            else
+            {
+                run.BeganAgain();
+            }
 
             after = await run.Until(() => run.EndsAsDeclaredDead(silo), n => n > ended, DeclaredDeadWithin, $"{prefix}the cut silo is declared dead and ends with exit code {Hosting.ExitCodes.DeclaredDead}");
             if (after is { } a && round is null or 1)

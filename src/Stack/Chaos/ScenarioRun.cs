@@ -13,6 +13,7 @@ public sealed class ScenarioRun
     private readonly Func<TimeSpan> now;
     private readonly List<string> notes = [];
     private readonly List<string> problems = [];
+    private readonly List<TimeSpan> beginnings = [];
 
     internal ScenarioRun(ComposeProject project, HttpClient front, Func<TimeSpan> now, IReadOnlyList<string> silos, IReadOnlyList<string> gateways, string redis)
     {
@@ -48,6 +49,13 @@ public sealed class ScenarioRun
 
     public TimeSpan? FaultAt { get; private set; }
 
+    /// <summary>
+    /// Each time the fault began: once, or once per round of a repeated fault. A key is affected if its grain lived on
+    /// <see cref="Target"/> at any of them (<see cref="ChaosRunner.AffectedKeys"/>): a silo cut again after it came back
+    /// has taken grains meanwhile.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> Beginnings => beginnings;
+
     public TimeSpan? HealedAt { get; private set; }
 
     public IReadOnlyList<string> Notes => notes;
@@ -66,7 +74,11 @@ public sealed class ScenarioRun
     {
         Fault = description;
         FaultAt = Now;
+        beginnings.Add(FaultAt.Value);
     }
+
+    /// <summary>The fault, healed since <see cref="Began"/>, is in place again from now (a repeated fault's next round).</summary>
+    public void BeganAgain() => beginnings.Add(Now);
 
     /// <summary>The fault is healed from now.</summary>
     public void Healed() => HealedAt = Now;
