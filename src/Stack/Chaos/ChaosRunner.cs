@@ -26,6 +26,9 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
     /// </summary>
     public static IReadOnlyDictionary<string, string> DeploymentSettings { get; } = new Dictionary<string, string> { ["Edge__ConnectionsPerClient"] = "1024" };
 
+    // The wall clock, only to say when a fault began (the hosts' logs are in UTC); the figures use the history's own clock.
+    private readonly TimeProvider time = TimeProvider.System;
+
     private static readonly TimeSpan Warm = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
 
@@ -107,6 +110,12 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
 
         var faultAt = run.FaultAt ?? load.History.Now;
         var healedAt = run.HealedAt ?? load.History.Now;
+        if (run.FaultAt is { } began)
+        {
+            // Where the operations' "+N s" fall in the containers' logs.
+            run.Note($"the fault began at {time.GetUtcNow() - (load.History.Now - began):HH:mm:ss.f} UTC (+0 s)");
+        }
+
         var whole = await Within(() => Whole(front), ChaosScenarios.Generous);
         if (whole is null)
         {

@@ -18,14 +18,25 @@ internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
     private const int Silos = 3;
     private const int Gateways = 2;
 
-    public async Task<int> Run(string? only, string? reportPath, double rate)
+    /// <summary>The most runs of each scenario <c>--repeat</c> asks for (a full run of every scenario takes about 8 min).</summary>
+    public const int MaxRepeat = 10;
+
+    public async Task<int> Run(string? only, string? reportPath, double rate, int repeat = 1)
     {
         if (rate is not (> 0 and <= 1000))
         {
             throw new Processes.StackException($"--rate must be between 0 and 1000 requests a second; it is {rate}");
         }
 
-        var scenarios = only is null ? ChaosScenarios.All : ChaosScenarios.Named(only);
+        if (repeat is < 1 or > MaxRepeat)
+        {
+            throw new Processes.StackException($"--repeat must be between 1 and {MaxRepeat}; it is {repeat}");
+        }
+
+        var chosen = only is null ? ChaosScenarios.All : ChaosScenarios.Named(only);
+        // Each round runs every chosen scenario once, in the run's order, so that a slow drift (the machine, the data) is
+        // spread over the scenarios alike.
+        IReadOnlyList<ChaosScenario> scenarios = [.. Enumerable.Repeat(chosen, repeat).SelectMany(s => s)];
         var report = Path.GetFullPath(reportPath ?? repository.At("docs", "chaos-report.md"));
         var engineStarted = RunFolder.For(repository.Root).DockerPidFile;
         var startedBefore = File.Exists(engineStarted) ? await File.ReadAllTextAsync(engineStarted) : null;
@@ -80,6 +91,11 @@ internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
         Directory.CreateDirectory(Path.GetDirectoryName(report)!);
         await File.WriteAllTextAsync(report, verdict.Markdown(deployment));
         Say.Line($"chaos: report written to {report}");
+        foreach (var line in verdict.Spread)
+        {
+            Say.Result($"chaos: {line}");
+        }
+
         Say.Result(verdict.Summary);
         return verdict.ExitCode;
     }

@@ -1,0 +1,45 @@
+using Autopilot.Chaos;
+using Autopilot.Stack.Chaos;
+
+namespace Autopilot.Stack.Tests;
+
+[Trait("Category", "unit")]
+public sealed class ChaosReportTests
+{
+    private static readonly ChaosScenario Cut = new("silo-cut", "one silo cut", _ => Task.CompletedTask);
+    private static readonly ChaosScenario Gateway = new("gateway-cut", "one gateway cut", _ => Task.CompletedTask);
+
+    private static ScenarioResult Result(ChaosScenario scenario, int p99Milliseconds) => new(
+        scenario, "a fault", new ChaosVerdict([], []),
+        new LoadFigures(100, 100, 0, 0, TimeSpan.FromMilliseconds(p99Milliseconds), TimeSpan.FromMilliseconds(p99Milliseconds), TimeSpan.Zero),
+        null, 0, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), [], [], []);
+
+    [Fact]
+    public void A_scenario_run_three_times_reports_how_many_passed_and_its_p99_from_lowest_to_highest()
+    {
+        var report = new ChaosReport([Result(Cut, 1395), Result(Gateway, 40), Result(Cut, 677), Result(Cut, 760)]);
+
+        Assert.Equal(["silo-cut, 3 runs: 2 passed; unaffected p99 677–1,395 ms (median 760 ms)"], report.Spread);
+        Assert.Equal(1, report.ExitCode);
+        Assert.StartsWith("chaos: 4 scenarios, 0 violations", report.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_of_each_scenario_once_has_no_spread_and_lists_each_scenario_once()
+    {
+        var report = new ChaosReport([Result(Cut, 677), Result(Gateway, 40)]);
+
+        Assert.Empty(report.Spread);
+        Assert.Equal(0, report.ExitCode);
+        Assert.DoesNotContain("Over the repeated runs", report.Markdown("a deployment"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_report_of_repeated_runs_describes_each_scenario_once()
+    {
+        var markdown = new ChaosReport([Result(Cut, 677), Result(Cut, 900)]).Markdown("a deployment");
+
+        Assert.Single(markdown.Split('\n'), l => l.StartsWith("- **silo-cut**", StringComparison.Ordinal));
+        Assert.Contains("- silo-cut, 2 runs: 2 passed; unaffected p99 677–900 ms (median 900 ms)", markdown, StringComparison.Ordinal);
+    }
+}
