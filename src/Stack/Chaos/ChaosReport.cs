@@ -57,10 +57,10 @@ public sealed class ChaosReport(IReadOnlyList<ScenarioResult> results)
         }
 
         text.AppendLine();
-        if (Spread.Count > 0)
+        if (Spread is { Count: > 0 } spread)
         {
             text.AppendLine("Over the repeated runs:").AppendLine();
-            foreach (var line in Spread)
+            foreach (var line in spread)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"- {line}");
             }

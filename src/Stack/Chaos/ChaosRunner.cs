@@ -137,7 +137,7 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
 
         var end = load.History.Now;
         var target = run.Target is { } silo ? await project.Engine.Hostname(silo) : null;
-        var affected = run.AffectsAll ? load.Keys.ToHashSet(StringComparer.Ordinal) : AffectedKeys(load.Keys, load.SourceAt, target, run.Beginnings is { Count: > 0 } b ? b : [faultAt]);
+        var affected = run.AffectsAll ? load.Keys.ToHashSet(StringComparer.Ordinal) : AffectedKeys(load.Keys, load.SourceAt, target, run.FaultAt is null ? [faultAt] : run.Beginnings);
         // Both sets over the fault and its consequences: until the cluster is whole again (a killed silo's fault lasts until
         // it is declared dead and back, not the instant of the kill).
         // An operation is on the fault if its key lived on the faulty silo, or if it writes such a key too (a rep's write to

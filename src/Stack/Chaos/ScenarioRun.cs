@@ -47,7 +47,8 @@ public sealed class ScenarioRun
 
     public string Fault { get; private set; } = "";
 
-    public TimeSpan? FaultAt { get; private set; }
+    /// <summary>When the fault first began (the first of <see cref="Beginnings"/>); null if it never did.</summary>
+    public TimeSpan? FaultAt => beginnings.Count > 0 ? beginnings[0] : null;
 
     /// <summary>
     /// Each time the fault began: once, or once per round of a repeated fault. A key is affected if its grain lived on
@@ -73,8 +74,7 @@ public sealed class ScenarioRun
     public void Began(string description)
     {
         Fault = description;
-        FaultAt = Now;
-        beginnings.Add(FaultAt.Value);
+        beginnings.Add(Now);
     }
 
     /// <summary>The fault, healed since <see cref="Began"/>, is in place again from now (a repeated fault's next round).</summary>
