@@ -24,6 +24,11 @@ public static partial class NginxUpstream
         }
         else
         {
+            // One view of the gateways for every nginx worker: without a zone each worker keeps its own failure marks, so
+            // after the gateways came back a connection taken by one worker was served while the next, taken by another
+            // that had marked them all failed a second later, was answered 502 "no live upstreams" (FaultTests, after the
+            // whole-cluster crash). Shared, a gateway that refused is left out by every worker at once, and taken back by all.
+            text.Append("    zone gateways 128k;\n");
             text.Append("    least_conn;\n");
             foreach (var server in servers)
             {

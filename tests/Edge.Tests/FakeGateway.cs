@@ -31,11 +31,13 @@ internal sealed class FakeGateway : IAsyncDisposable
     public int Puts => Volatile.Read(ref puts);
 
     /// <summary>A gateway that answers with its name; with <paramref name="dieOnPut"/>, it reads a PUT and then drops the connection, as one that crashes mid-request.</summary>
-    public static Task<FakeGateway> StartAsync(string name, bool dieOnPut = false) => TestPorts.Retry(() => StartOnceAsync(name, dieOnPut));
+    public static Task<FakeGateway> StartAsync(string name, bool dieOnPut = false) => TestPorts.Retry(() => StartOnceAsync(name, dieOnPut, TestPorts.Next()));
 
-    private static async Task<FakeGateway> StartOnceAsync(string name, bool dieOnPut)
+    /// <summary>The same gateway started again on its port after it was stopped, as a crashed one restarted.</summary>
+    public Task<FakeGateway> RestartAsync() => StartOnceAsync(Name, dieOnPut: false, Port);
+
+    private static async Task<FakeGateway> StartOnceAsync(string name, bool dieOnPut, int port)
     {
-        var port = TestPorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
@@ -108,6 +110,19 @@ internal sealed class FakeGateway : IAsyncDisposable
         Interval = "1s",
         Timeout = "10s",
         Status = "passing",
+    });
+
+    /// <summary>
+    /// Registers with a check that Consul keeps passing through two minutes of failures, as a crashed gateway stays listed
+    /// until its check has failed long enough: the edge keeps it in the upstream, and nginx alone finds it gone.
+    /// </summary>
+    public Task RegisterPatientAsync(ConsulClient consul, string service) => Register(consul, service, null, new AgentServiceCheck
+    {
+        HTTP = $"http://127.0.0.1:{Port}/health/ready",
+        Interval = "1s",
+        Timeout = "10s",
+        Status = "passing",
+        FailuresBeforeCritical = 120,
     });
 
     /// <summary>

@@ -160,6 +160,113 @@ public sealed class FrontDoorTests(ConsulFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Gateways_that_refused_are_left_out_by_every_nginx_worker_at_once_and_taken_back_by_all()
+    {
+        // Both gateways crash, and Consul keeps listing them (their checks tolerate failures): nginx alone finds them gone.
+        var edge = await EdgeUnderTest.StartAsync(fixture.Agent.Address, "nginx", service, "--Edge:RatePerClient=100000", "--Edge:BurstPerClient=100000");
+        started.Add(edge);
+        var gateways = new List<FakeGateway>();
+        foreach (var name in new[] { "a", "b" })
+        {
+            var gateway = await FakeGateway.StartAsync($"{name}-{service}");
+            started.Add(gateway);
+            await gateway.RegisterPatientAsync(fixture.Client, service);
+            gateways.Add(gateway);
+        }
+
+        // Consul's tolerance counts only once a check has passed: a check whose first run fails is critical at once.
+        await Eventually.Holds(() => fixture.Client.HealthService(service, passingOnly: false),
+            h => h.Value.Count == 2 && h.Value.All(e => e.Checks.All(c => c.Status == "passing" && c.Output.Length > 0)), Generous, "both checks have run and passed");
+        await Eventually.Holds(edge.Upstreams, s => s.Gateways.Count == 2, Generous, "the edge serves both gateways");
+        var log = Path.Combine(edge.RunDirectory, "error.log");
+        foreach (var gateway in gateways)
+        {
+            started.Remove(gateway);
+            await gateway.DisposeAsync();
+        }
+
+        // Reads on fresh connections for 0.8 s, inside the 2 s a refusing gateway stays marked failed: nginx's listener
+        // (reuseport) hands the connections to its workers by their ports. Each read is answered 502 (nothing answered).
+        // Should the machine stall a read past 1.6 s, the marks may have lapsed within the window: the window is observed
+        // again once they surely have (3.5 s on), at most three times.
+        List<string> lines = [];
+        var reads = 0;
+        var window = TimeSpan.Zero;
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            if (attempt > 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3.5));
+            }
+
+            var logged = File.Exists(log) ? new FileInfo(log).Length : 0;
+            var reading = Stopwatch.StartNew();
+            reads = 0;
+            while (reading.Elapsed < TimeSpan.FromSeconds(0.8))
+            {
+                using var response = await FreshRead(edge, $"/customers/Gone{reads++}");
+                await ProblemJson(response, 502, "A GET changes nothing");
+            }
+
+            window = reading.Elapsed;
+            lines = await TailAsync(log, logged);
+            if (window < TimeSpan.FromSeconds(1.6))
+            {
+                break;
+            }
+        }
+
+        Assert.True(window < TimeSpan.FromSeconds(1.6), $"the machine stalled the reads three times ({window.TotalSeconds:0.0} s the last); nginx's 2 s marks cannot be observed");
+        var workers = lines.Select(WorkerPid).OfType<int>().Distinct().ToList();
+        Assert.True(workers.Count >= 2, $"the {reads} reads were all taken by nginx worker {string.Join(", ", workers)}; the test proves nothing:\n{string.Join('\n', lines.Take(10))}");
+        foreach (var gateway in gateways)
+        {
+            // Tried once, by one worker; then every worker knew it failed ("no live upstreams") without a try of its own.
+            var tries = lines.Count(l => l.Contains("connect() failed", StringComparison.Ordinal) && l.Contains($"upstream: \"http://127.0.0.1:{gateway.Port}/", StringComparison.Ordinal));
+            Assert.True(tries == 1, $"{reads} reads by {workers.Count} nginx workers tried the refusing gateway on {gateway.Port} {tries} times, not once:\n{string.Join('\n', lines.Take(12))}");
+        }
+
+        // Back on their ports: once one read is served, every read is, whichever worker takes it.
+        for (var i = 0; i < gateways.Count; i++)
+        {
+            gateways[i] = await gateways[i].RestartAsync();
+            started.Add(gateways[i]);
+        }
+
+        await Eventually.Holds(() => FreshRead(edge, "/customers/First"), r => r.StatusCode == HttpStatusCode.OK, Generous, "a read is served again");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await FreshRead(edge, $"/customers/Back{i}");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.True(statuses.All(s => s == HttpStatusCode.OK), $"after the first 200, 40 reads on fresh connections answered {string.Join(", ", statuses.GroupBy(s => (int)s).Select(g => $"{g.Key} x{g.Count()}"))}");
+    }
+
+    private static Task<HttpResponseMessage> FreshRead(EdgeUnderTest edge, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.ConnectionClose = true;
+        return edge.Front.SendAsync(request);
+    }
+
+    private static async Task<List<string>> TailAsync(string file, long from)
+    {
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(from, SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return [.. (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+    }
+
+    // nginx's error log names the worker: "2026/12/03 15:14:16 [error] 3610#3610: *63 ...".
+    private static int? WorkerPid(string line)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"\] (\d+)#\d+:");
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    [Fact]
     public async Task Nginx_answers_its_own_errors_as_problem_json()
     {
         var (edge, _) = await Serving(("any", false));
