@@ -204,9 +204,12 @@ public sealed class SalesRepGrain(
     // goes on and ends by itself (its own timeout at the latest); its failure is observed here.
     private async Task<bool> AnsweredBeforeALaterWrite(Task call)
     {
-        var bound = Task.Delay(LinkConfirmation.Within);
+        // The bound's timer is stopped once the call answers, not left to run out.
+        using var answered = new CancellationTokenSource();
+        var bound = Task.Delay(LinkConfirmation.Within, answered.Token);
         if (await Task.WhenAny(call, bound) == call || await Task.WhenAny(call, laterWrite.Task) == call)
         {
+            await answered.CancelAsync();
             await call;
             return true;
         }
