@@ -6,7 +6,7 @@ namespace Autopilot.Consul.Tests;
 /// What Consul does for a process that crashed without deregistering. System tier: it waits on the agent's own reaper, whose
 /// DeregisterCriticalServiceAfter cannot be under one minute.
 /// </summary>
-[Collection(ConsulRegistrationCollection.Name)]
+[Collection(ConsulExpiryCollection.Name)]
 [Trait("Category", "system")]
 public sealed class ConsulRegistrationExpiryTests(ConsulFixture fixture)
 {
