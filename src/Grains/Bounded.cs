@@ -13,10 +13,9 @@ public static class Bounded
         }
         catch (TimeoutException timeout) when (call.Exception?.InnerException != timeout)
         {
-            // The bound's own timeout, not the call's: a call that failed with a TimeoutException of its own before the
-            // bound (Orleans' response timeout, a Redis timeout) is rethrown by WaitAsync as that same exception, and
-            // goes to the caller as any other failure.
-            // The call goes on and ends by itself (its own timeout at the latest).
+            // The bound's own timeout: the call goes on and ends by itself (its own timeout at the latest). A call that failed
+            // with a TimeoutException of its own before the bound (Orleans' response timeout, a Redis timeout) is rethrown by
+            // WaitAsync as that same exception, which the filter lets through to the caller as any other failure.
             ObserveFailure(call);
             return null;
         }

@@ -98,31 +98,23 @@ internal sealed class FakeGateway : IAsyncDisposable
         return gateway;
     }
 
-    /// <summary>Registers as <paramref name="service"/>; <paramref name="address"/> overrides what the edge is told to dial.</summary>
+    /// <summary>
+    /// Registers as <paramref name="service"/>; <paramref name="address"/> overrides what the edge is told to dial. With
+    /// <paramref name="failuresBeforeCritical"/>, Consul keeps the check passing through that many failures in a row, as a
+    /// crashed gateway stays listed until its check has failed long enough (the edge keeps it; nginx alone finds it gone).
+    /// </summary>
     /// <remarks>
     /// The check waits up to 10 s for an answer: a gateway stopped is refused at once, and nothing here hangs it, but one
     /// just started on a busy machine can take over a second to answer its first request. With a 1 s timeout, ci25's
     /// gateway b joined passing and left 2 s later, critical, before the test read the upstream.
     /// </remarks>
-    public Task RegisterAsync(ConsulClient consul, string service, string? address = null) => Register(consul, service, address, new AgentServiceCheck
+    public Task RegisterAsync(ConsulClient consul, string service, string? address = null, int? failuresBeforeCritical = null) => Register(consul, service, address, new AgentServiceCheck
     {
         HTTP = $"http://127.0.0.1:{Port}/health/ready",
         Interval = "1s",
         Timeout = "10s",
         Status = "passing",
-    });
-
-    /// <summary>
-    /// Registers with a check that Consul keeps passing through two minutes of failures, as a crashed gateway stays listed
-    /// until its check has failed long enough: the edge keeps it in the upstream, and nginx alone finds it gone.
-    /// </summary>
-    public Task RegisterPatientAsync(ConsulClient consul, string service) => Register(consul, service, null, new AgentServiceCheck
-    {
-        HTTP = $"http://127.0.0.1:{Port}/health/ready",
-        Interval = "1s",
-        Timeout = "10s",
-        Status = "passing",
-        FailuresBeforeCritical = 120,
+        FailuresBeforeCritical = failuresBeforeCritical,
     });
 
     /// <summary>
