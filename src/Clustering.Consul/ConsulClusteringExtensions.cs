@@ -22,6 +22,7 @@ public static class ConsulClusteringExtensions
         builder.Services.AddConsulClient(configureClient);
         builder.Services.AddOptions<ConsulClusteringOptions>().Configure(configure ?? (_ => { }));
         builder.Services.AddSingleton<IMembershipTable, ConsulMembershipTable>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RetireEarlierGenerations>();
         return builder;
     }
 
