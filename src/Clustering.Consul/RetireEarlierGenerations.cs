@@ -41,7 +41,7 @@ public sealed partial class RetireEarlierGenerations(
     /// <summary>Before the silo's listeners start (<c>RuntimeInitialize - 1</c>).</summary>
     public const int Stage = ServiceLifecycleStage.RuntimeInitialize - 2;
 
-    /// <summary>How long the step waits for a connection to its own endpoint to be refused: an answer means a process listens.</summary>
+    /// <summary>How long the step waits for a connection to an endpoint (its own, another silo's) to be accepted or refused.</summary>
     private static readonly TimeSpan ListenerProbe = TimeSpan.FromSeconds(1);
 
     /// <summary>How long after the declaration every running silo has read it: one table refresh, and a read's time.</summary>
@@ -52,10 +52,16 @@ public sealed partial class RetireEarlierGenerations(
 
     public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(nameof(RetireEarlierGenerations), Stage, RunAsync);
 
-    /// <summary>Declares the earlier generations Dead and waits for the others to read it; a failure is logged and left to Orleans.</summary>
+    /// <summary>
+    /// Declares the earlier generations Dead and waits for the others to read it; a failure past the table's initialization
+    /// is logged and left to Orleans.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var me = silo.SiloAddress;
+
+        // Waits for Consul as Orleans' own start would, and fails the start as that would; what follows is best effort.
+        await table.InitializeMembershipTableAsync(tryInitTableVersion: true, cancellationToken);
         try
         {
             if (await ListensAsync(me.Endpoint, cancellationToken))
@@ -64,7 +70,6 @@ public sealed partial class RetireEarlierGenerations(
                 return;
             }
 
-            await table.InitializeMembershipTableAsync(tryInitTableVersion: true, cancellationToken);
             var (retired, others) = await DeclareDeadAsync(me, cancellationToken);
             if (retired.Count == 0)
             {
