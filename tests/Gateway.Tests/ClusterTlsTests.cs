@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Autopilot.Hosting;
 using Autopilot.Stack.Cli;
+using Microsoft.Extensions.Options;
 
 namespace Autopilot.Gateway.Tests;
 
@@ -88,6 +90,27 @@ public sealed class ClusterTlsTests : IDisposable
         Assert.Equal((0x16, 0x03), (fromSilo[0], fromSilo[1]));
         Assert.DoesNotContain(cluster.ClusterId, Encoding.UTF8.GetString(fromSilo), StringComparison.Ordinal);
         Assert.Equal("CN=autopilot cluster CA", tls.RemoteCertificate?.Issuer);
+    }
+
+    [Fact]
+    public void A_certificate_not_allowed_for_server_authentication_is_refused_at_start_naming_the_key()
+    {
+        // The check also decodes the usages once, before Orleans' two listeners read them at once (ClusterCertificates).
+        var path = Path.Combine(folder, "client-only.pfx");
+        Directory.CreateDirectory(folder);
+        using (var key = ECDsa.Create())
+        {
+            var request = new CertificateRequest("CN=client only", key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12));
+        }
+
+        var error = Assert.Throws<OptionsValidationException>(() =>
+            new ClusterCertificates(new ClusterTlsOptions { CertificateFile = path, CaFile = Path.Combine(Cluster, ClusterCa.AuthorityCertificate) }));
+
+        Assert.Contains($"{ClusterTlsOptions.Section}:CertificateFile '{path}' is not allowed for both TLS server and client authentication", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(new ClusterCertificates(new ClusterTlsOptions { CertificateFile = Path.Combine(Cluster, ClusterCa.CertificateOf("silo")), CaFile = Path.Combine(Cluster, ClusterCa.AuthorityCertificate) }).Certificate);
     }
 
     private string[] Tls(string authority, string role) =>
