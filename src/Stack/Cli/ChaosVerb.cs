@@ -10,7 +10,8 @@ namespace Autopilot.Stack.Cli;
 /// <c>chaos</c>: the container deployment (docker-compose, three Consul servers, three silos, two gateways) under every
 /// fault of <see cref="ChaosScenarios"/>, each checked (<see cref="ChaosRunner"/>); one line per scenario, a report, and a
 /// summary line. It exits 1 when a scenario finds a violation, a lost write, unaffected keys slower than the bound at the
-/// 99th percentile, or anything else wrong. The project it starts it also takes down, volumes and all, and a Docker engine
+/// 99th percentile, or anything else wrong. The project it starts it also takes down, volumes and all, after it has kept every
+/// container's log in the run folder (<c>.run/chaos/PROJECT</c>), and a Docker engine
 /// it had to start it stops (one that answered before, or that <c>./autopilot images</c> left for docker-compose, stays).
 /// </summary>
 internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
@@ -84,7 +85,18 @@ internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
         var quorum = await ConsulQuorum.Of(project);
         var servers = (await quorum.Peers(ConsulQuorum.Nodes[0])).Count(p => p.Voter);
         Say.Result($"chaos: consul: {servers} servers");
-        var results = await runner.Run(scenarios);
+        IReadOnlyList<ScenarioResult> results;
+        try
+        {
+            results = await runner.Run(scenarios);
+        }
+        finally
+        {
+            // What the hosts logged, for a scenario's "+N s" and the UTC time it began: the project goes down with its containers.
+            var logs = RunFolder.For(repository.Root).Data(Path.Combine("chaos", project.Name));
+            Say.Line($"chaos: {await project.SaveLogs(logs)} containers' logs kept in {logs}");
+        }
+
         var verdict = new ChaosReport(results);
         var deployment = $"Run of `./autopilot chaos` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: docker-compose, consul: {servers} servers, {Silos} silos, {Gateways} gateways, " +
             $"an open loop of {rate:0} requests a second per scenario (3 in 10 customer reads, 3 customer writes, 2 rep reads, 2 rep writes that also reassign the rep's client) over 24 customers and 6 reps of its own.";

@@ -43,5 +43,25 @@ public sealed class ComposeProject(DockerEngine engine, string root, string name
     /// <summary>The last lines of every container's log, for a failure's message.</summary>
     public async Task<string> LogTail(int lines = 15) => "\n" + (await TryCompose(TimeSpan.FromMinutes(1), "logs", "--tail", $"{lines}")).Output;
 
+    /// <summary>
+    /// Writes every container's log of the project (running or not, over all its restarts, with the engine's timestamps) to
+    /// <c>NAME.log</c> in <paramref name="folder"/>; the containers it wrote.
+    /// </summary>
+    public async Task<int> SaveLogs(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var listed = await Engine.Run(TimeSpan.FromMinutes(1), "ps", "-a", "--filter", $"label=com.docker.compose.project={Name}", "--format", "{{.ID}} {{.Names}}");
+        var saved = 0;
+        foreach (var line in listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var idAndName = line.Split(' ', 2);
+            var (_, output, error) = await Engine.Try(TimeSpan.FromMinutes(1), "logs", "--timestamps", idAndName[0]);
+            await System.IO.File.WriteAllTextAsync(Path.Combine(folder, $"{idAndName[^1]}.log"), output + error);
+            saved++;
+        }
+
+        return saved;
+    }
+
     public async ValueTask DisposeAsync() => await TryCompose(TimeSpan.FromMinutes(3), "down", "-v", "--remove-orphans", "-t", "5");
 }
