@@ -55,8 +55,7 @@ public sealed class ComposeProject(DockerEngine engine, string root, string name
         foreach (var line in listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var idAndName = line.Split(' ', 2);
-            var (_, output, error) = await Engine.Try(TimeSpan.FromMinutes(1), "logs", "--timestamps", idAndName[0]);
-            await System.IO.File.WriteAllTextAsync(Path.Combine(folder, $"{idAndName[^1]}.log"), output + error);
+            await System.IO.File.WriteAllTextAsync(Path.Combine(folder, $"{idAndName[^1]}.log"), await Engine.Logs(idAndName[0], timestamps: true));
             saved++;
         }
 

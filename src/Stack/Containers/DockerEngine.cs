@@ -40,10 +40,13 @@ public sealed class DockerEngine
 
     public Task<(int Code, string Output, string Error)> Try(TimeSpan timeout, params string[] arguments) => ExternalProgram.Try(Docker, arguments, timeout);
 
-    /// <summary>Everything <paramref name="container"/> printed, on standard output and standard error, over all its restarts.</summary>
-    public async Task<string> Logs(string container)
+    /// <summary>
+    /// Everything <paramref name="container"/> printed, on standard output and standard error, over all its restarts; each
+    /// line behind the engine's timestamp when <paramref name="timestamps"/>.
+    /// </summary>
+    public async Task<string> Logs(string container, bool timestamps = false)
     {
-        var (_, output, error) = await Try(Quick, "logs", container);
+        var (_, output, error) = await Try(Quick, timestamps ? ["logs", "--timestamps", container] : ["logs", container]);
         return output + error;
     }
 
