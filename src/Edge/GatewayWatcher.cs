@@ -46,13 +46,9 @@ public sealed partial class GatewayWatcher(
                 index = result.Index < index ? 0 : result.Index;
                 failures = 0;
                 status.Watching(true);
-                // What Consul's ?passing=true lists: the instances whose checks (the node's among them) all pass. Consul gives a
-                // check critical and no output until it has run (after the agent restarts, or the instance registers again);
-                // once an HTTP check has run it always has output.
-                var passing = Endpoints(result.Value.Where(e => e.Checks.All(c => c.Status == "passing")));
-                var @unchecked = Endpoints(result.Value.Where(e => !e.Checks.All(c => c.Status == "passing")
-                    && e.Checks.All(c => c.Status == "passing" || (c.Status == "critical" && c.Output.Length == 0))));
-                var failing = Endpoints(result.Value).Except(passing).Except(@unchecked).ToList();
+                // What Consul's ?passing=true lists: the instances whose checks (the node's among them) all pass; and those whose
+                // checks have said nothing of them yet (GatewayChecks).
+                var (passing, @unchecked, failing) = GatewayChecks.Sort(result.Value);
                 if (settle.Next(passing, @unchecked, failing) is { } next)
                 {
                     LogChanged(logger, passing.Count, next.Count, string.Join(", ", next));
@@ -75,14 +71,6 @@ public sealed partial class GatewayWatcher(
             }
         }
     }
-
-    private static List<GatewayEndpoint> Endpoints(IEnumerable<ServiceEntry> entries) =>
-        entries
-            .Select(e => new GatewayEndpoint(e.Service.ID, string.IsNullOrEmpty(e.Service.Address) ? e.Node.Address : e.Service.Address, e.Service.Port))
-            // A gateway that moved from a Consul server that went away is listed on both nodes until it takes the old
-            // registration off there: one upstream server.
-            .Distinct()
-            .ToList();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consul lists {Passing} passing gateway(s); the upstream is {Count}: {Gateways}")]
     private static partial void LogChanged(ILogger logger, int passing, int count, string gateways);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Autopilot.Stack.Containers;
 using Autopilot.Stack.Processes;
 
@@ -92,6 +94,7 @@ public static class ChaosScenarios
         }
 
         var survivor = ConsulQuorum.Nodes.First(n => n != leader);
+        var generation = await FrontDoorGeneration(run);
         await run.Engine.Run(TimeSpan.FromMinutes(1), "stop", "-t", "0", quorum.Servers[leader]);
         try
         {
@@ -119,6 +122,13 @@ public static class ChaosScenarios
         await run.Until(() => quorum.PassingHosts(leader),
             p => p.Silos.Count == run.Silos.Count && p.Gateways.Count == run.Gateways.Count && p.Edge.Count == 1 && p.All.Select(i => i.Id).Distinct().Count() == p.All.Count(),
             Generous, $"{leader}, back, lists each silo, gateway and the edge once");
+
+        // No gateway came or went, so the edge has no reason to reload nginx; and a reload closes idle keep-alive
+        // connections, so a write sent on one at that instant gets no answer (the failure this check makes certain).
+        if (await FrontDoorGeneration(run) is var after && after != generation)
+        {
+            run.Problem($"the edge reloaded nginx though no gateway came or went: the upstream's generation was {generation} before the fault, {after} after");
+        }
     }, FailsNoRequest: true);
 
     public static readonly ChaosScenario ClusterRestart = new("cluster-restart", "every silo and gateway killed at once (SIGKILL from the host); the restart policy brings them all back", async run =>
@@ -168,6 +178,13 @@ public static class ChaosScenarios
     });
 
     /// <summary>Every scenario, in the order the run takes them.</summary>
+    // The generation of the upstream nginx serves (its /health says it; the edge counts one per reload).
+    private static async Task<int> FrontDoorGeneration(ScenarioRun run)
+    {
+        using var health = await run.Front.GetFromJsonAsync<JsonDocument>("/health");
+        return health!.RootElement.GetProperty("generation").GetInt32();
+    }
+
     public static IReadOnlyList<ChaosScenario> All { get; } = [SiloCut, GatewayCut, RedisCut, ConsulCut, OneWayCut, Pause, Kill, LeaderLoss, RepeatedCut, ClusterRestart];
 
     /// <summary>What the README's test command runs (the compose story): the silo↔silo cut, the gateway↔silo cut, Consul's leader lost.</summary>
