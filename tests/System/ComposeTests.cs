@@ -273,5 +273,19 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
             Front.Dispose();
             await Project.DisposeAsync();
         }
+
+        // Every container's whole log (all restarts, timestamps), for the failure's "+N s": the project goes down with its containers.
+        protected override async Task Failed(int number, Exception failure)
+        {
+            var folder = RunFolder.For(Repo.Root).Data(Path.Combine("test-logs", $"{Project.Name}-step-{number}"));
+            try
+            {
+                TestFigures.Print($"compose: step {number} failed; {await Project.SaveLogs(folder)} containers' logs kept in {folder}");
+            }
+            catch (Exception e) when (e is StackException or IOException or TimeoutException or System.ComponentModel.Win32Exception)
+            {
+                TestFigures.Print($"compose: step {number} failed, and its containers' logs could not be kept: {e.Message}");
+            }
+        }
     }
 }

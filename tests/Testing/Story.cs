@@ -13,12 +13,24 @@ public abstract class Story
     /// <summary>Runs step <paramref name="number"/>'s body and remembers whether it passed.</summary>
     public async Task Step(int number, Func<Task> body)
     {
-        await body();
+        try
+        {
+            await body();
+        }
+        catch (Exception failure)
+        {
+            await Failed(number, failure);
+            throw;
+        }
+
         lock (passed)
         {
             passed.Add(number);
         }
     }
+
+    /// <summary>Called when step <paramref name="number"/> failed, before its failure is reported: keep what can trace it.</summary>
+    protected virtual Task Failed(int number, Exception failure) => Task.CompletedTask;
 
     /// <summary>Fails at once unless step <paramref name="number"/> passed (<paramref name="what"/> says what it left behind).</summary>
     public void Needs(int number, string what)
