@@ -200,13 +200,14 @@ public sealed class SalesRepGrain(
     }
 
     // Whether a call to a client answered (or failed: awaiting it then throws) before this write gives way: false once the
-    // call has taken longer than LinkConfirmation.Within and a later write of this rep waits for its turn. The call then
-    // goes on and ends by itself (its own timeout at the latest); its failure is observed here.
+    // call has taken longer than LinkConfirmation.Within of this silo's running time (a stall of the machine does not count:
+    // Bounded.Delay) and a later write of this rep waits for its turn. The call then goes on and ends by itself (its own
+    // timeout at the latest); its failure is observed here.
     private async Task<bool> AnsweredBeforeALaterWrite(Task call)
     {
         // The bound's timer is stopped once the call answers, not left to run out.
         using var answered = new CancellationTokenSource();
-        var bound = Task.Delay(LinkConfirmation.Within, answered.Token);
+        var bound = Bounded.Delay(LinkConfirmation.Within, TimeProvider.System, answered.Token);
         if (await Task.WhenAny(call, bound) == call || await Task.WhenAny(call, laterWrite.Task) == call)
         {
             await answered.CancelAsync();

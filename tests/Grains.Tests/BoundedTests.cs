@@ -35,4 +35,56 @@ public sealed class BoundedTests
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => Bounded.Within(Task.FromException<string>(new InvalidOperationException("storage")), TimeSpan.FromSeconds(30)));
     }
+
+    [Fact]
+    public async Task A_delay_with_no_stall_ends_after_its_bound()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Bounded.Delay(Bound, TimeProvider.System, CancellationToken.None);
+
+        Assert.InRange(clock.Elapsed, Bound - TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_delay_whose_process_stalled_waits_the_time_lost_again_once_and_at_most_its_bound()
+    {
+        // The clock jumps a second ahead after the first reading: the timer fires "late", as when the machine stood still.
+        var stalled = new StallingTime(TimeSpan.FromSeconds(1), stallsAfterReadings: 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Bounded.Delay(Bound, stalled, CancellationToken.None);
+
+        Assert.InRange(clock.Elapsed, (2 * Bound) - TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(30));
+        Assert.Equal(4, stalled.Readings);
+    }
+
+    [Fact]
+    public async Task A_delay_that_keeps_stalling_still_ends()
+    {
+        var stalled = new StallingTime(TimeSpan.FromSeconds(1), stallsAfterReadings: 1, stallEveryReading: true);
+
+        await Bounded.Delay(Bound, stalled, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(8, stalled.Readings);
+    }
+
+    // System time, whose timestamps jump ahead by a stall after a number of readings (every reading after it, or once).
+    private sealed class StallingTime(TimeSpan stall, int stallsAfterReadings, bool stallEveryReading = false) : TimeProvider
+    {
+        private long offset;
+
+        public int Readings { get; private set; }
+
+        public override long GetTimestamp()
+        {
+            Readings++;
+            if (Readings > stallsAfterReadings && (stallEveryReading || Readings == stallsAfterReadings + 1))
+            {
+                offset += (long)(stall.TotalSeconds * TimestampFrequency);
+            }
+
+            return System.GetTimestamp() + offset;
+        }
+    }
 }
