@@ -5,9 +5,10 @@ namespace Autopilot.Silo;
 
 /// <summary>
 /// Logs every change of a silo's status in this silo's view of the cluster (joined, declared dead, left) as one line, and
-/// counts it on the stack's meter, so that a membership change is visible in the log and on <c>/metrics</c>.
+/// counts it on the stack's meter, so that a membership change is visible in the log and on <c>/metrics</c>; and shows each
+/// view to <see cref="RejoinProbation"/>.
 /// </summary>
-public sealed partial class MembershipWatcher(IClusterMembershipService membership, Grains.SiloDeaths deaths, ILogger<MembershipWatcher> logger) : BackgroundService
+public sealed partial class MembershipWatcher(IClusterMembershipService membership, Grains.SiloDeaths deaths, RejoinProbation probation, ILogger<MembershipWatcher> logger) : BackgroundService
 {
     private static readonly Counter<long> Changes = AutopilotMetrics.Meter.CreateCounter<long>(
         "autopilot.membership.changes", "{change}", "Silo status changes seen by this silo, by the new status");
@@ -29,6 +30,8 @@ public sealed partial class MembershipWatcher(IClusterMembershipService membersh
                         LogChanged(logger, member.Name, address.ToString(), member.Status.ToString(), snapshot.Version.Value);
                     }
                 }
+
+                probation.Observe(snapshot);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -13,6 +13,7 @@ internal static class SiloOperations
     {
         services.AddSingleton<IReadyLine, SiloReadyLine>();
         services.AddSingleton<Grains.SiloDeaths>();
+        services.AddSingleton<RejoinProbation>();
         services.AddHostedService<MembershipWatcher>();
         services.AddSingleton<IFatalErrorHandler, DeclaredDeadExit>();
         services.AddAutopilotOptions<MemoryTrimOptions, MemoryTrimOptions.Validator>(MemoryTrimOptions.Section);

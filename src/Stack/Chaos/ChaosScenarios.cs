@@ -177,7 +177,6 @@ public static class ChaosScenarios
         run.Note($"back 5 times out of 5, restarted {await run.Engine.RestartCount(silo)} time(s) in all");
     });
 
-    /// <summary>Every scenario, in the order the run takes them.</summary>
     // The generation of the upstream nginx serves (its /health says it; the edge counts one per reload).
     private static async Task<int> FrontDoorGeneration(ScenarioRun run)
     {
@@ -185,6 +184,7 @@ public static class ChaosScenarios
         return health!.RootElement.GetProperty("generation").GetInt32();
     }
 
+    /// <summary>Every scenario, in the order the run takes them.</summary>
     public static IReadOnlyList<ChaosScenario> All { get; } = [SiloCut, GatewayCut, RedisCut, ConsulCut, OneWayCut, Pause, Kill, LeaderLoss, RepeatedCut, ClusterRestart];
 
     /// <summary>What the README's test command runs (the compose story): the silo↔silo cut, the gateway↔silo cut, Consul's leader lost.</summary>
