@@ -7,9 +7,10 @@ namespace Autopilot.Edge;
 /// state lists nothing until its processes register again. So a gateway of the upstream is held though Consul does not
 /// list it as passing, for at most <see cref="EdgeOptions.SettleAfterRecovery"/>: every one of them after Consul comes back
 /// (unreachable, or restarted with its index reset), and at any time one whose checks say nothing of it (they have not run
-/// since it was last seen, or the Consul server holding its registration is gone: <see cref="GatewayChecks"/>). New gateways are added at once when they pass. A held gateway is let go as soon as Consul has
-/// answered for it: once it passes (from then on its checks rule), once a check of it has run and failed, or once it was
-/// listed and then is not (it deregistered: a gateway that leaves drains only a few seconds, so it must leave at once).
+/// since it was last seen, or the Consul server holding its registration is gone: <see cref="GatewayChecks"/>). New
+/// gateways are added at once when they pass. A held gateway is let go as soon as Consul has answered for it: once it
+/// passes (from then on its checks rule), once a check of it has run and failed, or once it was listed and then is not
+/// (it deregistered: a gateway that leaves drains only a few seconds, so it must leave at once).
 /// </summary>
 public sealed class SettlePolicy(TimeSpan settleAfterRecovery, TimeProvider time)
 {

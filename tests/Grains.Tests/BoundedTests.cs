@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace Autopilot.Grains.Tests;
 
 /// <summary><see cref="Bounded.Within"/>: null only for a call that did not answer within the bound; a call's own failure, a timeout among them, is thrown.</summary>
@@ -49,14 +51,22 @@ public sealed class BoundedTests
     [Fact]
     public async Task A_delay_whose_process_stalled_waits_the_time_lost_again_once_and_at_most_its_bound()
     {
-        // The clock jumps a second ahead after the first reading: the timer fires "late", as when the machine stood still.
-        var stalled = new StallingTime(TimeSpan.FromSeconds(1), stallsAfterReadings: 1);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // On a fake clock whose readings jump a second ahead after the first: the timer fires "late", as when the machine
+        // stood still. No real time is involved, so a busy test machine's own stalls cannot change the outcome.
+        var fake = new FakeTimeProvider();
+        var stalled = new StallingTime(TimeSpan.FromSeconds(1), stallsAfterReadings: 1, inner: fake);
+        var delay = Bounded.Delay(Bound, stalled, CancellationToken.None);
 
-        await Bounded.Delay(Bound, stalled, CancellationToken.None);
+        fake.Advance(Bound);
+        await Eventually(() => stalled.Timers == 2);
+        Assert.False(delay.IsCompleted);
+        fake.Advance(Bound - TimeSpan.FromMilliseconds(1));
+        Assert.False(delay.IsCompleted);
+        fake.Advance(TimeSpan.FromMilliseconds(1));
+        await delay.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.InRange(clock.Elapsed, (2 * Bound) - TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(30));
         Assert.Equal(4, stalled.Readings);
+        Assert.Equal(2, stalled.Timers);
     }
 
     [Fact]
@@ -69,22 +79,46 @@ public sealed class BoundedTests
         Assert.Equal(8, stalled.Readings);
     }
 
-    // System time, whose timestamps jump ahead by a stall after a number of readings (every reading after it, or once).
-    private sealed class StallingTime(TimeSpan stall, int stallsAfterReadings, bool stallEveryReading = false) : TimeProvider
+    // A clock (the system's, or a fake one) whose timestamps jump ahead by a stall after a number of readings (every reading
+    // after it, or once); it counts its readings and the timers made on it.
+    private sealed class StallingTime(TimeSpan stall, int stallsAfterReadings, bool stallEveryReading = false, TimeProvider? inner = null) : TimeProvider
     {
+        private readonly TimeProvider clock = inner ?? System;
         private long offset;
+        private int readings;
+        private int timers;
 
-        public int Readings { get; private set; }
+        public int Readings => Volatile.Read(ref readings);
+
+        public int Timers => Volatile.Read(ref timers);
+
+        public override long TimestampFrequency => clock.TimestampFrequency;
 
         public override long GetTimestamp()
         {
-            Readings++;
-            if (Readings > stallsAfterReadings && (stallEveryReading || Readings == stallsAfterReadings + 1))
+            var reading = Interlocked.Increment(ref readings);
+            if (reading > stallsAfterReadings && (stallEveryReading || reading == stallsAfterReadings + 1))
             {
-                offset += (long)(stall.TotalSeconds * TimestampFrequency);
+                Interlocked.Add(ref offset, (long)(stall.TotalSeconds * clock.TimestampFrequency));
             }
 
-            return System.GetTimestamp() + offset;
+            return clock.GetTimestamp() + Interlocked.Read(ref offset);
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref timers);
+            return clock.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
+    private static async Task Eventually(Func<bool> holds)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!holds())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the condition did not hold within 30 s");
+            await Task.Delay(10);
         }
     }
 }
