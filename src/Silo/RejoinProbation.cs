@@ -5,12 +5,14 @@ namespace Autopilot.Silo;
 /// <summary>
 /// Keeps Orleans' activation rebalancer from moving grains onto a silo that comes back where one was declared dead, for
 /// <see cref="Length"/> after it turns Active (<see cref="IActivationRebalancer.SuspendRebalancing"/>). A silo cut off
-/// again and again is declared dead and restarted at the same address each time; in the seconds it was Active between two
-/// cuts, the rebalancer (a cycle every 3 s) moved activations of healthy silos onto it, the next cut stranded them, and
-/// writes to keys that had lived on healthy silos waited out the call timeout (issue 19, the repeated cut). A silo that
-/// joins at a new address (scaling out), or comes back after it left (it was seen shutting down), starts no probation,
-/// so rebalancing onto new silos is as fast as before. One silo asks, the oldest Active one; a failed ask is logged and
-/// only costs the probation.
+/// again and again is declared dead and restarted each time; in the seconds it was Active between two cuts, the rebalancer
+/// (a cycle every 3 s) moved activations of healthy silos onto it, the next cut stranded them, and writes to keys that had
+/// lived on healthy silos waited out the call timeout (issue 19, the repeated cut). "Where one was declared dead" is the
+/// same endpoint, or the same silo name: Docker may give a restarted container a new address, but its host name, and so
+/// the silo's name (<c>silo-HOST-PORT</c>), stays. A silo that joins under a new name at a new address (scaling out, a
+/// Swarm task replaced), or comes back after it left (it was seen shutting down), starts no probation, so rebalancing
+/// onto new silos is as fast as before. One silo asks, the oldest Active one; a failed ask is logged and only costs the
+/// probation.
 /// </summary>
 public sealed partial class RejoinProbation(IServiceProvider services, ILocalSiloDetails local, Grains.SiloDeaths deaths, ILogger<RejoinProbation> logger)
 {
@@ -20,14 +22,14 @@ public sealed partial class RejoinProbation(IServiceProvider services, ILocalSil
     private readonly HashSet<SiloAddress> started = [];
 
     /// <summary>
-    /// The Active silos of <paramref name="snapshot"/> at whose endpoint an earlier generation died (<paramref name="ending"/>
-    /// says <c>died</c>: declared dead by the others, not seen leaving).
+    /// The Active silos of <paramref name="snapshot"/> at whose endpoint, or under whose name, an earlier generation died
+    /// (<paramref name="ending"/> says <c>died</c>: declared dead by the others, not seen leaving).
     /// </summary>
     public static IReadOnlyList<SiloAddress> Rejoined(ClusterMembershipSnapshot snapshot, Func<SiloAddress, string?> ending) =>
         [.. snapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && snapshot.Members.Values.Any(earlier =>
                 earlier.Status == SiloStatus.Dead
-                && earlier.SiloAddress.Endpoint.Equals(m.SiloAddress.Endpoint)
+                && (earlier.SiloAddress.Endpoint.Equals(m.SiloAddress.Endpoint) || (earlier.Name is { Length: > 0 } name && name == m.Name))
                 && earlier.SiloAddress.Generation < m.SiloAddress.Generation
                 && ending(earlier.SiloAddress) == "died"))
             .Select(m => m.SiloAddress)];

@@ -38,6 +38,24 @@ public sealed class RejoinProbationTests
         Assert.Equal([BackC], RejoinProbation.Rejoined(back, died.Ending));
     }
 
+    [Fact]
+    public void A_silo_back_under_the_name_of_one_declared_dead_at_a_new_address_is_on_probation()
+    {
+        // Docker gave the restarted container a new address; its host name, and so the silo's name, stayed.
+        var restarted = Silo(9, 200);
+        var died = Deaths((DeadC, SiloStatus.Dead));
+        var snapshot = Snapshot(
+            (OldA, SiloStatus.Active, "silo-a-11111"), (DeadC, SiloStatus.Dead, "silo-c-11111"), (restarted, SiloStatus.Active, "silo-c-11111"));
+        Assert.Equal([restarted], RejoinProbation.Rejoined(snapshot, died.Ending));
+
+        var other = Snapshot(
+            (OldA, SiloStatus.Active, "silo-a-11111"), (DeadC, SiloStatus.Dead, "silo-c-11111"), (restarted, SiloStatus.Active, "silo-d-11111"));
+        Assert.Empty(RejoinProbation.Rejoined(other, died.Ending));
+
+        var left = Deaths((DeadC, SiloStatus.ShuttingDown), (DeadC, SiloStatus.Dead));
+        Assert.Empty(RejoinProbation.Rejoined(snapshot, left.Ending));
+    }
+
     private static SiloDeaths Deaths(params (SiloAddress Silo, SiloStatus Status)[] seen)
     {
         var deaths = new SiloDeaths(TimeProvider.System);
@@ -50,7 +68,10 @@ public sealed class RejoinProbationTests
     }
 
     private static ClusterMembershipSnapshot Snapshot(params (SiloAddress Silo, SiloStatus Status)[] members) =>
-        new(members.ToImmutableDictionary(m => m.Silo, m => new ClusterMember(m.Silo, m.Status, m.Silo.ToString())), new MembershipVersion(1));
+        Snapshot([.. members.Select(m => (m.Silo, m.Status, m.Silo.ToString()))]);
+
+    private static ClusterMembershipSnapshot Snapshot(params (SiloAddress Silo, SiloStatus Status, string Name)[] members) =>
+        new(members.ToImmutableDictionary(m => m.Silo, m => new ClusterMember(m.Silo, m.Status, m.Name)), new MembershipVersion(1));
 
     private static SiloAddress Silo(int host, int generation) => SiloAddress.New(new IPEndPoint(IPAddress.Parse($"10.0.0.{host}"), 11111), generation);
 }
