@@ -36,7 +36,7 @@ public static class ChaosScenarios
         await using (var cut = await Partition.Cut(run.Engine, gateway, [silo]))
         {
             run.Began($"gateway {cut.Description}");
-            await run.HoldFor(ShortFaultFor);
+            NoteCutAgain(run, await cut.KeepUntil(run.HoldFor(ShortFaultFor)));
         }
 
         run.Healed();
@@ -208,10 +208,18 @@ public static class ChaosScenarios
         await using (var cut = await Partition.Cut(run.Engine, silo, await others(silo), bothWays))
         {
             run.Began($"silo {cut.Description}");
-            await run.HoldFor(holdFor);
+            NoteCutAgain(run, await cut.KeepUntil(run.HoldFor(holdFor)));
         }
 
         run.Healed();
+    }
+
+    private static void NoteCutAgain(ScenarioRun run, int times)
+    {
+        if (times > 0)
+        {
+            run.Note($"a side restarted behind the cut and was cut again ({times.ToString(CultureInfo.InvariantCulture)} time(s))");
+        }
     }
 
     // docker pause asks the cgroup freezer, which gives up when a process does not stop in time: "OCI runtime pause failed:
@@ -253,13 +261,16 @@ public static class ChaosScenarios
                 run.BeganAgain();
             }
 
-            after = await run.Until(() => run.EndsAsDeclaredDead(silo), n => n > ended, DeclaredDeadWithin, $"{prefix}the cut silo is declared dead and ends with exit code {Hosting.ExitCodes.DeclaredDead}");
+            var ending = run.Until(() => run.EndsAsDeclaredDead(silo), n => n > ended, DeclaredDeadWithin, $"{prefix}the cut silo is declared dead and ends with exit code {Hosting.ExitCodes.DeclaredDead}");
+            var again = await cut.KeepUntil(ending);
+            after = await ending;
             if (after is { } a && round is null or 1)
             {
                 run.Note($"it ended itself (exit code {Hosting.ExitCodes.DeclaredDead}) {a.TotalSeconds:0} s into the cut");
             }
 
-            await run.HoldFor(holdFor);
+            // Restarted by its policy, it stays cut for the rest of the hold, as a fault between hosts would keep it.
+            NoteCutAgain(run, again + await cut.KeepUntil(run.HoldFor(holdFor)));
         }
         finally
         {

@@ -57,6 +57,22 @@ public sealed class DockerEngine
         return (state[0] == "true", int.Parse(state[1], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Whether each of <paramref name="containers"/> runs, and its main process's pid (0 when it does not run), in one call.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> Processes(IReadOnlyCollection<string> containers)
+    {
+        var lines = (await Run(Quick, ["inspect", "-f", "{{.State.Running}} {{.State.Pid}}", .. containers])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var pids = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (container, line) in containers.Zip(lines))
+        {
+            var state = line.Trim().Split(' ');
+            pids[container] = state[0] == "true" ? int.Parse(state[1], CultureInfo.InvariantCulture) : 0;
+        }
+
+        return pids.Count == containers.Count
+            ? pids
+            : throw new StackException($"docker inspect answered {lines.Length} state(s) for {containers.Count} container(s)");
+    }
+
     /// <summary>How many times Docker restarted <paramref name="container"/>.</summary>
     public async Task<int> RestartCount(string container) =>
         int.Parse((await Run(Quick, "inspect", "-f", "{{.RestartCount}}", container)).Trim(), CultureInfo.InvariantCulture);

@@ -11,8 +11,10 @@ public sealed class Partition : IAsyncDisposable
 {
     private static readonly TimeSpan RuleTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RestartWait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan FollowEvery = TimeSpan.FromSeconds(0.5);
     private readonly DockerEngine engine;
     private readonly List<(string Container, string[] Rule)> rules = [];
+    private (string Container, IReadOnlyList<string> Others, bool BothWays, IReadOnlyDictionary<string, int> Pids)? sides;
 
     private Partition(DockerEngine engine) => this.engine = engine;
 
@@ -35,13 +37,14 @@ public sealed class Partition : IAsyncDisposable
             var partition = new Partition(engine);
             try
             {
-                var before = await Processes(engine, [container, .. others]);
+                var before = await engine.Processes([container, .. others]);
                 if (before.Values.All(pid => pid > 0))
                 {
                     var description = await partition.AddAll(container, others, bothWays);
-                    if ((await Processes(engine, [container, .. others])).SequenceEqual(before))
+                    if ((await engine.Processes([container, .. others])).SequenceEqual(before))
                     {
                         partition.Description = description;
+                        partition.sides = (container, others, bothWays, before);
                         return partition;
                     }
                 }
@@ -56,7 +59,7 @@ public sealed class Partition : IAsyncDisposable
             }
 
             await partition.DisposeAsync();
-            var sides = string.Join(", ", (await Processes(engine, [container, .. others])).Select(p => $"{p.Key[..Math.Min(12, p.Key.Length)]} {(p.Value > 0 ? $"pid {p.Value}" : "not running")}"));
+            var sides = string.Join(", ", (await engine.Processes([container, .. others])).Select(p => $"{p.Key[..Math.Min(12, p.Key.Length)]} {(p.Value > 0 ? $"pid {p.Value}" : "not running")}"));
             if (DateTime.UtcNow > until)
             {
                 throw new InvalidOperationException(
@@ -87,17 +90,42 @@ public sealed class Partition : IAsyncDisposable
         return $"{address} from {string.Join(", ", addresses)} ({(bothWays ? "both ways" : "one way: it still hears them")})";
     }
 
-    // Each side's process ID, 0 for one that is not running.
-    private static async Task<SortedDictionary<string, int>> Processes(DockerEngine engine, IEnumerable<string> containers)
+    /// <summary>
+    /// Keeps the cut in place until <paramref name="until"/> ends, as a network fault between hosts stays whatever runs on
+    /// them: a side that restarts meanwhile (a silo that ended itself, started again by its restart policy) comes back in a
+    /// new namespace, perhaps at a new address, that the rules added so far miss, and it is cut again once it runs. Returns
+    /// how many times the cut was made again. Checks every <see cref="FollowEvery"/>, with one <c>docker inspect</c>.
+    /// </summary>
+    public async Task<int> KeepUntil(Task until)
     {
-        var pids = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var container in containers)
+        var (container, others, bothWays, pids) = sides ?? throw new InvalidOperationException("the partition is not in place");
+        var again = 0;
+        while (await Task.WhenAny(until, Task.Delay(FollowEvery)) != until)
         {
-            var (running, pid) = await engine.State(container);
-            pids[container] = running ? pid : 0;
+            var now = await engine.Processes([container, .. others]);
+            if (now.SequenceEqual(pids) || now.Values.Any(pid => pid == 0))
+            {
+                continue; // unchanged, or a side not running yet: it is cut once it runs
+            }
+
+            try
+            {
+                await AddAll(container, others, bothWays);
+                if ((await engine.Processes([container, .. others])).SequenceEqual(now))
+                {
+                    pids = now;
+                    again++;
+                }
+            }
+            catch (SideRestartedException)
+            {
+                // It restarted again while its rules went in: the next check cuts it again.
+            }
         }
 
-        return pids;
+        sides = (container, others, bothWays, pids);
+        await until;
+        return again;
     }
 
     /// <summary>
