@@ -35,6 +35,15 @@ public sealed class ChaosReportTests
     }
 
     [Fact]
+    public void The_unaffected_p99_says_of_how_many_requests_it_is()
+    {
+        var result = Result(Cut, 677);
+
+        Assert.Contains("| 677 ms of 100 |", new ChaosReport([result]).Markdown("a deployment"), StringComparison.Ordinal);
+        Assert.Contains("p99 677 ms of 100 requests,", result.Line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_report_of_repeated_runs_describes_each_scenario_once()
     {
         var markdown = new ChaosReport([Result(Cut, 677), Result(Cut, 900)]).Markdown("a deployment");

@@ -44,14 +44,15 @@ public sealed class ChaosReport(IReadOnlyList<ScenarioResult> results)
         text.AppendLine("Each scenario: an open-loop load of its own (requests at a fixed rate whatever the answers), the fault, the heal, the cluster whole again, 3 s of quiet, then the checks. " +
             "Affected keys are those whose grains lived on the faulty silo when the fault began (by the `source` of their last answer; for a fault repeated in rounds, when any round began); an operation is on the fault if its key is affected " +
             "or if it also writes an affected key (a rep's write assigns and releases clients); every other operation counts as unaffected, reads of records whose link leads to the faulty silo included. " +
-            "Both sets' figures run from the fault until the cluster was whole again. Latencies count a request never answered as waiting until the end.").AppendLine();
+            "Both sets' figures run from the fault until the cluster was whole again. Latencies count a request never answered as waiting until the end. " +
+            "The unaffected p99 says of how many requests it is: of 100 or fewer, it is the slowest one.").AppendLine();
         text.AppendLine("| scenario | result | fault | for | ok / refused / indeterminate | errors | unaffected p99 | unaffected longest without success | affected keys | on the fault: longest without success | whole again after the heal | violations | notes |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Scenario.Name} | {(r.Passed ? "ok" : "**failed**")} | {r.Fault} | {r.FaultLasted.TotalSeconds:0} s | {r.Verdict.Acknowledged} / {r.Verdict.Refused} / {r.Verdict.Indeterminate} | {r.Errors} | " +
-                $"{(r.Unaffected is { } u ? $"{u.P99.TotalMilliseconds:0} ms" : "—")} | {(r.Unaffected is { } v ? $"{v.LongestWithoutSuccess.TotalSeconds:0.0} s" : "—")} | {r.AffectedKeys} | " +
+                $"{(r.Unaffected is { } u ? $"{u.P99.TotalMilliseconds:0} ms of {u.Sent}" : "—")} | {(r.Unaffected is { } v ? $"{v.LongestWithoutSuccess.TotalSeconds:0.0} s" : "—")} | {r.AffectedKeys} | " +
                 $"{(r.Affected is { } a ? $"{a.LongestWithoutSuccess.TotalSeconds:0.0} s" : "—")} | {(r.WholeAfter is { } w ? $"{w.TotalSeconds:0} s" : "never")} | {r.Violations} | " +
                 $"{string.Join("; ", r.Notes.Concat(r.Problems.Select(p => $"**{p}**")))} |");
         }

@@ -25,7 +25,7 @@ public static class ChaosScenarios
     {
         var silo = run.Silos[0];
         run.Affect(silo);
-        await CutUntilDeclaredDead(run, silo, CutFor);
+        NoteCutAgain(run, (await CutUntilDeclaredDead(run, silo, CutFor)).CutAgain);
     });
 
     public static readonly ChaosScenario GatewayCut = new("gateway-cut", "one gateway cut from one silo (both ways)", async run =>
@@ -160,10 +160,14 @@ public static class ChaosScenarios
         var silo = run.Silos[0];
         run.Affect(silo);
         var host = await run.Engine.Hostname(silo);
+        var cutAgain = 0;
         for (var round = 1; round <= 5; round++)
         {
-            if (!await CutUntilDeclaredDead(run, silo, TimeSpan.Zero, round))
+            var (ended, again) = await CutUntilDeclaredDead(run, silo, TimeSpan.Zero, round);
+            cutAgain += again;
+            if (!ended)
             {
+                NoteCutAgain(run, cutAgain);
                 return;
             }
 
@@ -175,6 +179,7 @@ public static class ChaosScenarios
         }
 
         run.Note($"back 5 times out of 5, restarted {await run.Engine.RestartCount(silo)} time(s) in all");
+        NoteCutAgain(run, cutAgain);
     });
 
     // The generation of the upstream nginx serves (its /health says it; the edge counts one per reload).
@@ -243,13 +248,15 @@ public static class ChaosScenarios
     }
 
     // Cuts the silo from its peers until it has been declared dead and ended itself (exit code 3), and for at least holdFor
-    // in all; false (with a problem) if it did not end within DeclaredDeadWithin.
-    private static async Task<bool> CutUntilDeclaredDead(ScenarioRun run, string silo, TimeSpan holdFor, int? round = null)
+    // in all; Ended is false (with a problem) if it did not end within DeclaredDeadWithin. CutAgain: how many times it
+    // restarted behind the cut and was cut again.
+    private static async Task<(bool Ended, int CutAgain)> CutUntilDeclaredDead(ScenarioRun run, string silo, TimeSpan holdFor, int? round = null)
     {
         var ended = await run.EndsAsDeclaredDead(silo);
         var prefix = round is { } r ? $"round {r.ToString(CultureInfo.InvariantCulture)}: " : "";
         var cut = await Partition.Cut(run.Engine, silo, [.. run.Silos.Where(s => s != silo)]);
         TimeSpan? after;
+        int again;
         try
         {
             if (round is null or 1)
@@ -262,7 +269,7 @@ public static class ChaosScenarios
             }
 
             var ending = run.Until(() => run.EndsAsDeclaredDead(silo), n => n > ended, DeclaredDeadWithin, $"{prefix}the cut silo is declared dead and ends with exit code {Hosting.ExitCodes.DeclaredDead}");
-            var again = await cut.KeepUntil(ending);
+            again = await cut.KeepUntil(ending);
             after = await ending;
             if (after is { } a && round is null or 1)
             {
@@ -270,7 +277,7 @@ public static class ChaosScenarios
             }
 
             // Restarted by its policy, it stays cut for the rest of the hold, as a fault between hosts would keep it.
-            NoteCutAgain(run, again + await cut.KeepUntil(run.HoldFor(holdFor)));
+            again += await cut.KeepUntil(run.HoldFor(holdFor));
         }
         finally
         {
@@ -278,6 +285,6 @@ public static class ChaosScenarios
             run.Healed();
         }
 
-        return after is not null;
+        return (after is not null, again);
     }
 }

@@ -32,7 +32,7 @@ public sealed record ScenarioResult(
     /// <summary>One line for the console.</summary>
     public string Line =>
         $"{Scenario.Name}: {(Passed ? "ok" : "FAILED")}; {Fault} for {FaultLasted.TotalSeconds:0} s; {Verdict.Acknowledged} ok, {Verdict.Refused} refused, {Verdict.Indeterminate} indeterminate (errors {Errors}); " +
-        $"unaffected keys {(Unaffected is null ? "none" : $"p99 {Unaffected.P99.TotalMilliseconds:0} ms, longest without success {Unaffected.LongestWithoutSuccess.TotalSeconds:0.0} s")}; " +
+        $"unaffected keys {(Unaffected is null ? "none" : $"p99 {Unaffected.P99.TotalMilliseconds:0} ms of {Unaffected.Sent} requests, longest without success {Unaffected.LongestWithoutSuccess.TotalSeconds:0.0} s")}; " +
         $"{AffectedKeys} affected key(s){(Affected is null ? "" : $", operations on the fault: longest without success {Affected.LongestWithoutSuccess.TotalSeconds:0.0} s, slowest answer {Affected.Slowest.TotalSeconds:0.0} s")}; " +
         $"cluster whole again {(WholeAfter is { } w ? $"{w.TotalSeconds:0} s after the heal" : "never")}; {Violations} violation(s)" +
         (Unaffected is { } u && u.P99 > ChaosRunner.UnaffectedP99Bound ? $"; slowest unaffected: {string.Join(", ", SlowestUnaffected)}" : "") +
