@@ -4,8 +4,9 @@ namespace Autopilot.Stack.Containers;
 
 /// <summary>
 /// A nemesis: cuts a container of a compose project off from others with iptables rules inside the network namespaces of
-/// both sides (entered from the host with nsenter), and heals on dispose, whatever happened meanwhile. Only containers of
-/// the caller's own project, on the network it created, are touched.
+/// both sides (entered from the host with nsenter), holds through their restarts while asked to (<see cref="KeepUntil"/>),
+/// and heals on dispose, whatever happened meanwhile. Only containers of the caller's own project, on the network it
+/// created, are touched.
 /// </summary>
 public sealed class Partition : IAsyncDisposable
 {
@@ -59,11 +60,11 @@ public sealed class Partition : IAsyncDisposable
             }
 
             await partition.DisposeAsync();
-            var sides = string.Join(", ", (await engine.Processes([container, .. others])).Select(p => $"{p.Key[..Math.Min(12, p.Key.Length)]} {(p.Value > 0 ? $"pid {p.Value}" : "not running")}"));
+            var states = string.Join(", ", (await engine.Processes([container, .. others])).Select(p => $"{p.Key[..Math.Min(12, p.Key.Length)]} {(p.Value > 0 ? $"pid {p.Value}" : "not running")}"));
             if (DateTime.UtcNow > until)
             {
                 throw new InvalidOperationException(
-                    $"cutting {container} failed {attempt} time(s) in {RestartWait.TotalSeconds:0} s: a side was not running, or restarted while its rules went in ({sides})");
+                    $"cutting {container} failed {attempt} time(s) in {RestartWait.TotalSeconds:0} s: a side was not running, or restarted while its rules went in ({states})");
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1));
