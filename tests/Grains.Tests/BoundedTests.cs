@@ -1,3 +1,4 @@
+using Autopilot.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Autopilot.Grains.Tests;
@@ -58,7 +59,7 @@ public sealed class BoundedTests
         var delay = Bounded.Delay(Bound, stalled, CancellationToken.None);
 
         fake.Advance(Bound);
-        await Eventually(() => stalled.Timers == 2);
+        await Eventually.Holds(() => Task.FromResult(stalled.Timers), n => n == 2, TimeSpan.FromSeconds(30), "the delay's second timer, for the time lost");
         Assert.False(delay.IsCompleted);
         fake.Advance(Bound - TimeSpan.FromMilliseconds(1));
         Assert.False(delay.IsCompleted);
@@ -109,16 +110,6 @@ public sealed class BoundedTests
         {
             Interlocked.Increment(ref timers);
             return clock.CreateTimer(callback, state, dueTime, period);
-        }
-    }
-
-    private static async Task Eventually(Func<bool> holds)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!holds())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the condition did not hold within 30 s");
-            await Task.Delay(10);
         }
     }
 }
