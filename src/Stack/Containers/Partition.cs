@@ -39,19 +39,12 @@ public sealed class Partition : IAsyncDisposable
             try
             {
                 var before = await engine.Processes([container, .. others]);
-                if (before.Values.All(pid => pid > 0))
+                if (await partition.AddAllFor(before, container, others, bothWays) is { } description)
                 {
-                    var description = await partition.AddAll(container, others, bothWays);
-                    if ((await engine.Processes([container, .. others])).SequenceEqual(before))
-                    {
-                        partition.Description = description;
-                        partition.sides = (container, others, bothWays, before);
-                        return partition;
-                    }
+                    partition.Description = description;
+                    partition.sides = (container, others, bothWays, before);
+                    return partition;
                 }
-            }
-            catch (SideRestartedException)
-            {
             }
             catch
             {
@@ -68,6 +61,26 @@ public sealed class Partition : IAsyncDisposable
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    // Adds every rule of the cut while its sides run as pids says: the cut's description, or null when a side was not
+    // running, or restarted while its rules went in (the rules added so far stay listed, for the heal).
+    private async Task<string?> AddAllFor(IReadOnlyDictionary<string, int> pids, string container, IReadOnlyList<string> others, bool bothWays)
+    {
+        if (pids.Values.Any(pid => pid == 0))
+        {
+            return null;
+        }
+
+        try
+        {
+            var description = await AddAll(container, others, bothWays);
+            return (await engine.Processes([container, .. others])).SequenceEqual(pids) ? description : null;
+        }
+        catch (SideRestartedException)
+        {
+            return null;
         }
     }
 
@@ -103,24 +116,13 @@ public sealed class Partition : IAsyncDisposable
         var again = 0;
         while (await Task.WhenAny(until, Task.Delay(FollowEvery)) != until)
         {
+            // Unchanged, or not cut this time (a side not running yet, or restarted again while its rules went in): the next
+            // check cuts it.
             var now = await engine.Processes([container, .. others]);
-            if (now.SequenceEqual(pids) || now.Values.Any(pid => pid == 0))
+            if (!now.SequenceEqual(pids) && await AddAllFor(now, container, others, bothWays) is not null)
             {
-                continue; // unchanged, or a side not running yet: it is cut once it runs
-            }
-
-            try
-            {
-                await AddAll(container, others, bothWays);
-                if ((await engine.Processes([container, .. others])).SequenceEqual(now))
-                {
-                    pids = now;
-                    again++;
-                }
-            }
-            catch (SideRestartedException)
-            {
-                // It restarted again while its rules went in: the next check cuts it again.
+                pids = now;
+                again++;
             }
         }
 
