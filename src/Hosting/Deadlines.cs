@@ -16,6 +16,13 @@ public static class Deadlines
     /// </summary>
     public static readonly TimeSpan ReadyProbe = TimeSpan.FromMilliseconds(800);
 
+    /// <summary>
+    /// How long a silo whose peer's lifeline ended without a goodbye waits for that peer's endpoint to accept a connection
+    /// before it declares the peer dead (<c>LifelineWatch</c> in Silo). A kernel answers a connection in well under a
+    /// millisecond whatever its process is doing; a killed container's address answers nothing.
+    /// </summary>
+    public static readonly TimeSpan LifelineConfirm = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long Consul waits for a process's ready check to answer (<c>ServiceRegistrationOptions.CheckTimeout</c>).</summary>
     public static readonly TimeSpan ConsulCheck = TimeSpan.FromSeconds(2);
 
@@ -109,6 +116,7 @@ public static class Deadlines
     [
         (nameof(ReadyProbe), ReadyProbe, nameof(ConsulCheck), ConsulCheck),
         (nameof(ClusterStatistics), ClusterStatistics, nameof(GrainRead), GrainRead),
+        ($"{nameof(LifelineConfirm)} (a killed silo's verdict)", LifelineConfirm, nameof(GrainRead), GrainRead),
         ($"{nameof(StorageFence)} + {nameof(LinkConfirm)}", StorageFence + LinkConfirm, nameof(GrainRead), GrainRead),
         ($"{nameof(GatewaySilent)} + {nameof(GatewayList)} + {nameof(LostGatewayGrace)}", GatewaySilent + GatewayList + LostGatewayGrace, nameof(GrainRead), GrainRead),
         (nameof(GrainRead), GrainRead, nameof(Placement), Placement),

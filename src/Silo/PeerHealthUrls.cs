@@ -19,18 +19,21 @@ public sealed class PeerHealthUrls(IServiceProvider services, TimeProvider time)
     private int reading;
 
     /// <summary>What the catalog said last; starts a new read when that is older than <see cref="RefreshEvery"/>.</summary>
-    public IReadOnlyDictionary<string, Uri> Known
-    {
-        get
-        {
-            var at = Volatile.Read(ref readAt);
-            if ((at == 0 || time.GetElapsedTime(at) >= RefreshEvery) && Interlocked.Exchange(ref reading, 1) == 0)
-            {
-                _ = Refresh();
-            }
+    public IReadOnlyDictionary<string, Uri> Known => Read(RefreshEvery);
 
-            return known;
+    /// <summary>
+    /// What the catalog said last; starts a new read when that is older than <paramref name="maxAge"/> (for a caller that
+    /// misses a silo which has just joined).
+    /// </summary>
+    public IReadOnlyDictionary<string, Uri> Read(TimeSpan maxAge)
+    {
+        var at = Volatile.Read(ref readAt);
+        if ((at == 0 || time.GetElapsedTime(at) >= maxAge) && Interlocked.Exchange(ref reading, 1) == 0)
+        {
+            _ = Refresh();
         }
+
+        return known;
     }
 
     private async Task Refresh()

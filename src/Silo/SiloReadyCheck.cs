@@ -95,7 +95,8 @@ public sealed class SiloReadyCheck(
         return false;
     }
 
-    private static async Task<bool> Accepts(EndPoint peer, CancellationToken cancellationToken)
+    /// <summary>Whether a process accepts a TCP connection at <paramref name="peer"/> before <paramref name="cancellationToken"/>.</summary>
+    internal static async Task<bool> Accepts(EndPoint peer, CancellationToken cancellationToken)
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
