@@ -67,6 +67,7 @@ public sealed partial class LifelineWatch(
                     // A silo that has just joined: the catalog is read again sooner than every 5 s, for the next scan.
                     urls.Read(Rescan);
                 }
+
                 foreach (var (silo, watch) in watches.Where(w => !active.ContainsKey(w.Key)).ToList())
                 {
                     await watch.Stop.CancelAsync();
