@@ -58,10 +58,7 @@ public sealed partial class LifelineWatch(
         {
             do
             {
-                var known = urls.Known;
-                var active = membership.CurrentSnapshot.Members.Values
-                    .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress))
-                    .ToDictionary(m => m.SiloAddress, m => known.GetValueOrDefault(m.SiloAddress.Endpoint.ToString()));
+                var active = urls.ActivePeers(membership.CurrentSnapshot, local.SiloAddress).ToDictionary(p => p.Silo, p => p.Http);
                 if (active.ContainsValue(null))
                 {
                     // A silo that has just joined: the catalog is read again sooner than every 5 s, for the next scan.
@@ -147,10 +144,11 @@ public sealed partial class LifelineWatch(
 
     private async Task<bool> DeclareIfGoneAsync(SiloAddress silo, Uri lifeline, CancellationToken stop)
     {
-        if (oracle.CurrentStatus != SiloStatus.Active || membership.CurrentSnapshot.GetSiloStatus(silo) != SiloStatus.Active)
+        var status = membership.CurrentSnapshot.GetSiloStatus(silo);
+        if (oracle.CurrentStatus != SiloStatus.Active || status != SiloStatus.Active)
         {
             // This silo is not in a position to judge, or the cluster has already decided.
-            return membership.CurrentSnapshot.GetSiloStatus(silo) == SiloStatus.Dead;
+            return status == SiloStatus.Dead;
         }
 
         if (await AcceptsAsync(new DnsEndPoint(lifeline.Host, lifeline.Port), Deadlines.LifelineConfirm, stop))

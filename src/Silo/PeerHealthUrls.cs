@@ -22,6 +22,18 @@ public sealed class PeerHealthUrls(IServiceProvider services, TimeProvider time)
     public IReadOnlyDictionary<string, Uri> Known => Read(RefreshEvery);
 
     /// <summary>
+    /// The active silos of <paramref name="snapshot"/> other than <paramref name="local"/>, each with its HTTP base URL where
+    /// the catalog knows it (<see cref="Known"/>).
+    /// </summary>
+    public IReadOnlyList<(SiloAddress Silo, Uri? Http)> ActivePeers(ClusterMembershipSnapshot snapshot, SiloAddress local)
+    {
+        var known = Known;
+        return [.. snapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local))
+            .Select(m => (m.SiloAddress, known.GetValueOrDefault(m.SiloAddress.Endpoint.ToString())))];
+    }
+
+    /// <summary>
     /// What the catalog said last; starts a new read when that is older than <paramref name="maxAge"/> (for a caller that
     /// misses a silo which has just joined).
     /// </summary>

@@ -34,11 +34,7 @@ public sealed class SiloReadyCheck(
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var consulAnswers = services.GetService<IMembershipTable>() is not ConsulMembershipTable { ConsulAnswers: false };
-        var known = urls.Known;
-        var peers = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress))
-            .Select(m => new Peer(m.SiloAddress.Endpoint, known.GetValueOrDefault(m.SiloAddress.Endpoint.ToString())))
-            .ToList();
+        var peers = urls.ActivePeers(membership.CurrentSnapshot, local.SiloAddress).Select(p => new Peer(p.Silo.Endpoint, p.Http)).ToList();
         return Judge(oracle.CurrentStatus, consulAnswers, peers, Deadlines.ReadyProbe, cancellationToken);
     }
 
