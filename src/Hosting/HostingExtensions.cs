@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Autopilot.Hosting;
 using Microsoft.AspNetCore.Routing;
 using OpenTelemetry.Logs;
@@ -74,16 +75,23 @@ public static class HostingExtensions
             if (FeatureSwitches.Traces(configuration))
             {
                 // Traces only where they go somewhere: every request would otherwise pay for activities nobody reads.
+                // A trace is a request's: the host's own endpoints (probed every few seconds) record none, as in Aspire's
+                // ServiceDefaults, and neither does an HTTP call made outside any request (the Consul watches' polling): the
+                // filter sees the call's own activity as the current one, and it has a parent only inside another.
                 telemetry.WithTracing(tracing => tracing
                     .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
-                    .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsOwnEndpoint(context.Request.Path))
+                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => Activity.Current?.Parent is not null)
                     .AddOtlpExporter());
             }
         }
 
         return builder;
     }
+
+    /// <summary>Whether <paramref name="path"/> is one of the host's own endpoints (health, metrics), which no trace records.</summary>
+    public static bool IsOwnEndpoint(PathString path) =>
+        path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
 
     /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (the checks tagged ready), <c>/metrics</c>, and request counting (each where switched on).</summary>
     public static WebApplication MapAutopilotHost(this WebApplication app)

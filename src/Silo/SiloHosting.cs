@@ -1,4 +1,5 @@
 using Autopilot.Hosting;
+using OpenTelemetry.Trace;
 
 namespace Autopilot.Silo;
 
@@ -23,6 +24,7 @@ public static class SiloHosting
             {
                 // A grain call carries its caller's trace: a request's trace runs from the gateway into every silo it reaches.
                 silo.AddActivityPropagation();
+                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(SiloTracing.Sampler));
             }
 
             silo.AddAutopilotStorage()
