@@ -13,16 +13,23 @@ namespace Autopilot.Stack.Cli;
 /// 99th percentile, or anything else wrong. The project it starts it also takes down, volumes and all, after it has kept every
 /// container's log in the run folder (<c>.run/chaos/PROJECT</c>), and a Docker engine
 /// it had to start it stops (one that answered before, or that <c>./autopilot images</c> left for docker-compose, stays).
+/// Stopped by SIGTERM or Ctrl+C, it leaves the scenario it is in, keeps the logs, takes the project down and stops the
+/// engine it started, within <see cref="CleanupTime"/>, writes no report, and exits 130.
 /// </summary>
 internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
 {
+    public const string Name = "chaos";
+
+    /// <summary>How long a stopped run has to take down what it started (keeping the logs, compose down, the engine) before the process ends.</summary>
+    public static readonly TimeSpan CleanupTime = TimeSpan.FromMinutes(3);
+
     private const int Silos = 3;
     private const int Gateways = 2;
 
     /// <summary>The most runs of each scenario <c>--repeat</c> asks for (a full run of every scenario takes about 8 min).</summary>
     public const int MaxRepeat = 10;
 
-    public async Task<int> Run(string? only, string? reportPath, double rate, int repeat = 1)
+    public async Task<int> Run(string? only, string? reportPath, double rate, int repeat = 1, CancellationToken stop = default)
     {
         if (rate is not (> 0 and <= 1000))
         {
@@ -50,7 +57,12 @@ internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
         var startedHere = File.Exists(engineStarted) && await File.ReadAllTextAsync(engineStarted) != startedBefore;
         try
         {
-            return await Run(engine, scenarios, report, rate);
+            return await Run(engine, scenarios, report, rate, stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            Say.Line("chaos: stopped before the end: no report written; the deployment is taken down");
+            return 130;
         }
         finally
         {
@@ -61,9 +73,10 @@ internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
         }
     }
 
-    private async Task<int> Run(DockerEngine engine, IReadOnlyList<ChaosScenario> scenarios, string report, double rate)
+    private async Task<int> Run(DockerEngine engine, IReadOnlyList<ChaosScenario> scenarios, string report, double rate, CancellationToken stop)
     {
         await using var project = new ComposeProject(engine, repository.Root, $"apchaos{Guid.NewGuid():N}"[..15], FreePort(), FreePort(), ChaosRunner.DeploymentSettings);
+        stop.ThrowIfCancellationRequested();
         Say.Line($"chaos: compose project {project.Name}, front door {project.Front}, {Silos} silos and {Gateways} gateways");
         await project.Compose(ChaosScenarios.Generous, "up", "-d", "--scale", $"silo={Silos}", "--scale", $"gateway={Gateways}");
         var runner = new ChaosRunner(project, line => Say.Result($"chaos: {line}"), rate);
@@ -78,7 +91,7 @@ internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
                     throw new Processes.StackException($"the deployment did not have {Silos} Active silos within 5 min");
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(1));
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
             }
         }
 
@@ -88,7 +101,8 @@ internal sealed class ChaosVerb(Repository repository, ToolVerbs tools)
         IReadOnlyList<ScenarioResult> results;
         try
         {
-            results = await runner.Run(scenarios);
+            // A stop leaves the scenario where it is: taking the project down removes its faults with its containers.
+            results = await runner.Run(scenarios).WaitAsync(stop);
         }
         finally
         {

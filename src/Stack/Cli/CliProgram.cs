@@ -11,7 +11,11 @@ internal static class CliProgram
     {
         try
         {
-            return await Root().Parse(args).InvokeAsync();
+            // On SIGTERM or Ctrl+C, System.CommandLine cancels the verb's token and ends the process after a grace period. Two
+            // seconds, but for the verbs that take down what they started before they end (chaos: a compose project).
+            var parse = Root().Parse(args);
+            var grace = parse.CommandResult.Command.Name == ChaosVerb.Name ? ChaosVerb.CleanupTime : TimeSpan.FromSeconds(2);
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = grace });
         }
         catch (StackException e)
         {
@@ -87,9 +91,9 @@ internal static class CliProgram
         var report = new Option<string?>("--report") { Description = "where the report goes (default docs/chaos-report.md)" };
         var rate = new Option<double>("--rate") { Description = "requests a second of each scenario's open-loop load", DefaultValueFactory = _ => Chaos.ChaosRunner.DefaultRate };
         var repeat = new Option<int>("--repeat") { Description = $"run the chosen scenarios this many times in turn (1 to {ChaosVerb.MaxRepeat}), and report each scenario's spread", DefaultValueFactory = _ => 1 };
-        var chaos = new Command("chaos", "the container deployment (3 Consul servers, 3 silos, 2 gateways) under partitions, pauses, kills and Consul's leader lost, each under a checked " +
+        var chaos = new Command(ChaosVerb.Name, "the container deployment (3 Consul servers, 3 silos, 2 gateways) under partitions, pauses, kills and Consul's leader lost, each under a checked " +
             "open-loop load; one line per scenario, a report, exit 1 on any violation, lost write or unaffected keys' p99 over 1 s") { only, report, rate, repeat };
-        chaos.SetAction((result, _) => WithTools(tools => new ChaosVerb(Repository.Find(), tools).Run(result.GetValue(only), result.GetValue(report), result.GetValue(rate), result.GetValue(repeat))));
+        chaos.SetAction((result, stop) => WithTools(tools => new ChaosVerb(Repository.Find(), tools).Run(result.GetValue(only), result.GetValue(report), result.GetValue(rate), result.GetValue(repeat), stop)));
 
         var fresh = new Option<bool>("--fresh") { Description = "start a stack of its own first (down, then up with 2 silos and 2 gateways)" };
         var pace = new Option<bool>("--pace") { Description = "wait for Enter between steps, for a live audience" };
