@@ -19,6 +19,7 @@ internal static class Cost
         ("metrics", [Off("Telemetry__Metrics")], "OpenTelemetry's metrics (/metrics)"),
         ("request_counting", [Off("Telemetry__RequestCounting")], "the count of answers per route and status"),
         ("tracing", [Off("Telemetry__Tracing")], "tracing (sampled one in a hundred, sent to the viewer) and Orleans' trace propagation"),
+        ("sampled_traces", [("OTEL_TRACES_SAMPLER_ARG", "0")], "the traces sampled (one request in a hundred, recorded and sent to the viewer); the activities of the rest and Orleans' propagation stay"),
         ("otlp", [("OTEL_EXPORTER_OTLP_ENDPOINT", "")], "sending traces, logs and metrics to the viewer (no OTLP endpoint, so no tracing either)"),
         ("dashboard", [Off("Dashboard__Enabled")], "the Orleans dashboard and its grain-call profiler"),
         ("etags", [Off("Api__ETags")], "ETags (a SHA-256 of each answer)"),
