@@ -11,12 +11,16 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly StreamWriter log;
     private readonly Queue<string> tail = new();
 
+    // Where this process's lines begin in its log file, which earlier processes of the same name (a class's other tests) wrote.
+    private readonly long ownStart;
+
     private ChildProcess(string name, Process process, string logPath)
     {
         Name = name;
         this.process = process;
         LogPath = logPath;
         log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        ownStart = log.BaseStream.Position;
     }
 
     public string Name { get; }
@@ -70,11 +74,15 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether this process printed <paramref name="text"/> (in its own lines of the log file, not an earlier process's of the same name).</summary>
     public bool Printed(string text)
     {
         lock (tail)
         {
-            return File.ReadAllText(LogPath).Contains(text, StringComparison.Ordinal);
+            using var file = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            file.Seek(ownStart, SeekOrigin.Begin);
+            using var reader = new StreamReader(file);
+            return reader.ReadToEnd().Contains(text, StringComparison.Ordinal);
         }
     }
 
