@@ -121,8 +121,7 @@ public sealed class ConsulClusterTests : IAsyncLifetime
         Assert.True(silos[2].Process.Printed($"Deregistered {silos[2].Name} from Consul"), silos[2].Process.Tail());
         Assert.DoesNotContain(silos[2].Name, await Passing("silo", passingOnly: false));
         await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Count() == 2, Generous, "the stopped silo left");
-        // It said goodbye on its lifeline: no peer declared it dead. (A log file is named after its process, and an earlier
-        // test's process of the same name writes to the same file: the verdicts are told apart by the silo's own port.)
+        // It said goodbye on its lifeline: no peer declared it dead (a verdict names the silo by its port).
         Assert.False(silos[0].Process.Printed(DeclaredByLifeline(silos[2])) || silos[1].Process.Printed(DeclaredByLifeline(silos[2])), silos[0].Process.Tail());
 
         // The survivor reads the lifeline of the silo about to be killed (a silo that joined moments ago may not be watched yet).
