@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Autopilot.Clustering.Consul.Tests;
 
@@ -16,30 +17,45 @@ public sealed class GatewayProbesTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
-    public async Task A_silo_that_stops_answering_is_silent_until_it_answers_again_and_one_no_longer_followed_is_not()
+    public async Task A_silo_that_stops_answering_is_silent_from_SilentAfter_on_until_it_answers_again_and_one_no_longer_followed_is_not()
     {
+        // The probes keep time by a clock this test moves, once each question is answered: a loaded machine that answers
+        // slowly in real time makes no silence here, and the silence begins exactly SilentAfter after the last answer.
+        var time = new CountingTime();
         await using var silo = await FreezableSilo.StartAsync();
-        await using var probes = new GatewayProbes(TimeProvider.System, NullLogger<GatewayProbes>.Instance);
+        await using var probes = new GatewayProbes(time, NullLogger<GatewayProbes>.Instance);
         probes.Follow(new Dictionary<string, Uri> { ["silo-a"] = silo.Base });
 
-        // Answering: never silent, over several silences' worth of time.
-        var until = DateTime.UtcNow + GatewayProbes.SilentAfter * 3;
-        while (DateTime.UtcNow < until)
+        // Answering: never silent, over several silences' worth of time. Each question makes two timers, its timeout and,
+        // once its answer is counted, the wait for the next one.
+        var questions = (int)(GatewayProbes.SilentAfter * 3 / GatewayProbes.Every);
+        await time.Created(2, "the first answer");
+        Assert.True(probes.HasAnswered("silo-a"), "the answer was not counted");
+        for (var question = 2; question <= questions; question++)
         {
-            Assert.False(probes.IsSilent("silo-a"), "a silo that answers counted as silent");
-            await Task.Delay(100);
+            time.Advance(GatewayProbes.Every);
+            await time.Created(2 * question, $"answer {question}");
+            Assert.False(probes.IsSilent("silo-a"), $"a silo that answers counted as silent after {question} answers");
         }
 
-        Assert.True(silo.Asked > 3, $"the silo was asked {silo.Asked} time(s) in {GatewayProbes.SilentAfter * 3}");
+        Assert.Equal(questions, silo.Asked);
 
+        // Frozen: silent once SilentAfter has passed since its last answer, not before.
         silo.Frozen = true;
-        await Eventually.Holds(() => Task.FromResult(probes.IsSilent("silo-a")), s => s, Patience, "the frozen silo silent");
+        var lastAnswer = time.GetUtcNow();
+        var step = TimeSpan.FromMilliseconds(50);
+        while (time.GetUtcNow() - lastAnswer < GatewayProbes.SilentAfter * 2)
+        {
+            time.Advance(step);
+            var elapsed = time.GetUtcNow() - lastAnswer;
+            Assert.True(probes.IsSilent("silo-a") == elapsed >= GatewayProbes.SilentAfter, $"silent: {probes.IsSilent("silo-a")} {elapsed} after the last answer");
+        }
 
         silo.Frozen = false;
-        await Eventually.Holds(() => Task.FromResult(probes.IsSilent("silo-a")), s => !s, Patience, "the silo answering again");
+        await Eventually.Holds(() => Task.FromResult(time.Moved(GatewayProbes.Every, () => probes.IsSilent("silo-a"))), s => !s, Patience, "the silo answering again");
 
         silo.Frozen = true;
-        await Eventually.Holds(() => Task.FromResult(probes.IsSilent("silo-a")), s => s, Patience, "the frozen silo silent again");
+        await Eventually.Holds(() => Task.FromResult(time.Moved(GatewayProbes.Every, () => probes.IsSilent("silo-a"))), s => s, Patience, "the frozen silo silent again");
         probes.Follow(new Dictionary<string, Uri>());
         Assert.False(probes.IsSilent("silo-a"), "a silo no longer followed still counts as silent");
     }
@@ -66,6 +82,29 @@ public sealed class GatewayProbesTests
         await silo.DisposeAsync();
         await Eventually.Holds(() => Task.FromResult(probes.IsSilent("silo-b")), s => s, Patience, "the stopped silo silent");
         Assert.False(probes.IsSilent("silo-unknown"), "a silo never followed counts as silent");
+    }
+
+    // A fake clock that counts the timers made on it, so that a test can wait until a probe is waiting on it.
+    private sealed class CountingTime : FakeTimeProvider
+    {
+        private int created;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref created);
+            return timer;
+        }
+
+        public Task Created(int timers, string what) =>
+            Eventually.Holds(() => Task.FromResult(Volatile.Read(ref created)), n => n >= timers, Patience, what);
+
+        // Moves the clock on by step, then reads.
+        public T Moved<T>(TimeSpan step, Func<T> read)
+        {
+            Advance(step);
+            return read();
+        }
     }
 
     // A silo's /health/live that can freeze: while frozen, a question waits until it is given up.

@@ -10,6 +10,7 @@ namespace Autopilot.Stack.Containers;
 /// </summary>
 public sealed class Partition : IAsyncDisposable
 {
+    private const int RemoveAttempts = 5;
     private static readonly TimeSpan RuleTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RestartWait = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan FollowEvery = TimeSpan.FromSeconds(0.5);
@@ -140,22 +141,9 @@ public sealed class Partition : IAsyncDisposable
         var failures = new List<string>();
         foreach (var (container, rule) in Enumerable.Reverse(rules))
         {
-            var (running, pid) = await engine.State(container);
-            if (!running)
+            if (await Remove(container, rule) is { } failure)
             {
-                continue;
-            }
-
-            var (code, output, error) = await Iptables(pid, "-C", rule);
-            if (code != 0)
-            {
-                continue; // a new namespace: the rule went with the old one
-            }
-
-            (code, output, error) = await Iptables(pid, "-D", rule);
-            if (code != 0)
-            {
-                failures.Add($"{container}: iptables -D {string.Join(' ', rule)}: {output}{error}".Trim());
+                failures.Add(failure);
             }
         }
 
@@ -164,6 +152,48 @@ public sealed class Partition : IAsyncDisposable
         {
             throw new InvalidOperationException($"healing the partition failed:\n{string.Join('\n', failures)}");
         }
+    }
+
+    // Removes one rule from the container's namespace as it is now: null once it is not there, or why it could not be
+    // removed. A side may end while its rule is removed (a cut silo ends itself when the others declare it dead, and its
+    // restart policy starts it again): nsenter then finds no process, the rule went with that namespace, and the container
+    // is looked at again.
+    private async Task<string?> Remove(string container, string[] rule)
+    {
+        var said = "";
+        for (var attempt = 1; attempt <= RemoveAttempts; attempt++)
+        {
+            var (running, pid) = await engine.State(container);
+            if (!running)
+            {
+                return null;
+            }
+
+            var (present, output, error) = await Iptables(pid, "-C", rule);
+            if (present == 0)
+            {
+                var (removed, removeOutput, removeError) = await Iptables(pid, "-D", rule);
+                if (removed == 0)
+                {
+                    return null;
+                }
+
+                said = $"{removeOutput}{removeError}".Trim();
+            }
+            else
+            {
+                said = $"{output}{error}".Trim();
+            }
+
+            if (await engine.State(container) is (true, var now) && now == pid)
+            {
+                // The same process all along: a failed check means no such rule (a new namespace, without it); a failed
+                // removal is a failure.
+                return present != 0 ? null : $"{container}: iptables -D {string.Join(' ', rule)}: {said}";
+            }
+        }
+
+        return $"{container}: iptables -D {string.Join(' ', rule)}: its process changed at each of {RemoveAttempts} attempts ({said})";
     }
 
     private static Task<(int Code, string Output, string Error)> Iptables(int pid, string verb, string[] rule) =>
