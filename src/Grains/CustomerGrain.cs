@@ -7,13 +7,15 @@ namespace Autopilot.Grains;
 public sealed class CustomerGrain(
     [PersistentState(CustomerGrain.StateName, GrainStorage.Name)] IPersistentState<CustomerState> storage,
     [FromKeyedServices(GrainStorage.Name)] IGrainStorage store,
+    IStoredVersions versions,
     IGrainContext context,
     IRecordIndex index,
     ILocalSiloDetails silo) : Grain, ICustomerGrain
 {
     private const string StateName = "customer";
 
-    private readonly CommittedState<CustomerState> state = new(storage, StoredCopy<CustomerState>.Reader(store, StateName, context));
+    private readonly CommittedState<CustomerState> state =
+        new(storage, StoredCopy<CustomerState>.Reader(store, StateName, context), readVersion: versions.Reader(StateName, context));
 
     private string Company => this.GetPrimaryKeyString();
 

@@ -26,13 +26,15 @@ namespace Autopilot.Grains;
 public sealed class SalesRepGrain(
     [PersistentState(SalesRepGrain.StateName, GrainStorage.Name)] IPersistentState<SalesRepState> storage,
     [FromKeyedServices(GrainStorage.Name)] IGrainStorage store,
+    IStoredVersions versions,
     IGrainContext context,
     IRecordIndex index,
     ILocalSiloDetails silo) : Grain, ISalesRepGrain
 {
     private const string StateName = "salesrep";
 
-    private readonly CommittedState<SalesRepState> state = new(storage, StoredCopy<SalesRepState>.Reader(store, StateName, context));
+    private readonly CommittedState<SalesRepState> state =
+        new(storage, StoredCopy<SalesRepState>.Reader(store, StateName, context), readVersion: versions.Reader(StateName, context));
 
     // The writes' turns. Orleans runs one turn of this activation at a time, so the counter and the signal need no lock.
     private readonly SemaphoreSlim turn = new(1, 1);

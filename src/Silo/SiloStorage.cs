@@ -1,6 +1,7 @@
 using Autopilot.Grains;
 using Autopilot.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Autopilot.Silo;
 
@@ -14,6 +15,7 @@ internal static class SiloStorage
         if (!StorageOptions.RedisConfigured(silo.Configuration))
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
+            services.AddSingleton(IStoredVersions.None);
             services.AddSingleton<IRecordIndex, GrainRecordIndex>();
             services.AddSingleton(new StorageChoice("memory"));
             return silo;
@@ -22,16 +24,20 @@ internal static class SiloStorage
         const string redisStorage = GrainStorage.Name + "-redis";
         silo.AddRedisGrainStorage(redisStorage);
         services.AddOptions<Orleans.Persistence.RedisStorageOptions>(redisStorage)
-            .Configure<RedisConnection, IOptions<StorageOptions>>((o, connection, storage) =>
+            .Configure<RedisConnection, IOptions<StorageOptions>, IOptions<ClusterOptions>>((o, connection, storage, cluster) =>
             {
                 o.ConfigurationOptions = storage.Value.RedisConfiguration();
                 o.CreateMultiplexer = async _ => (await connection.GetAsync(), IsShared: true);
+                // The key RedisStoredVersions reads each record's version at (Orleans' default layout, made ours).
+                var prefix = RedisStoredVersions.Prefix(cluster.Value.ServiceId);
+                o.GetStorageKey = (stateName, grainId) => RedisStoredVersions.Key(prefix, stateName, grainId);
             });
         // The grains' store is Redis behind a translation of its exceptions into ones every caller can read.
         services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(GrainStorage.Name,
             (provider, _) => new PortableGrainStorage(provider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(redisStorage)));
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<IRecordIndex, RedisRecordIndex>();
+        services.AddSingleton<IStoredVersions, RedisStoredVersions>();
         services.AddSingleton(provider =>
             new StorageChoice($"redis {string.Join(',', provider.GetRequiredService<IOptions<StorageOptions>>().Value.RedisConfiguration()!.EndPoints)}"));
         return silo;

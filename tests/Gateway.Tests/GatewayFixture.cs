@@ -16,6 +16,9 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The silo host's services: its grain storage, over the real Redis.</summary>
+    public IServiceProvider SiloServices => cluster!.Silo.Services;
+
     public async Task InitializeAsync()
     {
         redis = await RedisServer.StartAsync();

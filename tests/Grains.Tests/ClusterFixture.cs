@@ -75,6 +75,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name,
                 (services, _) => new FaultyGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             siloBuilder.Services.AddSingleton<IRecordIndex, GrainRecordIndex>();
+            siloBuilder.Services.AddSingleton(IStoredVersions.None);
             siloBuilder.Services.AddSingleton(TimeProvider.System);
             siloBuilder.Services.AddSingleton<SiloDeaths>();
             siloBuilder.AddIncomingGrainCallFilter(async call =>

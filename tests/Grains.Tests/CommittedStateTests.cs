@@ -10,12 +10,14 @@ namespace Autopilot.Grains.Tests;
 [Trait("Category", "unit")]
 public sealed class CommittedStateTests
 {
-    [Fact]
-    public async Task The_fenced_read_answers_while_storage_holds_the_version_it_confirmed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_fenced_read_answers_while_storage_holds_the_version_it_confirmed(bool versions)
     {
         var storage = new GatedStorage();
         var stored = new StoredRecords();
-        var state = new CommittedState<CustomerState>(storage, stored.Read);
+        var state = Fenced(storage, stored, versions);
         Assert.False((await state.Current()).Exists);
 
         var writing = state.Commit(new CustomerState { Location = "Atlanta" });
@@ -28,12 +30,14 @@ public sealed class CommittedStateTests
         Assert.Equal("Atlanta", current.Location);
     }
 
-    [Fact]
-    public async Task The_fenced_read_refuses_once_another_activation_wrote_a_newer_version()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_fenced_read_refuses_once_another_activation_wrote_a_newer_version(bool versions)
     {
         var storage = new GatedStorage();
         var stored = new StoredRecords();
-        var state = new CommittedState<CustomerState>(storage, stored.Read);
+        var state = Fenced(storage, stored, versions);
         var writing = state.Commit(new CustomerState { Location = "Atlanta" });
         storage.Done.SetResult();
         await writing;
@@ -46,21 +50,25 @@ public sealed class CommittedStateTests
         Assert.Equal(storage.Etag, e.CurrentEtag);
     }
 
-    [Fact]
-    public async Task The_fenced_read_refuses_a_record_another_activation_created()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_fenced_read_refuses_a_record_another_activation_created(bool versions)
     {
         var stored = new StoredRecords { Now = new StoredCopy<CustomerState>("elsewhere-1", true, new CustomerState { Location = "Boston" }) };
-        var state = new CommittedState<CustomerState>(new GatedStorage(), stored.Read);
+        var state = Fenced(new GatedStorage(), stored, versions);
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => state.Current());
     }
 
-    [Fact]
-    public async Task During_its_own_write_that_storage_already_holds_the_fenced_read_answers_the_confirmed_state()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task During_its_own_write_that_storage_already_holds_the_fenced_read_answers_the_confirmed_state(bool versions)
     {
         var storage = new GatedStorage();
         var stored = new StoredRecords();
-        var state = new CommittedState<CustomerState>(storage, stored.Read);
+        var state = Fenced(storage, stored, versions);
         var first = state.Commit(new CustomerState { Location = "Atlanta" });
         storage.Done.SetResult();
         await first;
@@ -80,13 +88,15 @@ public sealed class CommittedStateTests
         await second;
     }
 
-    [Fact]
-    public async Task A_read_that_interleaves_with_this_activations_own_write_is_not_refused_as_superseded()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_read_that_interleaves_with_this_activations_own_write_is_not_refused_as_superseded(bool versions)
     {
         var storage = new GatedStorage();
         var stored = new StoredRecords();
         // Storage answers when the test says, within the generous bound of a loaded machine (past it the read is unfenced).
-        var state = new CommittedState<CustomerState>(storage, stored.Read, TimeSpan.FromMinutes(1));
+        var state = Fenced(storage, stored, versions, TimeSpan.FromMinutes(1));
         var first = state.Commit(new CustomerState { Location = "Atlanta" });
         storage.Done.SetResult();
         await first;
@@ -102,14 +112,16 @@ public sealed class CommittedStateTests
         stored.Gate.SetResult();
         Assert.Equal("Atlanta", (await reading).State.Location); // the write is not yet acknowledged
 
-        // Sent while that write is in flight and answered once it has ended: the state before it, which storage held then.
+        // Sent while that write is in flight and answered once it has ended: the read overlaps the write, and either state is
+        // linearizable. Read whole, the record is the write in flight, and the read answers the state before it; read by its
+        // version, the version is the one this activation confirmed by then, and the read answers that write's state.
         stored.Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         reading = state.Current();
         storage.Done.SetResult();
         await second;
         stored.Now = new StoredCopy<CustomerState>(storage.Etag, true, storage.State);
         stored.Gate.SetResult();
-        Assert.Equal("Atlanta", (await reading).State.Location);
+        Assert.Equal(versions ? "Boston" : "Atlanta", (await reading).State.Location);
 
         // Sent with no write in flight, answered after a whole write of this activation: that write's state.
         stored.Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -135,15 +147,20 @@ public sealed class CommittedStateTests
         await fourth;
     }
 
-    [Fact]
-    public async Task When_storage_does_not_answer_in_time_or_fails_the_read_answers_the_confirmed_state_unfenced()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task When_storage_does_not_answer_in_time_or_fails_the_read_answers_the_confirmed_state_unfenced(bool versions)
     {
         var storage = new GatedStorage();
         var never = new TaskCompletionSource<StoredCopy<CustomerState>>();
+        var neverVersion = new TaskCompletionSource<StoredVersion>();
         var failing = false;
-        var state = new CommittedState<CustomerState>(storage, () => failing
-            ? Task.FromException<StoredCopy<CustomerState>>(new StorageFaultException("no connection to Redis", mayHaveStored: false))
-            : never.Task);
+        var fault = new StorageFaultException("no connection to Redis", mayHaveStored: false);
+        var state = new CommittedState<CustomerState>(
+            storage,
+            () => failing ? Task.FromException<StoredCopy<CustomerState>>(fault) : never.Task,
+            readVersion: versions ? () => failing ? Task.FromException<StoredVersion>(fault) : neverVersion.Task : null);
         var writing = state.Commit(new CustomerState { Location = "Atlanta" });
         storage.Done.SetResult();
         await writing;
@@ -154,6 +171,27 @@ public sealed class CommittedStateTests
 
         failing = true;
         Assert.Equal("Atlanta", (await state.Current()).State.Location);
+    }
+
+    [Fact]
+    public async Task With_a_version_reader_the_record_is_read_only_when_the_version_is_not_the_one_confirmed()
+    {
+        var storage = new GatedStorage();
+        var stored = new StoredRecords();
+        var state = Fenced(storage, stored, versions: true);
+        Assert.False((await state.Current()).Exists); // no record, none confirmed: the version proves it
+        Assert.Equal((1, 0), (stored.VersionReads, stored.RecordReads));
+
+        var writing = state.Commit(new CustomerState { Location = "Atlanta" });
+        storage.Done.SetResult();
+        await writing;
+        stored.Now = new StoredCopy<CustomerState>(storage.Etag, true, storage.State);
+        Assert.Equal("Atlanta", (await state.Current()).State.Location);
+        Assert.Equal((2, 0), (stored.VersionReads, stored.RecordReads));
+
+        stored.Now = new StoredCopy<CustomerState>("elsewhere-1", true, new CustomerState { Location = "Boston" });
+        await Assert.ThrowsAsync<InconsistentStateException>(() => state.Current());
+        Assert.Equal((3, 1), (stored.VersionReads, stored.RecordReads));
     }
 
     [Fact]
@@ -200,6 +238,10 @@ public sealed class CommittedStateTests
         Assert.Equal("Atlanta", state.Value.Location);
     }
 
+    // The fenced state over these stored records: read whole, or by their version first.
+    private static CommittedState<CustomerState> Fenced(GatedStorage storage, StoredRecords stored, bool versions, TimeSpan? fenceWithin = null) =>
+        new(storage, stored.Read, fenceWithin, versions ? stored.Version : null);
+
     // Storage whose write marks the record as existing at once, then waits for the test to let it finish.
     private sealed class GatedStorage : IPersistentState<CustomerState>
     {
@@ -240,14 +282,31 @@ public sealed class CommittedStateTests
         /// <summary>When set, a read answers once it completes, with what storage holds then.</summary>
         public TaskCompletionSource? Gate { get; set; }
 
+        public int RecordReads { get; private set; }
+
+        public int VersionReads { get; private set; }
+
         public async Task<StoredCopy<CustomerState>> Read()
         {
+            RecordReads++;
             if (Gate is { } gate)
             {
                 await gate.Task;
             }
 
             return Now;
+        }
+
+        // The version alone, as a store that can read it answers: what the record read would say at the same moment.
+        public async Task<StoredVersion> Version()
+        {
+            VersionReads++;
+            if (Gate is { } gate)
+            {
+                await gate.Task;
+            }
+
+            return new StoredVersion(Now.Etag);
         }
     }
 }

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Autopilot.Grains;
+using Autopilot.Hosting;
+using Autopilot.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Persistence;
+using Orleans.Serialization.Activators;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
+
+namespace Autopilot.Silo.Tests;
+
+/// <summary>
+/// The version a fenced read compares, read alone from a real Redis: the version Orleans' Redis grain storage wrote, at the
+/// key it writes by default, so records stored before the key was made ours are found where they are.
+/// </summary>
+[Trait("Category", "unit")]
+public sealed class RedisStoredVersionsTests
+{
+    [Fact]
+    public async Task The_version_read_alone_is_the_one_Orleans_Redis_storage_wrote_at_its_default_key_and_none_before()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = Options.Create(new ClusterOptions { ServiceId = "versions-test", ClusterId = "versions-test" });
+        var storage = Options.Create(new StorageOptions { Redis = redis.ConnectionString });
+        await using var connection = new RedisConnection(storage, Options.Create(new StartupOptions()), NullLogger<RedisConnection>.Instance);
+        var versions = new RedisStoredVersions(connection, cluster);
+        var ours = RedisStoredVersions.Prefix(cluster.Value.ServiceId);
+
+        // Orleans' own key (no GetStorageKey), and ours, as the silo configures it: the same hash.
+        await using var byDefault = await Start(storage, cluster, connection, getKey: null);
+        await using var byOurKey = await Start(storage, cluster, connection, (stateName, grainId) => RedisStoredVersions.Key(ours, stateName, grainId));
+        var grain = GrainId.Create("customer", "Acme Café/1");
+
+        Assert.Null((await versions.Read("customer", grain)).Etag);
+
+        var written = new GrainState<CustomerState> { State = new CustomerState { Location = "Atlanta" } };
+        await byDefault.WriteStateAsync("customer", grain, written);
+        Assert.NotNull(written.ETag);
+        Assert.Equal(written.ETag, (await versions.Read("customer", grain)).Etag);
+        Assert.Null((await versions.Read("salesrep", grain)).Etag); // another state of the grain: another key
+
+        var read = new GrainState<CustomerState>();
+        await byOurKey.ReadStateAsync("customer", grain, read);
+        Assert.True(read.RecordExists);
+        Assert.Equal(written.ETag, read.ETag);
+        Assert.Equal("Atlanta", read.State!.Location);
+
+        read.State = new CustomerState { Location = "Boston" };
+        await byOurKey.WriteStateAsync("customer", grain, read);
+        Assert.NotEqual(written.ETag, read.ETag);
+        Assert.Equal(read.ETag, (await versions.Read("customer", grain)).Etag);
+    }
+
+    // Orleans' Redis grain storage on the given connection, started as a silo starts it.
+    private static async Task<Storage> Start(
+        IOptions<StorageOptions> storage, IOptions<ClusterOptions> cluster, RedisConnection connection, Func<string, GrainId, StackExchange.Redis.RedisKey>? getKey)
+    {
+        var options = new RedisStorageOptions
+        {
+            ConfigurationOptions = storage.Value.RedisConfiguration(),
+            CreateMultiplexer = async _ => (await connection.GetAsync(), IsShared: true),
+            GetStorageKey = getKey,
+        };
+        var store = new RedisGrainStorage("test", options, new JsonStorage(), cluster, new NewActivators(), NullLogger<RedisGrainStorage>.Instance);
+        var lifecycle = new StartOnly();
+        store.Participate(lifecycle);
+        await lifecycle.StartAsync();
+        return new Storage(store);
+    }
+
+    private sealed class Storage(RedisGrainStorage store) : IAsyncDisposable
+    {
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> state) => store.WriteStateAsync(stateName, grainId, state);
+
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> state) => store.ReadStateAsync(stateName, grainId, state);
+
+        public ValueTask DisposeAsync() => store.DisposeAsync();
+    }
+
+    private sealed class JsonStorage : IGrainStorageSerializer
+    {
+        public BinaryData Serialize<T>(T? input) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(input));
+
+        public T? Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToMemory().Span);
+    }
+
+    private sealed class NewActivators : IActivatorProvider
+    {
+        public IActivator<T> GetActivator<T>() => new Activator<T>();
+
+        private sealed class Activator<T> : IActivator<T>
+        {
+            public T Create() => System.Activator.CreateInstance<T>();
+        }
+    }
+
+    // A silo's lifecycle that only starts what subscribed, as a silo's start does.
+    private sealed class StartOnly : ISiloLifecycle
+    {
+        private readonly List<ILifecycleObserver> observers = [];
+
+        public int HighestCompletedStage => 0;
+
+        public int LowestStoppedStage => 0;
+
+        public IDisposable Subscribe(string observerName, int stage, ILifecycleObserver observer)
+        {
+            observers.Add(observer);
+            return new Unsubscribe();
+        }
+
+        public async Task StartAsync()
+        {
+            foreach (var observer in observers)
+            {
+                await observer.OnStart(CancellationToken.None);
+            }
+        }
+
+        private sealed class Unsubscribe : IDisposable
+        {
+            public void Dispose()
+            {
+            }
+        }
+    }
+}
