@@ -33,7 +33,7 @@ public sealed class CustomerGrain(
         if (customer.Rep is { } candidate)
         {
             // Unconfirmed (the rep's silo did not answer in time): this record's own claim, with no source for it.
-            var facts = await LinkConfirmation.Ask(GrainFactory.GetGrain<ISalesRepGrain>(candidate).Facts());
+            var facts = await LinkConfirmation.Ask(References<ISalesRepGrain>.Get(GrainFactory, candidate).Facts());
             repSource = facts?.Source;
             if (facts is null || (facts.Exists && facts.Client == Company))
             {

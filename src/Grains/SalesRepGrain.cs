@@ -58,7 +58,7 @@ public sealed class SalesRepGrain(
         if (rep.Client is { } candidate)
         {
             // Unconfirmed (the client's silo did not answer in time): this record's own claim, with no territory and no source.
-            var facts = await LinkConfirmation.Ask(GrainFactory.GetGrain<ICustomerGrain>(candidate).Facts());
+            var facts = await LinkConfirmation.Ask(References<ICustomerGrain>.Get(GrainFactory, candidate).Facts());
             territorySource = facts?.Source;
             if (facts is null)
             {
@@ -100,7 +100,7 @@ public sealed class SalesRepGrain(
         string? assigned = null;
         if (client is not null)
         {
-            var assigning = GrainFactory.GetGrain<ICustomerGrain>(client).AssignRep(Rep);
+            var assigning = References<ICustomerGrain>.Get(GrainFactory, client).AssignRep(Rep);
             if (!await AnsweredBeforeALaterWrite(assigning))
             {
                 throw new TimeoutException(
@@ -133,18 +133,18 @@ public sealed class SalesRepGrain(
             {
                 // Stored: the write no longer waits on the old client once a later write waits; a release that lands late
                 // names an assignment that a later one has replaced, and changes nothing.
-                await AnsweredBeforeALaterWrite(GrainFactory.GetGrain<ICustomerGrain>(oldClient).ReleaseAssignment(Rep, oldAssignment));
+                await AnsweredBeforeALaterWrite(References<ICustomerGrain>.Get(GrainFactory, oldClient).ReleaseAssignment(Rep, oldAssignment));
             }
             else
             {
-                await GrainFactory.GetGrain<ICustomerGrain>(oldClient).ReleaseRep(Rep);
+                await References<ICustomerGrain>.Get(GrainFactory, oldClient).ReleaseRep(Rep);
             }
         }
 
         if (previousRep is not null && previousRep != Rep)
         {
             // One-way: awaiting another rep here could deadlock two reps swapping clients.
-            await GrainFactory.GetGrain<ISalesRepGrain>(previousRep).ClientTaken(client!);
+            await References<ISalesRepGrain>.Get(GrainFactory, previousRep).ClientTaken(client!);
         }
 
         return SalesRepPutResult.Stored(await Record(next));
@@ -164,7 +164,7 @@ public sealed class SalesRepGrain(
             }
 
             // The message may be older than a later Put of this rep that took the client back: ask the client.
-            var facts = await GrainFactory.GetGrain<ICustomerGrain>(client).Facts();
+            var facts = await References<ICustomerGrain>.Get(GrainFactory, client).Facts();
             if (facts.Rep != Rep)
             {
                 await state.Commit(state.Value with { Client = null, ClientAssignment = null });

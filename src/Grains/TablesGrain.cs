@@ -8,10 +8,10 @@ namespace Autopilot.Grains;
 public sealed class TablesGrain(IRecordIndex index) : Grain, ITablesGrain
 {
     public Task<Page<CustomerRecord>> Customers(string? after, int limit, CancellationToken cancellationToken = default) =>
-        Read(Catalogs.Customers, after, limit, name => GrainFactory.GetGrain<ICustomerGrain>(name).Get(cancellationToken), cancellationToken);
+        Read(Catalogs.Customers, after, limit, name => References<ICustomerGrain>.Get(GrainFactory, name).Get(cancellationToken), cancellationToken);
 
     public Task<Page<SalesRepRecord>> SalesReps(string? after, int limit, CancellationToken cancellationToken = default) =>
-        Read(Catalogs.Sales, after, limit, name => GrainFactory.GetGrain<ISalesRepGrain>(name).Get(cancellationToken), cancellationToken);
+        Read(Catalogs.Sales, after, limit, name => References<ISalesRepGrain>.Get(GrainFactory, name).Get(cancellationToken), cancellationToken);
 
     private async Task<Page<T>> Read<T>(string kind, string? after, int limit, Func<string, Task<T?>> get, CancellationToken cancellationToken)
         where T : class
