@@ -55,7 +55,7 @@ public sealed class RedisStoredVersionsTests
     }
 
     // Orleans' Redis grain storage on the given connection, started as a silo starts it.
-    private static async Task<Storage> Start(
+    private static async Task<RedisGrainStorage> Start(
         IOptions<StorageOptions> storage, IOptions<ClusterOptions> cluster, RedisConnection connection, Func<string, GrainId, StackExchange.Redis.RedisKey>? getKey)
     {
         var options = new RedisStorageOptions
@@ -68,16 +68,7 @@ public sealed class RedisStoredVersionsTests
         var lifecycle = new StartOnly();
         store.Participate(lifecycle);
         await lifecycle.StartAsync();
-        return new Storage(store);
-    }
-
-    private sealed class Storage(RedisGrainStorage store) : IAsyncDisposable
-    {
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> state) => store.WriteStateAsync(stateName, grainId, state);
-
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> state) => store.ReadStateAsync(stateName, grainId, state);
-
-        public ValueTask DisposeAsync() => store.DisposeAsync();
+        return store;
     }
 
     private sealed class JsonStorage : IGrainStorageSerializer
