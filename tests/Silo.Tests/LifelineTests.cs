@@ -29,6 +29,8 @@ public sealed class LifelineTests
         using var within = new CancellationTokenSource(Generous);
 
         var reading = LifelineWatch.ReadAsync(http, server.Lifeline, Silo, within.Token);
+        // Stopped only once the silo serves the lifeline: a host stopped before the request reaches it never opens one.
+        await server.Opened.WaitAsync(Generous);
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.False(reading.IsCompleted, "the lifeline of a running silo stays open");
         await server.App.StopAsync();
@@ -67,10 +69,12 @@ public sealed class LifelineTests
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var app = builder.Build();
         var abort = new TaskCompletionSource();
+        var named = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         app.MapGet(Lifeline.Path, async context =>
         {
             await context.Response.WriteAsync(Silo.ToParsableString() + "\n");
             await context.Response.Body.FlushAsync();
+            named.SetResult();
             await abort.Task;
             context.Abort();
         });
@@ -79,6 +83,8 @@ public sealed class LifelineTests
         using var within = new CancellationTokenSource(Generous);
 
         var reading = LifelineWatch.ReadAsync(http, new Uri(app.Urls.First() + Lifeline.Path), Silo, within.Token);
+        // Aborted only once the silo was named: an answer aborted before its first line never opened a lifeline.
+        await named.Task.WaitAsync(Generous);
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.False(reading.IsCompleted, "the lifeline stays open until its server aborts it");
         abort.SetResult();
@@ -123,6 +129,7 @@ public sealed class LifelineTests
         using var stop = new CancellationTokenSource();
 
         var reading = LifelineWatch.ReadAsync(http, server.Lifeline, Silo, stop.Token);
+        await server.Opened.WaitAsync(Generous);
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         await stop.CancelAsync();
 
@@ -142,15 +149,27 @@ public sealed class LifelineTests
     }
 
     // A silo's HTTP port serving the real lifeline of a silo at <paramref name="address"/>, on a loopback port of its own.
-    private static async Task<(WebApplication App, Uri Lifeline)> Serve(SiloAddress address)
+    // Opened completes when a lifeline request reaches the silo: from then on the silo names itself first, whatever follows
+    // (its host's stop waits for the answer, and the answer ends with the goodbye).
+    private static async Task<(WebApplication App, Uri Lifeline, Task Opened)> Serve(SiloAddress address)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton<ILocalSiloDetails>(new Details(address));
         var app = builder.Build();
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path == Lifeline.Path)
+            {
+                opened.TrySetResult();
+            }
+
+            return next(context);
+        });
         app.MapLifeline();
         await app.StartAsync();
-        return (app, new Uri(app.Urls.First() + Lifeline.Path));
+        return (app, new Uri(app.Urls.First() + Lifeline.Path), opened.Task);
     }
 
     private static async Task ReadRequest(NetworkStream stream, CancellationToken cancellationToken)

@@ -170,18 +170,10 @@ public sealed class FaultTests(FaultTests.State state) : IClassFixture<FaultTest
         {
             var (company, location) = write;
             var reading = Stopwatch.StartNew();
-            var answer = await state.Front.GetAsync(Path(company), token);
-            if (answer.StatusCode == HttpStatusCode.ServiceUnavailable)
+            var (answer, first) = await CarefulRead.GetAsync(state.Front, Path(company), TimeSpan.FromTicks(Math.Max(0, (Generous - readBack.Elapsed).Ticks)), token);
+            if (first == HttpStatusCode.ServiceUnavailable)
             {
                 Interlocked.Increment(ref answeredUnavailable);
-            }
-
-            while (answer.StatusCode == HttpStatusCode.ServiceUnavailable && readBack.Elapsed < Generous)
-            {
-                var wait = answer.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-                answer.Dispose();
-                await Task.Delay(wait, token);
-                answer = await state.Front.GetAsync(Path(company), token);
             }
 
             using (answer)

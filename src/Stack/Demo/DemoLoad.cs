@@ -1,4 +1,4 @@
-using System.Net;
+using System.Diagnostics;
 using Autopilot.Stack.Traffic;
 
 namespace Autopilot.Stack.Demo;
@@ -42,22 +42,15 @@ public sealed class DemoLoad(Uri front, HttpClient reader) : IAsyncDisposable
         return (end.Requests - mark.Requests, failures, acknowledged);
     }
 
-    /// <summary>Reads each write back through the front door, as a careful client (a 503 is asked again after its Retry-After, for up to a minute); returns those missing or changed.</summary>
+    /// <summary>Reads each write back through the front door, as a careful client (<see cref="CarefulRead"/>: a 503 or 429 is asked again after its Retry-After, for up to a minute in all); returns those missing or changed.</summary>
     public async Task<IReadOnlyList<string>> Lost(IReadOnlyList<(string Company, string Location)> acknowledged)
     {
         var lost = new List<string>();
-        var bound = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        var readBack = Stopwatch.StartNew();
         foreach (var (company, location) in acknowledged)
         {
-            var answer = await reader.GetAsync($"/customers/{Uri.EscapeDataString(company)}");
-            while (answer.StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < bound)
-            {
-                var wait = answer.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-                answer.Dispose();
-                await Task.Delay(wait);
-                answer = await reader.GetAsync($"/customers/{Uri.EscapeDataString(company)}");
-            }
-
+            var (answer, _) = await CarefulRead.GetAsync(reader, $"/customers/{Uri.EscapeDataString(company)}",
+                TimeSpan.FromTicks(Math.Max(0, (RequestLoop.ReadBackAskAgainFor - readBack.Elapsed).Ticks)), CancellationToken.None);
             using (answer)
             {
                 var body = await answer.Content.ReadAsStringAsync();

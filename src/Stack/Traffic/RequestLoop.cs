@@ -83,15 +83,16 @@ public sealed class RequestLoop : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads every acknowledged write back through <paramref name="front"/>, <see cref="ReadBackParallelism"/> at a time;
-    /// returns those missing or different.
+    /// Reads every acknowledged write back through <paramref name="front"/>, <see cref="ReadBackParallelism"/> at a time, as
+    /// a careful client (<see cref="CarefulRead"/>); returns those missing or different.
     /// </summary>
     public async Task<List<string>> LostWrites(HttpClient front)
     {
         var lost = new List<string>();
         await Parallel.ForEachAsync(Acknowledged, new ParallelOptions { MaxDegreeOfParallelism = ReadBackParallelism }, async (write, token) =>
         {
-            using var response = await front.GetAsync($"/customers/{Uri.EscapeDataString(write.Company)}", token);
+            var (response, _) = await CarefulRead.GetAsync(front, $"/customers/{Uri.EscapeDataString(write.Company)}", ReadBackAskAgainFor, token);
+            using var answered = response;
             var body = await response.Content.ReadAsStringAsync(token);
             if (!response.IsSuccessStatusCode || !body.Contains($"\"location\":\"{write.Location}\"", StringComparison.Ordinal))
             {
@@ -107,6 +108,9 @@ public sealed class RequestLoop : IAsyncDisposable
 
     /// <summary>How many reads a read-back of acknowledged writes keeps in flight: one at a time, 3,000 took 30 s of a test.</summary>
     public const int ReadBackParallelism = 8;
+
+    /// <summary>How long one read of a read-back is asked again while it is refused (503, 429) before its refusal counts as a lost write.</summary>
+    public static readonly TimeSpan ReadBackAskAgainFor = TimeSpan.FromMinutes(1);
 
     public TimeSpan Now => clock.Elapsed;
 
