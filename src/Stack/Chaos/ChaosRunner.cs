@@ -10,7 +10,7 @@ namespace Autopilot.Stack.Chaos;
 /// cluster whole again, a quiet period, then the check: the history's verdict, and figures split between keys whose
 /// grains lived on the faulty silo when the fault began and keys that lived elsewhere. A scenario that breaks its
 /// expectations, or leaves the cluster broken, is reported with its problems; the next one starts only from a whole
-/// cluster, settled (<see cref="Settle"/>).
+/// cluster, settled (<see cref="Settle"/>) with Orleans' activation rebalancer at rest (<see cref="RestFor"/>).
 /// </summary>
 public sealed class ChaosRunner(ComposeProject project, Action<string> say, double rate = ChaosRunner.DefaultRate)
 {
@@ -44,6 +44,23 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
     /// its own fault, on a cluster the last one has left settled.
     /// </summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(45);
+
+    /// <summary>
+    /// How long no silo may take more than <see cref="RestTolerance"/> activations before the rebalancer counts as at rest:
+    /// three of its 3-s cycles (<c>SiloTuning</c>). After <see cref="Settle"/> it may still be filling a silo that came back
+    /// (a full run of 2026-12-05: still 80 s after the silo rejoined, and a key it moved onto the silo that the next
+    /// scenario cut from Redis waited out its timeouts there). Between scenarios no load runs, so a silo's count rises only
+    /// by migrations onto it; idle collection only lowers counts.
+    /// </summary>
+    public static readonly TimeSpan RestFor = TimeSpan.FromSeconds(9);
+
+    /// <summary>How many activations a silo may take in one reading without counting as a migration onto it (the runner's own reads).</summary>
+    public const int RestTolerance = 2;
+
+    /// <summary>How long the runner waits for the rebalancer to rest before it starts the scenario anyway, with a note.</summary>
+    public static readonly TimeSpan RestBound = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan RestReading = TimeSpan.FromSeconds(3);
 
     public async Task<IReadOnlyList<ScenarioResult>> Run(IEnumerable<ChaosScenario> scenarios)
     {
@@ -83,8 +100,58 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
         }
     }
 
+    /// <summary>
+    /// Waits until every Active silo has run for <see cref="Settle"/> (at most that long), then until the rebalancer rests
+    /// (<see cref="RestFor"/>, at most <see cref="RestBound"/>); false if it did not rest.
+    /// </summary>
+    private async Task<bool> Settled(HttpClient front)
+    {
+        await Started(front);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var last = await Counts(front);
+        var restingSince = clock.Elapsed;
+        while (clock.Elapsed - restingSince < RestFor)
+        {
+            if (clock.Elapsed > RestBound)
+            {
+                return false;
+            }
+
+            await Task.Delay(RestReading);
+            var now = await Counts(front);
+            if (!Resting(last, now, RestTolerance))
+            {
+                restingSince = clock.Elapsed;
+            }
+
+            last = now;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether, between two readings of the Active silos' activation counts (by silo address), no silo took more than
+    /// <paramref name="tolerance"/> activations: a silo that is new in <paramref name="now"/>, or one that did not answer
+    /// in either, counts as taking them (the rebalancer's view of the cluster changed); so does a reading of no silo.
+    /// </summary>
+    public static bool Resting(IReadOnlyDictionary<string, int?> before, IReadOnlyDictionary<string, int?> now, int tolerance) =>
+        now.Count > 0 && now.All(silo => silo.Value is { } count && before.TryGetValue(silo.Key, out var earlier) && earlier is { } was && count - was <= tolerance);
+
+    private static async Task<IReadOnlyDictionary<string, int?>> Counts(HttpClient front)
+    {
+        try
+        {
+            return (await ClusterAnswer.Read(front)).Silos.Where(s => s.Status == "Active").ToDictionary(s => s.Address, s => s.Activations, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return new Dictionary<string, int?>();
+        }
+    }
+
     /// <summary>Waits until every Active silo has run for <see cref="Settle"/> (at most that long).</summary>
-    private async Task Settled(HttpClient front)
+    private async Task Started(HttpClient front)
     {
         // An address reads S172.19.0.11:11111:155404632: the generation comes last.
         var started = (await ClusterAnswer.Read(front)).Silos
@@ -123,10 +190,15 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
             return new ScenarioResult(scenario, "not run", new ChaosVerdict([], []), null, null, 0, TimeSpan.Zero, null, [], before.Problems, []);
         }
 
-        await Settled(front);
+        var rested = await Settled(front);
         var fatalBefore = await FatalCount();
         await using var load = ChaosLoad.OpenLoop(project.Front, $"Chaos {scenario.Name} {Guid.NewGuid():N}"[..24], rate);
         var run = new ScenarioRun(project, front, () => load.History.Now, await Running("silo"), await Running("gateway"), (await Running("redis")).Single());
+        if (!rested)
+        {
+            run.Note($"the activation rebalancer still moved activations {RestBound.TotalMinutes:0} min after the silos settled; the scenario began anyway");
+        }
+
         await run.Until(() => Task.FromResult(load.Keys.All(k => load.SourceAt(k, load.History.Now) is not null) && load.History.Now > Warm),
             known => known, ChaosScenarios.Generous, "every key of the load answered once before the fault");
         try
