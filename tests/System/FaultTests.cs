@@ -170,7 +170,7 @@ public sealed class FaultTests(FaultTests.State state) : IClassFixture<FaultTest
         {
             var (company, location) = write;
             var reading = Stopwatch.StartNew();
-            var (answer, first) = await CarefulRead.GetAsync(state.Front, Path(company), TimeSpan.FromTicks(Math.Max(0, (Generous - readBack.Elapsed).Ticks)), token);
+            var (answer, first) = await CarefulRead.GetAsync(state.Front, Path(company), Generous - readBack.Elapsed, token);
             if (first == HttpStatusCode.ServiceUnavailable)
             {
                 Interlocked.Increment(ref answeredUnavailable);

@@ -95,7 +95,7 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
 
             return silos.Count > 0 && cluster.Active.Count() == silos.Count;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception e) when (Unanswered(e))
         {
             return false;
         }
@@ -154,7 +154,7 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
         {
             return (await ClusterAnswer.Read(front)).Silos.Where(s => s.Status == "Active").ToDictionary(s => s.Address, s => s.Activations, StringComparer.Ordinal);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception e) when (Unanswered(e))
         {
             return new Dictionary<string, int?>();
         }
@@ -312,11 +312,15 @@ public sealed class ChaosRunner(ComposeProject project, Action<string> say, doub
         {
             return (await ClusterAnswer.Read(front)).ToString();
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception e) when (Unanswered(e))
         {
             return $"/cluster does not answer ({e.Message})";
         }
     }
+
+    // What /cluster's reading throws when the front door, a gateway or the cluster does not answer (or answers nonsense).
+    private static bool Unanswered(Exception e) =>
+        e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException;
 
     // How long until holds() is true, polling; null if not within the bound.
     private static async Task<TimeSpan?> Within(Func<Task<bool>> holds, TimeSpan within)

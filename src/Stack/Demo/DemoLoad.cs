@@ -49,8 +49,7 @@ public sealed class DemoLoad(Uri front, HttpClient reader) : IAsyncDisposable
         var readBack = Stopwatch.StartNew();
         foreach (var (company, location) in acknowledged)
         {
-            var (answer, _) = await CarefulRead.GetAsync(reader, $"/customers/{Uri.EscapeDataString(company)}",
-                TimeSpan.FromTicks(Math.Max(0, (RequestLoop.ReadBackAskAgainFor - readBack.Elapsed).Ticks)), CancellationToken.None);
+            var (answer, _) = await CarefulRead.GetAsync(reader, $"/customers/{Uri.EscapeDataString(company)}", RequestLoop.ReadBackAskAgainFor - readBack.Elapsed, CancellationToken.None);
             using (answer)
             {
                 var body = await answer.Content.ReadAsStringAsync();

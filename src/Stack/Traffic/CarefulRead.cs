@@ -16,7 +16,10 @@ public static class CarefulRead
 {
     private static readonly TimeSpan WithoutRetryAfter = TimeSpan.FromSeconds(1);
 
-    /// <summary>The answer to <c>GET <paramref name="path"/></c>, and the status the first answer had (503 or 429 when it was asked again).</summary>
+    /// <summary>
+    /// The answer to <c>GET <paramref name="path"/></c>, and the status the first answer had (503 or 429 when it was asked
+    /// again). A <paramref name="within"/> of zero or less (a read-back's time already spent) asks once.
+    /// </summary>
     public static async Task<(HttpResponseMessage Answer, HttpStatusCode First)> GetAsync(HttpClient http, string path, TimeSpan within, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
