@@ -36,6 +36,7 @@ internal static class SiloStorage
         services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(GrainStorage.Name,
             (provider, _) => new PortableGrainStorage(provider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(redisStorage)));
         services.AddSingleton<RedisConnection>();
+        LocationHints.AddTo(services, silo.Configuration);
         services.AddSingleton<IRecordIndex, RedisRecordIndex>();
         services.AddSingleton<IStoredVersions, RedisStoredVersions>();
         services.AddSingleton(provider =>
