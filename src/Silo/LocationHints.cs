@@ -21,7 +21,9 @@ namespace Autopilot.Silo;
 /// the silo it names. The directory stays the one authority, and a silo that misses hints (Redis away) asks it as before.
 /// A silo's own activations go into its own cache at once (Orleans caches a registration's result, but not every path).
 /// An entry lives <see cref="GrainDirectoryOptions.MaximumCacheTTL"/> in the cache (Orleans: 4 min), so every silo announces
-/// its live records again each half of that.
+/// its live records again each half of that; and a second after each change of membership, because Orleans drops from a
+/// silo's cache the entries of the directory partitions it takes over, and does not cache them again when it hands them
+/// on (a silo cut again and again takes partitions each time it comes back).
 /// </summary>
 public sealed partial class LocationHints : IActivationWorkingSetObserver, IHostedService, IAsyncDisposable
 {
@@ -38,6 +40,8 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
     private readonly Channel<(byte Kind, GrainAddress Address)> announcements =
         Channel.CreateBounded<(byte, GrainAddress)>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly System.Collections.Concurrent.ConcurrentDictionary<GrainId, GrainAddress> live = new();
+    private readonly Channel<bool> announceAllNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Func<IAsyncEnumerable<MembershipVersion>> membershipChanges;
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource stopping = new();
     private readonly IGrainDirectoryCache cache;
@@ -57,9 +61,11 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
         Func<GrainType, bool> hinted,
         string serviceId,
         TimeSpan announceAgain,
+        Func<IAsyncEnumerable<MembershipVersion>> membershipChanges,
         ILogger<LocationHints> logger)
     {
         AnnounceAgain = announceAgain;
+        this.membershipChanges = membershipChanges;
         this.cache = cache;
         this.redis = redis;
         this.serializer = serializer;
@@ -108,6 +114,7 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
                 type => records.Value.Contains(type),
                 provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
                 provider.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.MaximumCacheTTL / 2,
+                () => provider.GetRequiredService<IClusterMembershipService>().MembershipUpdates.Select(snapshot => snapshot.Version),
                 provider.GetRequiredService<ILogger<LocationHints>>());
         });
         services.AddSingleton<IActivationWorkingSetObserver>(provider => provider.GetRequiredService<LocationHints>());
@@ -116,6 +123,9 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
 
     /// <summary>Completes once this silo hears the others' hints (subscribed on Redis).</summary>
     public Task Listening => listening.Task;
+
+    /// <summary>How long after a change of membership this silo announces its live records again: every silo's directory has moved its partitions by then.</summary>
+    public static readonly TimeSpan AfterMembershipChange = TimeSpan.FromSeconds(1);
 
     /// <summary>How often this silo announces its live records again, so that the others' entries for them do not expire.</summary>
     public TimeSpan AnnounceAgain { get; }
@@ -188,7 +198,7 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
             subscription.OnMessage(message => Hear(message.Message));
             LogListening(logger, channel.ToString());
             listening.TrySetResult();
-            await Task.WhenAll(Publish(connection.GetSubscriber(), cancellationToken), Renew(cancellationToken));
+            await Task.WhenAll(Publish(connection.GetSubscriber(), cancellationToken), Renew(cancellationToken), FollowMembership(cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -219,15 +229,31 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
         }
     }
 
+    private async Task FollowMembership(CancellationToken cancellationToken)
+    {
+        await foreach (var _ in membershipChanges().WithCancellation(cancellationToken))
+        {
+            await Task.Delay(AfterMembershipChange, cancellationToken);
+            announceAllNow.Writer.TryWrite(true);
+        }
+    }
+
     private async Task Renew(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(AnnounceAgain);
-        while (await timer.WaitForNextTickAsync(cancellationToken))
+        while (true)
         {
-            foreach (var address in live.Values)
+            var now = announceAllNow.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            await Task.WhenAny(now, Task.Delay(AnnounceAgain, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+            announceAllNow.Reader.TryRead(out _);
+            foreach (var (grain, address) in live)
             {
-                Learn(address, added: true);
-                announcements.Writer.TryWrite((Added, address));
+                // Not one that ended meanwhile: its end is announced already, and a start after it would outlive it.
+                if (live.TryGetValue(grain, out var still) && still.Equals(address))
+                {
+                    Learn(address, added: true);
+                    announcements.Writer.TryWrite((Added, address));
+                }
             }
         }
     }

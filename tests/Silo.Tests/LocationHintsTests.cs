@@ -1,4 +1,5 @@
 using System.Net;
+using System.Threading.Channels;
 using Autopilot.Hosting;
 using Autopilot.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -98,6 +99,28 @@ public sealed class LocationHintsTests
     }
 
     [Fact]
+    public async Task A_change_of_membership_has_every_silo_announce_its_live_records_again()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var membership = Channel.CreateUnbounded<MembershipVersion>();
+        await using var a = await Silo(redis, 1, membership: membership);
+        await using var b = await Silo(redis, 2);
+        var acme = Address(Customer, "Acme", a.Address);
+        a.Hints.Announce(acme, added: true);
+        await Cached(b, acme);
+
+        // Orleans drops the entries of the directory partitions a silo takes over, and does not cache them again when the
+        // partitions move on: the next change of membership brings them back, long before the next round (2 min).
+        b.Cache.Remove(acme.GrainId);
+        await Task.Delay(LocationHints.AfterMembershipChange * 2);
+        Assert.False(b.Cache.LookUp(acme.GrainId, out _, out _), "nothing is announced again before the membership changes");
+        membership.Writer.TryWrite(new MembershipVersion(2));
+
+        await Eventually.Holds(() => Task.FromResult(b.Cache.LookUp(acme.GrainId, out _, out _)), cached => cached,
+            TimeSpan.FromSeconds(20), "the record announced again after the change of membership");
+    }
+
+    [Fact]
     public void A_silo_with_Redis_has_the_hints_fill_the_cache_Orleans_reads_unless_they_are_switched_off()
     {
         using (var on = Build("--Storage:Redis=127.0.0.1:1"))
@@ -142,8 +165,9 @@ public sealed class LocationHintsTests
         ActivationId = ActivationId.NewId(),
     };
 
-    private static async Task<TestSilo> Silo(RedisServer redis, int number, TimeSpan? announceAgain = null)
+    private static async Task<TestSilo> Silo(RedisServer redis, int number, TimeSpan? announceAgain = null, Channel<MembershipVersion>? membership = null)
     {
+        membership ??= Channel.CreateUnbounded<MembershipVersion>();
         var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         var cache = GrainDirectoryCacheFactory.CreateGrainDirectoryCache(services, new GrainDirectoryOptions());
         var connection = new RedisConnection(
@@ -152,7 +176,8 @@ public sealed class LocationHintsTests
             NullLogger<RedisConnection>.Instance);
         var address = SiloAddress.New(IPAddress.Loopback, 11110 + number, number);
         var hints = new LocationHints(cache, connection, services.GetRequiredService<Serializer<GrainAddress[]>>(), address,
-            type => type == Customer, "hints-test", announceAgain ?? TimeSpan.FromMinutes(2), NullLogger<LocationHints>.Instance);
+            type => type == Customer, "hints-test", announceAgain ?? TimeSpan.FromMinutes(2), () => membership.Reader.ReadAllAsync(),
+            NullLogger<LocationHints>.Instance);
         await hints.StartAsync(CancellationToken.None);
         await hints.Listening.WaitAsync(Generous);
         return new TestSilo(address, cache, hints, connection, services);
