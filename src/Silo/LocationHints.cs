@@ -52,6 +52,7 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
     private readonly RedisChannel channel;
     private readonly ILogger logger;
     private Task? running;
+    private int disposed;
 
     public LocationHints(
         IGrainDirectoryCache cache,
@@ -176,6 +177,11 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref disposed) != 0)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         if (running is { } task)
         {
@@ -183,10 +189,15 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
         }
     }
 
+    // The container disposes this one instance once for each service it was resolved as (itself, the observer, the hosted
+    // service): only the first does anything, or the silo's stop would end in ObjectDisposedException (exit 1, not 0).
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None);
-        stopping.Dispose();
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            stopping.Dispose();
+        }
     }
 
     private async Task Run(CancellationToken cancellationToken)

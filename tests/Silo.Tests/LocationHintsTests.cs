@@ -145,6 +145,18 @@ public sealed class LocationHintsTests
         Assert.Contains($"{LocationHints.Switch} must be true or false; it is 'maybe'.", bad.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_silo_host_that_holds_the_hints_under_each_of_their_services_disposes_cleanly()
+    {
+        var host = Build("--Storage:Redis=127.0.0.1:1");
+        var hints = host.Services.GetRequiredService<LocationHints>();
+        Assert.Contains(hints, host.Services.GetServices<IActivationWorkingSetObserver>());
+        Assert.Contains(hints, host.Services.GetServices<IHostedService>());
+
+        // The container disposes the one instance once for each service it was resolved as: a stop must still exit 0.
+        await host.DisposeAsync();
+    }
+
     private static GrainDirectoryOptions Options(WebApplication host) => host.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value;
 
     private static WebApplication Build(params string[] arguments)

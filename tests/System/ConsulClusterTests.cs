@@ -115,7 +115,14 @@ public sealed class ConsulClusterTests : IAsyncLifetime
         Track(Hosts.Start("gateway", "Gateway", [$"--Consul:Address={agent.Address}", $"--Orleans:ClusterId={clusterId}", $"--urls=http://127.0.0.1:{httpPort}"]));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
         await Eventually.Holds(() => http.GetFromJsonAsync<ClusterAnswer>("/cluster", Json)!, c => c!.Active.Count() == 3, Generous, "three active silos");
-        await Eventually.Holds(() => Passing("silo"), ids => ids.Count == 3, Generous, "three passing silos in Consul");
+        var checks = "";
+        await Eventually.Holds(
+            async () =>
+            {
+                checks = await Checks("silo");
+                return await Passing("silo");
+            },
+            ids => ids.Count == 3, Generous, "three passing silos in Consul", () => checks + Tails(silos.Select(s => s.Process)));
 
         Assert.Equal(0, await silos[2].Process.StopAsync(TimeSpan.FromSeconds(60)));
         Assert.True(silos[2].Process.Printed($"Deregistered {silos[2].Name} from Consul"), silos[2].Process.Tail());
@@ -209,6 +216,15 @@ public sealed class ConsulClusterTests : IAsyncLifetime
     {
         var entries = await consul.GetFromJsonAsync<JsonElement>($"/v1/health/service/{service}?passing={passingOnly.ToString().ToLowerInvariant()}");
         return [.. entries.EnumerateArray().Select(e => e.GetProperty("Service").GetProperty("ID").GetString()!).Order()];
+    }
+
+    // Every instance of the service Consul holds, with each check's status and output: why one is not passing.
+    private async Task<string> Checks(string service)
+    {
+        var entries = await consul.GetFromJsonAsync<JsonElement>($"/v1/health/service/{service}");
+        return string.Concat(entries.EnumerateArray().Select(e =>
+            $"\n{e.GetProperty("Service").GetProperty("ID").GetString()}: " + string.Join("; ", e.GetProperty("Checks").EnumerateArray()
+                .Select(c => $"{c.GetProperty("CheckID").GetString()} {c.GetProperty("Status").GetString()} '{c.GetProperty("Output").GetString()?.Trim()}'"))));
     }
 
     private static string Tails(IEnumerable<ChildProcess> processes) => "\n" + string.Join('\n', processes.Select(p => p.Tail()));

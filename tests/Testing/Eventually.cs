@@ -20,7 +20,7 @@ public static class Eventually
                     return value;
                 }
 
-                last = $"{value}";
+                last = Describe(value);
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException or IOException)
             {
@@ -35,4 +35,9 @@ public static class Eventually
             await Task.Delay(200);
         }
     }
+
+    // A list reads as its items, not as its type's name.
+    private static string Describe<T>(T value) => value is System.Collections.IEnumerable items and not string
+        ? $"[{string.Join(", ", items.Cast<object?>())}]"
+        : $"{value}";
 }
