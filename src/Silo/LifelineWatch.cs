@@ -118,7 +118,7 @@ public sealed partial class LifelineWatch(
         {
             while (true)
             {
-                var ending = await ReadAsync(http, lifeline, silo, stop);
+                var ending = await ReadAsync(http, lifeline, silo, stop, () => LogOpened(logger, silo.ToString()));
                 if (ending == Ending.Goodbye)
                 {
                     return;
@@ -164,9 +164,10 @@ public sealed partial class LifelineWatch(
 
     /// <summary>
     /// Reads one lifeline (<paramref name="lifeline"/>, expected to name <paramref name="silo"/>) until it ends, or until
-    /// <paramref name="stop"/> (then throws <see cref="OperationCanceledException"/>).
+    /// <paramref name="stop"/> (then throws <see cref="OperationCanceledException"/>). <paramref name="opened"/> is called once
+    /// the silo has named itself: from then on an end without goodbye is a <see cref="Ending.Cut"/>.
     /// </summary>
-    public static async Task<Ending> ReadAsync(HttpClient http, Uri lifeline, SiloAddress silo, CancellationToken stop)
+    public static async Task<Ending> ReadAsync(HttpClient http, Uri lifeline, SiloAddress silo, CancellationToken stop, Action? opened = null)
     {
         HttpResponseMessage response;
         try
@@ -201,6 +202,7 @@ public sealed partial class LifelineWatch(
                 }
 
                 named = true;
+                opened?.Invoke();
                 return await reader.ReadLineAsync(stop) == Lifeline.Goodbye ? Ending.Goodbye : Ending.Cut;
             }
             catch (IOException) when (!stop.IsCancellationRequested)
@@ -219,6 +221,9 @@ public sealed partial class LifelineWatch(
         stop.ThrowIfCancellationRequested();
         return accepts;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The lifeline of silo {Silo} is open: if it ends without goodbye and nothing accepts at its port, the silo is gone")]
+    private static partial void LogOpened(ILogger logger, string silo);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watching the lifeline of silo {Silo} at {Url}")]
     private static partial void LogWatching(ILogger logger, string silo, string url);

@@ -28,9 +28,11 @@ public sealed class LifelineTests
         using var http = new HttpClient();
         using var within = new CancellationTokenSource(Generous);
 
-        var reading = LifelineWatch.ReadAsync(http, server.Lifeline, Silo, within.Token);
+        var named = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = LifelineWatch.ReadAsync(http, server.Lifeline, Silo, within.Token, named.SetResult);
         // Stopped only once the silo serves the lifeline: a host stopped before the request reaches it never opens one.
         await server.Opened.WaitAsync(Generous);
+        await named.Task.WaitAsync(Generous); // the reader says so once the silo has named itself
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.False(reading.IsCompleted, "the lifeline of a running silo stays open");
         await server.App.StopAsync();
@@ -116,8 +118,10 @@ public sealed class LifelineTests
         using var http = new HttpClient();
         using var within = new CancellationTokenSource(Generous);
 
-        Assert.Equal(LifelineWatch.Ending.NotOpened, await LifelineWatch.ReadAsync(http, new Uri(app.Urls.First() + Lifeline.Path), Silo, within.Token));
-        Assert.Equal(LifelineWatch.Ending.NotOpened, await LifelineWatch.ReadAsync(http, new Uri($"http://{refusing.LocalEndPoint}{Lifeline.Path}"), Silo, within.Token));
+        var opened = 0;
+        Assert.Equal(LifelineWatch.Ending.NotOpened, await LifelineWatch.ReadAsync(http, new Uri(app.Urls.First() + Lifeline.Path), Silo, within.Token, () => opened++));
+        Assert.Equal(LifelineWatch.Ending.NotOpened, await LifelineWatch.ReadAsync(http, new Uri($"http://{refusing.LocalEndPoint}{Lifeline.Path}"), Silo, within.Token, () => opened++));
+        Assert.Equal(0, opened);
     }
 
     [Fact]

@@ -121,9 +121,9 @@ public sealed class LocationHintsTests
     }
 
     [Fact]
-    public void A_silo_with_Redis_has_the_hints_fill_the_cache_Orleans_reads_unless_they_are_switched_off()
+    public void A_silo_with_Redis_has_the_hints_fill_the_cache_Orleans_reads_when_they_are_switched_on()
     {
-        using (var on = Build("--Storage:Redis=127.0.0.1:1"))
+        using (var on = Build("--Storage:Redis=127.0.0.1:1", $"--{LocationHints.Switch}=true"))
         {
             Assert.Equal(GrainDirectoryOptions.CachingStrategyType.Custom, Options(on).CachingStrategy);
             Assert.NotNull(on.Services.GetService<LocationHints>());
@@ -136,7 +136,13 @@ public sealed class LocationHintsTests
             Assert.Null(off.Services.GetService<LocationHints>());
         }
 
-        using (var memory = Build())
+        using (var byDefault = Build("--Storage:Redis=127.0.0.1:1"))
+        {
+            Assert.Equal(GrainDirectoryOptions.CachingStrategyType.LRU, Options(byDefault).CachingStrategy);
+            Assert.Null(byDefault.Services.GetService<LocationHints>());
+        }
+
+        using (var memory = Build($"--{LocationHints.Switch}=true"))
         {
             Assert.Null(memory.Services.GetService<LocationHints>());
         }
@@ -148,7 +154,7 @@ public sealed class LocationHintsTests
     [Fact]
     public async Task A_silo_host_that_holds_the_hints_under_each_of_their_services_disposes_cleanly()
     {
-        var host = Build("--Storage:Redis=127.0.0.1:1");
+        var host = Build("--Storage:Redis=127.0.0.1:1", $"--{LocationHints.Switch}=true");
         var hints = host.Services.GetRequiredService<LocationHints>();
         Assert.Contains(hints, host.Services.GetServices<IActivationWorkingSetObserver>());
         Assert.Contains(hints, host.Services.GetServices<IHostedService>());
