@@ -13,8 +13,11 @@ namespace Orleans.Hosting;
 /// </summary>
 public static class ConsulClusteringExtensions
 {
-    /// <summary>How often a client re-reads its gateway list (Orleans' <c>GatewayListRefreshPeriod</c>; Orleans: 1 min).</summary>
-    public static readonly TimeSpan GatewayListRefresh = Deadlines.GatewayList;
+    /// <summary>
+    /// How often a client asks for its gateway list again (Orleans' <c>GatewayListRefreshPeriod</c>; Orleans: 1 min). The list
+    /// reads Consul only every <see cref="ConsulGatewayListProvider.ConsulReadEvery"/>, and applies the client's probes each time.
+    /// </summary>
+    public static readonly TimeSpan GatewayListRefresh = Deadlines.GatewayVerdicts;
 
     public static ISiloBuilder UseConsulClustering(
         this ISiloBuilder builder, Action<ConsulClientOptions> configureClient, Action<ConsulClusteringOptions>? configure = null)
@@ -34,8 +37,8 @@ public static class ConsulClusteringExtensions
         builder.Services.AddSingleton<GatewayProbes>();
         builder.Services.AddSingleton<GatewayLoss>();
         builder.Services.AddSingleton<IGatewayListProvider, ConsulGatewayListProvider>();
-        // New silos should reach clients within seconds, not Orleans' default minute; and a silo declared dead, or silent to
-        // this client's probes, should leave the client's list within half a second: the client sends each grain's calls
+        // New silos should reach clients within seconds, not Orleans' default minute; a silo declared dead should leave the
+        // client's list within half a second, and one silent to this client's probes within a tenth: the client sends each grain's calls
         // through one gateway (chosen by the grain's hash), so until then the calls of a frozen gateway's share of grains
         // time out there.
         builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayListRefresh);

@@ -8,8 +8,8 @@ using Orleans.Messaging;
 namespace Autopilot.Clustering.Consul;
 
 /// <summary>
-/// The gateways of the active silos in the Consul membership table, re-read every
-/// <see cref="GatewayOptions.GatewayListRefreshPeriod"/>, less those that cannot serve this client's calls. Orleans' client
+/// The gateways of the active silos in the Consul membership table, re-read every <see cref="ConsulReadEvery"/>, less
+/// those that cannot serve this client's calls, judged afresh at each <see cref="GatewayOptions.GatewayListRefreshPeriod"/>. Orleans' client
 /// sends each grain's calls through one gateway chosen by the grain's hash, so until the membership declares a sick silo
 /// dead, a third of every key's calls waited out their timeouts there, keys on healthy silos included (issue 19). Left out:
 /// <list type="bullet">
@@ -37,11 +37,22 @@ public sealed partial class ConsulGatewayListProvider(
     IOptions<ClusterOptions> cluster,
     GatewayProbes probes,
     GatewayLoss loss,
+    TimeProvider time,
     ILogger<ConsulGatewayListProvider> logger) : IGatewayListProvider
 {
     private readonly MembershipStore store = new(consul, options.Value.KvRootFolder, cluster.Value.ClusterId, logger);
     private IList<Uri>? lastGood;
     private string leftOut = "";
+    private ConsulRead? consulRead;
+    private long consulReadAt;
+
+    /// <summary>
+    /// How often the membership and the silos' checks are read from Consul (<see cref="Deadlines.GatewayList"/>). Orleans asks
+    /// for the list more often (<see cref="Deadlines.GatewayVerdicts"/>): each time, this client's probes' verdicts are
+    /// applied afresh to the last read, so that a silo gone silent leaves the list within a tenth of a second of its
+    /// verdict, not of the next read.
+    /// </summary>
+    public static readonly TimeSpan ConsulReadEvery = Deadlines.GatewayList;
 
     /// <summary>
     /// How long Orleans' client keeps away from a gateway it failed to connect to, though this list still names it
@@ -66,62 +77,83 @@ public sealed partial class ConsulGatewayListProvider(
 
     public async Task<IList<Uri>> GetGatewaysAsync(CancellationToken cancellationToken)
     {
-        try
+        if (consulRead is null || time.GetElapsedTime(consulReadAt) >= ConsulReadEvery)
         {
-            var table = await store.Read(cancellationToken);
-            if (table.Version is null && lastGood is not null)
+            consulReadAt = time.GetTimestamp();
+            try
             {
-                LogTableMissing(logger, lastGood.Count);
-                return lastGood;
-            }
-
-            var active = table.Entries.Select(e => e.Entry).Where(e => e.Status == SiloStatus.Active && e.ProxyPort > 0).ToList();
-            var catalog = await Catalog(cancellationToken);
-            if (catalog.Health is { } health)
-            {
-                var followed = new Dictionary<string, Uri>(StringComparer.Ordinal);
-                foreach (var entry in active)
+                var table = await store.Read(cancellationToken);
+                if (table.Version is null && lastGood is not null)
                 {
-                    if (health.TryGetValue(entry.SiloAddress.Endpoint.ToString(), out var url))
-                    {
-                        followed[GatewayProbes.Key(entry.SiloAddress)] = url;
-                    }
+                    LogTableMissing(logger, lastGood.Count);
+                    return lastGood;
                 }
 
-                probes.Follow(followed);
-            }
+                var catalog = await Catalog(cancellationToken);
+                consulRead = new ConsulRead(
+                    table.Entries.Select(e => e.Entry).Where(e => e.Status == SiloStatus.Active && e.ProxyPort > 0).ToList(),
+                    table.Entries.Select(e => e.Entry).Where(e => e.Status == SiloStatus.Dead && e.ProxyPort > 0 && !StoppedByItself(e)).ToList(),
+                    catalog.CutOff);
+                if (catalog.Health is { } health)
+                {
+                    var followed = new Dictionary<string, Uri>(StringComparer.Ordinal);
+                    foreach (var entry in consulRead.Active)
+                    {
+                        if (health.TryGetValue(entry.SiloAddress.Endpoint.ToString(), out var url))
+                        {
+                            followed[GatewayProbes.Key(entry.SiloAddress)] = url;
+                        }
+                    }
 
-            var reasons = active
-                .Select(e => (Entry: e, Reason: Reason(e.SiloAddress, catalog.CutOff)))
-                .ToList();
-            var serving = reasons.Where(r => r.Reason is null).Select(r => r.Entry).ToList();
-            var kept = serving.Count > 0 ? serving : active;
-            var nowLeftOut = string.Join(", ", reasons.Where(r => !kept.Contains(r.Entry)).Select(r => $"{r.Entry.SiloName} ({r.Reason})").Order(StringComparer.Ordinal));
-            if (nowLeftOut != leftOut)
+                    probes.Follow(followed);
+                }
+            }
+            catch (Exception e) when (lastGood is not null && e is HttpRequestException or TimeoutException or ConsulException)
             {
-                leftOut = nowLeftOut;
-                LogLeftOut(logger, nowLeftOut.Length == 0 ? "none" : nowLeftOut);
+                // The last read still stands (the silos behind it are still there); the probes' verdicts are applied to it.
+                LogServingLastGood(logger, lastGood.Count, e.Message);
             }
-
-            var list = kept.Select(Gateway).ToList();
-            // A gateway this client was sending through, left out for a reason or declared dead: the calls sent through it
-            // cannot answer. Not one that stops: it drains its calls before it leaves.
-            var lost = reasons.Where(r => !kept.Contains(r.Entry)).Select(r => r.Entry)
-                .Concat(table.Entries.Select(e => e.Entry).Where(e => e.Status == SiloStatus.Dead && e.ProxyPort > 0));
-            if (lastGood is not null && lost.Any(e => lastGood.Contains(Gateway(e))))
-            {
-                loss.Lost();
-            }
-
-            lastGood = list;
-            return lastGood;
         }
-        catch (Exception e) when (lastGood is not null && e is HttpRequestException or TimeoutException or ConsulException)
-        {
-            LogServingLastGood(logger, lastGood.Count, e.Message);
-            return lastGood;
-        }
+
+        return Apply(consulRead!);
     }
+
+    // The list from the last read of Consul and the probes' verdicts now.
+    private IList<Uri> Apply(ConsulRead read)
+    {
+        var reasons = read.Active
+            .Select(e => (Entry: e, Reason: Reason(e.SiloAddress, read.CutOff)))
+            .ToList();
+        var serving = reasons.Where(r => r.Reason is null).Select(r => r.Entry).ToList();
+        var kept = serving.Count > 0 ? serving : read.Active;
+        var nowLeftOut = string.Join(", ", reasons.Where(r => !kept.Contains(r.Entry)).Select(r => $"{r.Entry.SiloName} ({r.Reason})").Order(StringComparer.Ordinal));
+        if (nowLeftOut != leftOut)
+        {
+            leftOut = nowLeftOut;
+            LogLeftOut(logger, nowLeftOut.Length == 0 ? "none" : nowLeftOut);
+        }
+
+        var list = kept.Select(Gateway).ToList();
+        // A gateway this client was sending through, left out for a reason or declared dead by others: the calls sent
+        // through it cannot answer. Not one that stops, whether this list saw it shutting down or only dead (a stop of
+        // a silo with few grains takes less than a read of Consul): it told its clients to stop sending, and the
+        // answers of the calls still in flight reach this client through its other gateways.
+        var lost = reasons.Where(r => !kept.Contains(r.Entry)).Select(r => r.Entry).Concat(read.DeclaredDead);
+        if (lastGood is not null && lost.Any(e => lastGood.Contains(Gateway(e))))
+        {
+            loss.Lost();
+        }
+
+        lastGood = list;
+        return lastGood;
+    }
+
+    /// <summary>
+    /// True for a silo that wrote its own death: Orleans' graceful stop adds the silo itself to its suspecters as it does
+    /// (<c>MembershipTableManager.TryUpdateMyStatusGlobalOnce</c>), while a silo declared dead has the silos that declared it.
+    /// </summary>
+    public static bool StoppedByItself(MembershipEntry entry) =>
+        entry.SuspectTimes?.Any(s => s.Item1.Equals(entry.SiloAddress)) == true;
 
     private static Uri Gateway(MembershipEntry entry) =>
         SiloAddress.New(entry.SiloAddress.Endpoint.Address, entry.ProxyPort, entry.SiloAddress.Generation).ToGatewayUri();
@@ -157,6 +189,10 @@ public sealed partial class ConsulGatewayListProvider(
             return ([], null);
         }
     }
+
+    // One read of Consul: the active silos with a gateway, those declared dead by others, and the endpoints whose check says
+    // they are cut off from their peers.
+    private sealed record ConsulRead(List<MembershipEntry> Active, List<MembershipEntry> DeclaredDead, HashSet<string> CutOff);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Active silos left out of the gateway list: {Silos}")]
     private static partial void LogLeftOut(ILogger logger, string silos);

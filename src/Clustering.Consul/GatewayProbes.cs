@@ -33,8 +33,8 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
 
     /// <summary>
     /// How long a silo may go without answering before it counts as silent: some missed questions in a row, so that one slow
-    /// answer (a garbage collection, a busy core) does not steer the client. With the list re-read every half second, a frozen
-    /// silo leaves it within 2 s.
+    /// answer (a garbage collection, a busy core) does not steer the client. With the verdicts applied to the list every tenth of
+    /// a second (<see cref="Deadlines.GatewayVerdicts"/>), a frozen silo leaves it within 1.6 s.
     /// </summary>
     public static readonly TimeSpan SilentAfter = Deadlines.GatewaySilent;
 

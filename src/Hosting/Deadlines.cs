@@ -70,8 +70,15 @@ public static class Deadlines
     /// </summary>
     public static readonly TimeSpan GatewaySilent = TimeSpan.FromSeconds(1.5);
 
-    /// <summary>How often a gateway re-reads its gateway list (Orleans' <c>GatewayListRefreshPeriod</c>, <c>ConsulClusteringExtensions.GatewayListRefresh</c>).</summary>
+    /// <summary>How often a gateway re-reads the membership and the silos' checks from Consul for its gateway list (<c>ConsulGatewayListProvider.ConsulReadEvery</c>).</summary>
     public static readonly TimeSpan GatewayList = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How often a gateway's list is asked for again (Orleans' <c>GatewayListRefreshPeriod</c>,
+    /// <c>ConsulClusteringExtensions.GatewayListRefresh</c>), with its own probes' verdicts applied afresh to the last read of
+    /// Consul: a silo that has gone silent leaves the list this soon after <see cref="GatewaySilent"/>.
+    /// </summary>
+    public static readonly TimeSpan GatewayVerdicts = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// How long a grain call sent through a gateway that the client's list has just left out may still answer before it is
@@ -118,7 +125,8 @@ public static class Deadlines
         (nameof(ClusterStatistics), ClusterStatistics, nameof(GrainRead), GrainRead),
         ($"{nameof(LifelineConfirm)} (a killed silo's verdict)", LifelineConfirm, nameof(GrainRead), GrainRead),
         ($"{nameof(StorageFence)} + {nameof(LinkConfirm)}", StorageFence + LinkConfirm, nameof(GrainRead), GrainRead),
-        ($"{nameof(GatewaySilent)} + {nameof(GatewayList)} + {nameof(LostGatewayGrace)}", GatewaySilent + GatewayList + LostGatewayGrace, nameof(GrainRead), GrainRead),
+        ($"{nameof(GatewaySilent)} + {nameof(GatewayVerdicts)} + {nameof(LostGatewayGrace)}", GatewaySilent + GatewayVerdicts + LostGatewayGrace, nameof(GrainRead), GrainRead),
+        (nameof(GatewayVerdicts), GatewayVerdicts, nameof(GatewayList), GatewayList),
         (nameof(GrainRead), GrainRead, nameof(Placement), Placement),
         (nameof(Placement), Placement, nameof(SiloCall), SiloCall),
         (nameof(SiloCall), SiloCall, $"{nameof(GatewayCall)} + 1 ms", GatewayCall + TimeSpan.FromMilliseconds(1)),

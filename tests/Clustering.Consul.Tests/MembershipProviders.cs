@@ -23,6 +23,7 @@ internal static class MembershipProviders
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
         probes ?? fixture.Probes(),
         loss ?? new GatewayLoss(TimeProvider.System),
+        TimeProvider.System,
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulGatewayListProvider>>());
 
     /// <summary>Probes of the silos' HTTP endpoints as a client runs them; the caller disposes them.</summary>
