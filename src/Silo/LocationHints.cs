@@ -28,9 +28,7 @@ namespace Autopilot.Silo;
 public sealed partial class LocationHints : IActivationWorkingSetObserver, IHostedService, IAsyncDisposable
 {
     /// <summary>
-    /// <c>GrainDirectory:LocationHints</c> (ours): true turns the hints on where grain state is in Redis. Off by default until a
-    /// graceful stop under load is shown to fail no request with them on (one clean-clone run of the compose story's stop
-    /// answered a write 504 with them on, none of the runs before them; not traced).
+    /// <c>GrainDirectory:LocationHints</c> (ours): on by default where grain state is in Redis; false turns the hints off.
     /// </summary>
     public const string Switch = "GrainDirectory:LocationHints";
 
@@ -80,10 +78,10 @@ public sealed partial class LocationHints : IActivationWorkingSetObserver, IHost
         channel = RedisChannel.Literal($"{serviceId}/locations");
     }
 
-    /// <summary>Registers the hints and the cache they fill when the switch is on (grain state in Redis: SiloStorage).</summary>
+    /// <summary>Registers the hints and the cache they fill unless the switch is off (grain state in Redis: SiloStorage).</summary>
     public static void AddTo(IServiceCollection services, IConfiguration configuration)
     {
-        if (string.IsNullOrEmpty(configuration[Switch]) || !FeatureSwitches.On(configuration, Switch))
+        if (!FeatureSwitches.On(configuration, Switch))
         {
             return;
         }

@@ -121,7 +121,7 @@ public sealed class LocationHintsTests
     }
 
     [Fact]
-    public void A_silo_with_Redis_has_the_hints_fill_the_cache_Orleans_reads_when_they_are_switched_on()
+    public void A_silo_with_Redis_has_the_hints_fill_the_cache_Orleans_reads_unless_they_are_switched_off()
     {
         using (var on = Build("--Storage:Redis=127.0.0.1:1", $"--{LocationHints.Switch}=true"))
         {
@@ -138,8 +138,8 @@ public sealed class LocationHintsTests
 
         using (var byDefault = Build("--Storage:Redis=127.0.0.1:1"))
         {
-            Assert.Equal(GrainDirectoryOptions.CachingStrategyType.LRU, Options(byDefault).CachingStrategy);
-            Assert.Null(byDefault.Services.GetService<LocationHints>());
+            Assert.Equal(GrainDirectoryOptions.CachingStrategyType.Custom, Options(byDefault).CachingStrategy);
+            Assert.NotNull(byDefault.Services.GetService<LocationHints>());
         }
 
         using (var memory = Build($"--{LocationHints.Switch}=true"))
