@@ -11,10 +11,20 @@ namespace Autopilot.Hosting;
 public static class Deadlines
 {
     /// <summary>
-    /// How long a ready check waits on what it asks: a gateway with no open connection, one call to a silo; a silo whose
-    /// Consul does not answer, a connection to another silo.
+    /// How long a ready check waits on what it asks: a gateway with no open connection, one call to a silo (a silo's check
+    /// waits <see cref="PeerAccept"/> for its peers).
     /// </summary>
     public static readonly TimeSpan ReadyProbe = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>
+    /// How long a silo's ready check waits for another active silo to accept a connection (<c>SiloReadyCheck</c>): a peer's
+    /// kernel accepts in well under a millisecond whatever its process is doing, so only the network makes it wait; a silo
+    /// none of whose peers accept is cut off from them.
+    /// </summary>
+    public static readonly TimeSpan PeerAccept = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often Consul runs a silo's check (<c>SiloRegistration.CheckInterval</c>; one failure turns it critical).</summary>
+    public static readonly TimeSpan SiloCheckEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// How long a silo whose peer's lifeline ended without a goodbye waits for that peer's endpoint to accept a connection
@@ -122,6 +132,7 @@ public static class Deadlines
     public static IReadOnlyList<(string Inner, TimeSpan InnerBound, string Outer, TimeSpan OuterBound)> Chain { get; } =
     [
         (nameof(ReadyProbe), ReadyProbe, nameof(ConsulCheck), ConsulCheck),
+        (nameof(PeerAccept), PeerAccept, nameof(ConsulCheck), ConsulCheck),
         (nameof(ClusterStatistics), ClusterStatistics, nameof(GrainRead), GrainRead),
         ($"{nameof(LifelineConfirm)} (a killed silo's verdict)", LifelineConfirm, nameof(GrainRead), GrainRead),
         ($"{nameof(StorageFence)} + {nameof(LinkConfirm)}", StorageFence + LinkConfirm, nameof(GrainRead), GrainRead),

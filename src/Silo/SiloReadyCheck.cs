@@ -35,12 +35,12 @@ public sealed class SiloReadyCheck(
     {
         var consulAnswers = services.GetService<IMembershipTable>() is not ConsulMembershipTable { ConsulAnswers: false };
         var peers = urls.ActivePeers(membership.CurrentSnapshot, local.SiloAddress).Select(p => new Peer(p.Silo.Endpoint, p.Http)).ToList();
-        return Judge(oracle.CurrentStatus, consulAnswers, peers, Deadlines.ReadyProbe, cancellationToken);
+        return Judge(oracle.CurrentStatus, consulAnswers, peers, Deadlines.PeerAccept, cancellationToken);
     }
 
     /// <summary>
     /// The verdict from this silo's status, whether Consul answered its table's latest call, and the other active silos,
-    /// each given <paramref name="probe"/> to answer (<see cref="Deadlines.ReadyProbe"/> in the check).
+    /// each given <paramref name="probe"/> to answer (<see cref="Deadlines.PeerAccept"/> in the check).
     /// </summary>
     public static async Task<HealthCheckResult> Judge(SiloStatus status, bool consulAnswers, IReadOnlyList<Peer> peers, TimeSpan probe, CancellationToken cancellationToken)
     {

@@ -13,13 +13,13 @@ namespace Autopilot.Silo;
 internal static class SiloRegistration
 {
     /// <summary>
-    /// A silo's check runs every second and one failure turns it critical (the other hosts: every 2 s, three in a row):
+    /// A silo's check runs every half second and one failure turns it critical (the other hosts: every 2 s, three in a row):
     /// a silo cut off from its peers then leaves the clients' gateway lists 1–2 s into the cut, well before the membership
     /// declares it dead (4–5 s), which is what makes it worth anything (<c>ConsulGatewayListProvider</c>). Clients follow
     /// only that reason (<see cref="ReadyAnswer.CutOffFromPeers"/>), not a check that timed out, so a Consul agent short of
     /// CPU, which times out checks of healthy processes (bench/README.md, "Health checks under saturation"), steers nothing.
     /// </summary>
-    public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan CheckInterval = Deadlines.SiloCheckEvery;
 
     public const int FailuresBeforeCritical = 1;
 
