@@ -136,8 +136,8 @@ public sealed partial class ConsulGatewayListProvider(
         var list = kept.Select(Gateway).ToList();
         // A gateway this client was sending through, left out for a reason or declared dead by others: the calls sent
         // through it cannot answer. Not one that stops, whether this list saw it shutting down or only dead (a stop of
-        // a silo with few grains takes less than a read of Consul): it told its clients to stop sending, and the
-        // answers of the calls still in flight reach this client through its other gateways.
+        // a silo with few grains takes less than a read of Consul): it told its clients to stop sending, and the calls
+        // still in flight through it keep waiting for their answers.
         var lost = reasons.Where(r => !kept.Contains(r.Entry)).Select(r => r.Entry).Concat(read.DeclaredDead);
         if (lastGood is not null && lost.Any(e => lastGood.Contains(Gateway(e))))
         {
