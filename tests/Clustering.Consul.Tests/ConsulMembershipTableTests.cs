@@ -102,7 +102,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         var before = await provider.GetGatewaysAsync(CancellationToken.None);
 
         await agent.StopAsync();
-        await Task.Delay(ConsulGatewayListProvider.ConsulReadEvery); // the next read of the list reads Consul again
+        await PastConsulReadEvery();
 
         Assert.Single(before);
         Assert.Equal(before, await provider.GetGatewaysAsync(CancellationToken.None));
@@ -120,7 +120,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         Assert.Single(before);
 
         Assert.True(await fixture.Client.KvDelete($"orleans/{ClusterId}/", recurse: true));
-        await Task.Delay(ConsulGatewayListProvider.ConsulReadEvery); // the next read of the list reads Consul again
+        await PastConsulReadEvery();
 
         Assert.Equal(before, await Gateways.GetGatewaysAsync(CancellationToken.None));
         Assert.Contains(fixture.Logs.Messages, m => m.Contains("no membership table for this cluster any more", StringComparison.Ordinal));
@@ -154,7 +154,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             await RegisterSilo(service, ready, answers.CutOff, "passing");
             // Critical with the reason in its output: a check that timed out first on a loaded machine is critical without it.
             await BothCritical(service, cutOff: true, "both checks critical, cut off from their peers");
-            await Task.Delay(ConsulGatewayListProvider.ConsulReadEvery); // the next read of the list reads Consul again
+            await PastConsulReadEvery();
             Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // every silo kept once all are cut off
 
             // Through passing again, as silos that heal do.
@@ -165,7 +165,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             await RegisterSilo(service, ready, answers.OtherFailure, "passing");
             await RegisterSilo(service, cut, "http://127.0.0.1:1/", "passing");
             await BothCritical(service, cutOff: false, "both checks critical for other reasons");
-            await Task.Delay(ConsulGatewayListProvider.ConsulReadEvery); // the next read of the list reads Consul again
+            await PastConsulReadEvery();
             Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // no other reason steers the clients
         }
         finally
@@ -304,7 +304,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
 
             // Each read of the list follows the URLs the catalog holds now: the first silo's is the freezable one from here.
             await RegisterSilo(service, answering, answers.Passing, "passing", health: answers.Frozen);
-            await Task.Delay(ConsulGatewayListProvider.ConsulReadEvery); // the next read of the list reads Consul again
+            await PastConsulReadEvery();
             await Eventually.Holds(
                 async () =>
                 {
@@ -343,6 +343,10 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         what,
         () => string.Join("; ", fixture.Client.HealthService(service, passingOnly: false).GetAwaiter().GetResult().Value
             .SelectMany(i => i.Checks.Select(c => $"{i.Service.ID} {c.CheckID} {c.Status}: {c.Output}"))));
+
+    // Waits until the next read of a gateway list reads Consul again: a little past ConsulReadEvery, since a timer may fire
+    // a millisecond before the stopwatch the list measures with says the period is over.
+    private static Task PastConsulReadEvery() => Task.Delay(ConsulGatewayListProvider.ConsulReadEvery + TimeSpan.FromMilliseconds(100));
 
     private static Uri Gateway(MembershipEntry entry) =>
         SiloAddress.New(entry.SiloAddress.Endpoint.Address, entry.ProxyPort, entry.SiloAddress.Generation).ToGatewayUri();
