@@ -16,8 +16,9 @@ namespace Autopilot.Clustering.Consul;
 /// <item>a silo whose own check in Consul's catalog is critical because the silo says it is cut off from its peers
 /// (<see cref="ConsulClusteringOptions.SiloService"/>, <see cref="ReadyAnswer.CutOffFromPeers"/>): it forwards nothing, and
 /// fails its ready check within a second (<c>SiloReadyCheck</c>);</item>
-/// <item>a silo that answered this client's own probes and then has not for <see cref="GatewayProbes.SilentAfter"/>
-/// (<see cref="GatewayProbes"/>, at the HTTP URL the silo registered): a frozen silo, or one this client cannot reach.</item>
+/// <item>a silo that answered this client's own probes and then has not for <see cref="GatewayProbes.SilentAfter"/>, while
+/// other silos answered questions asked since (<see cref="GatewayProbes"/>, at the HTTP URL the silo registered): a frozen
+/// silo, or one this client cannot reach.</item>
 /// </list>
 /// A check that failed by timing out is not followed: a frozen silo cannot be told from a Consul agent short of CPU, and
 /// Orleans' client closes its connection to a gateway it leaves out, with the answers of the calls in flight on it; the
@@ -161,7 +162,7 @@ public sealed partial class ConsulGatewayListProvider(
     // Why an active silo is left out of the list, or null when it is not.
     private string? Reason(SiloAddress silo, HashSet<string> cutOff) =>
         cutOff.Contains(silo.Endpoint.ToString()) ? "its ready check says it is cut off from its peers"
-        : probes.IsSilent(GatewayProbes.Key(silo)) ? $"silent to this client for {GatewayProbes.SilentAfter.TotalSeconds} s"
+        : probes.IsSilent(GatewayProbes.Key(silo)) && probes.OthersAnsweredSince(GatewayProbes.Key(silo)) ? $"silent to this client for {GatewayProbes.SilentAfter.TotalSeconds} s while others answer"
         : null;
 
     // From the silos' entries in Consul's catalog: the endpoints (address:port, as the silos register) whose own check is

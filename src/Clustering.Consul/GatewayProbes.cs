@@ -11,7 +11,8 @@ namespace Autopilot.Clustering.Consul;
 /// while the membership takes seconds to declare it dead; meanwhile every grain whose calls the client sends through that
 /// gateway (a third of them with three silos, by the grain's hash) waited on it, keys on healthy silos included (issue 19,
 /// the pause). A silo that answered and then has not answered for <see cref="SilentAfter"/> is <see cref="IsSilent"/>, and
-/// the gateway list (<see cref="ConsulGatewayListProvider"/>) leaves it out until it answers again. Asked from the client
+/// the gateway list (<see cref="ConsulGatewayListProvider"/>) leaves it out until it answers again, provided other silos
+/// answered this client meanwhile (<see cref="OthersAnsweredSince"/>). Asked from the client
 /// itself, this is the one view that matters for the client's choice: a gateway cut from one silo stops sending through it,
 /// whatever the others see.
 /// <para>
@@ -34,9 +35,15 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
     /// <summary>
     /// How long a silo may go without answering before it counts as silent: some missed questions in a row, so that one slow
     /// answer (a garbage collection, a busy core) does not steer the client. With the verdicts applied to the list every tenth of
-    /// a second (<see cref="Deadlines.GatewayVerdicts"/>), a frozen silo leaves it within 1.6 s.
+    /// a second (<see cref="Deadlines.GatewayVerdicts"/>), a frozen silo leaves it within 1.1 s.
     /// </summary>
     public static readonly TimeSpan SilentAfter = Deadlines.GatewaySilent;
+
+    /// <summary>
+    /// How long after a silo's last answer another silo must have been asked, and have answered, for
+    /// <see cref="OthersAnsweredSince"/>: two questions' worth, more than the spread of one round of questions.
+    /// </summary>
+    public static readonly TimeSpan OthersAskedAfter = Every * 2;
 
     private readonly HttpClient http = new(new SocketsHttpHandler { ConnectTimeout = ProbeTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(1), UseProxy = false })
     {
@@ -91,6 +98,31 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
     public bool IsSilent(string silo) =>
         targets.TryGetValue(silo, out var target) && Volatile.Read(ref target.Heard) && time.GetElapsedTime(Volatile.Read(ref target.LastAnswer)) >= SilentAfter;
 
+    /// <summary>
+    /// True when another followed silo has answered a question that this client asked <see cref="OthersAskedAfter"/> or more
+    /// after <paramref name="silo"/>'s last answer: this client went on asking and hearing while that silo went quiet, so the
+    /// silence is the silo's (frozen, or cut from this client), not this client's own (a process stalled past
+    /// <see cref="SilentAfter"/> finds every silo's last answer old when it resumes, and has heard none asked since).
+    /// </summary>
+    public bool OthersAnsweredSince(string silo)
+    {
+        if (!targets.TryGetValue(silo, out var quiet))
+        {
+            return false;
+        }
+
+        var lastAnswer = Volatile.Read(ref quiet.LastAnswer);
+        foreach (var (endpoint, other) in targets)
+        {
+            if (endpoint != silo && Volatile.Read(ref other.Heard) && time.GetElapsedTime(lastAnswer, Volatile.Read(ref other.LastAnsweredAsked)) >= OthersAskedAfter)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when <paramref name="silo"/> is followed and has answered since it was.</summary>
     public bool HasAnswered(string silo) => targets.TryGetValue(silo, out var target) && Volatile.Read(ref target.Heard);
 
@@ -121,9 +153,11 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
         {
             while (!token.IsCancellationRequested)
             {
+                var asked = time.GetTimestamp();
                 var answered = await Ask(target.Live, token);
                 if (answered)
                 {
+                    Volatile.Write(ref target.LastAnsweredAsked, asked);
                     Volatile.Write(ref target.LastAnswer, time.GetTimestamp());
                     Volatile.Write(ref target.Heard, true);
                 }
@@ -181,11 +215,14 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
         // The timestamp of the last answer, or of when following began.
         public long LastAnswer = since;
 
+        // When the question of the last answer was asked.
+        public long LastAnsweredAsked = since;
+
         // Whether the silo has answered since following began.
         public bool Heard;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} has not answered this client for {Seconds} s: its gateway is left out until it answers")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} has not answered this client for {Seconds} s: its gateway is left out until it answers, while other silos answer")]
     private static partial void LogSilent(ILogger logger, string silo, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Silo} answers this client again")]

@@ -57,7 +57,7 @@ public static class GatewayHosting
         services.AddSingleton(new ETagSwitch(FeatureSwitches.On(builder.Configuration, ApiOptions.ETags)));
         var giveUpLostGatewayCalls = FeatureSwitches.On(builder.Configuration, ApiOptions.GiveUpLostGatewayCalls);
         services.AddSingleton(provider => new LostGatewayCalls(
-            provider.GetRequiredService<ILogger<LostGatewayCalls>>(), giveUpLostGatewayCalls ? provider.GetService<GatewayLoss>() : null));
+            provider.GetRequiredService<ILogger<LostGatewayCalls>>(), giveUpLostGatewayCalls ? provider.GetService<GatewayLoss>() : null, provider.GetService<TimeProvider>()));
         services.AddSingleton<ClusterConnection>();
         services.AddSingleton<IClusterConnectionStatusObserver>(provider => provider.GetRequiredService<ClusterConnection>());
         services.AddSingleton(TimeProvider.System);

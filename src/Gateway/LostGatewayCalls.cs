@@ -5,16 +5,20 @@ namespace Autopilot.Gateway;
 
 /// <summary>
 /// Runs the API's grain calls so that a call stuck behind a gateway this client has just lost (<see cref="GatewayLoss"/>)
-/// is given up <see cref="Deadlines.LostGatewayGrace"/> after the loss, through the call's own cancellation token (Orleans
-/// stops waiting for a cancelled call at once): a read is sent again, which goes through another gateway; a write answers
-/// that its outcome is unknown (<see cref="GatewayLostException"/>, a 504), seconds before its own timeout would have said
-/// the same. Calls that answer within the grace, through the other gateways, are left alone, and so is a call whose
+/// is given up, through the call's own cancellation token (Orleans stops waiting for a cancelled call at once). A read is
+/// given up at once and sent again, which goes through another gateway: one that was waiting on a healthy gateway costs a
+/// second read, and one waiting on the lost gateway answers a quarter of a second sooner (issue 19, the pause: the reads
+/// sent through the frozen silo in its first moments). A write is given up <see cref="Deadlines.LostGatewayGrace"/> after
+/// the loss and answers that its outcome is unknown (<see cref="GatewayLostException"/>, a 504), seconds before its own
+/// timeout would have said the same: writes that answer within the grace, through the other gateways, are left alone, and so is a call whose
 /// attempts sent before the loss have all ended (<see cref="MarkAttempt"/>: one the lost gateway rejected, waiting in the
 /// retry filter's back-off, is sent again through the new list and left to answer), and every call when the client has no
 /// such signal (clustering without Consul).
 /// </summary>
-public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, GatewayLoss? loss = null)
+public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, GatewayLoss? loss = null, TimeProvider? time = null)
 {
+    private readonly TimeProvider time = time ?? TimeProvider.System;
+
     /// <summary>How many times one read is sent again after its gateway was lost, before it answers like a timeout.</summary>
     public const int ReadResends = 2;
 
@@ -24,14 +28,14 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
     /// <summary>Whether calls are given up when their gateway is lost: the client tells of its losses, and the switch is on.</summary>
     public bool GivesUpCalls => loss is not null;
 
-    /// <summary>A read: sent again (at most <see cref="ReadResends"/> times) when its gateway is lost while it waits.</summary>
+    /// <summary>A read: given up at once and sent again (at most <see cref="ReadResends"/> times) when its gateway is lost while it waits.</summary>
     public async Task<T> Read<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await Guarded(read, cancellationToken);
+                return await Guarded(read, TimeSpan.Zero, cancellationToken);
             }
             catch (GatewayLostException) when (attempt < ReadResends)
             {
@@ -40,12 +44,12 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
         }
     }
 
-    /// <summary>A write: when its gateway is lost while it waits, it answers that its outcome is unknown.</summary>
+    /// <summary>A write: when its gateway is lost while it waits, and it still waits after the grace, it answers that its outcome is unknown.</summary>
     public async Task<T> Write<T>(Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     {
         try
         {
-            return await Guarded(write, cancellationToken);
+            return await Guarded(write, Deadlines.LostGatewayGrace, cancellationToken);
         }
         catch (GatewayLostException)
         {
@@ -64,14 +68,14 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
 
     private static readonly AsyncLocal<GuardedCall?> Current = new();
 
-    private async Task<T> Guarded<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> Guarded<T>(Func<CancellationToken, Task<T>> call, TimeSpan grace, CancellationToken cancellationToken)
     {
         if (loss is null)
         {
             return await call(cancellationToken);
         }
 
-        var guarded = new GuardedCall(loss.Token);
+        var guarded = new GuardedCall(loss.Token, grace, time);
         using var callerGone = cancellationToken.UnsafeRegister(static state => ((GuardedCall)state!).CallerGone(), guarded);
         using var lost = guarded.Lost.UnsafeRegister(static state => ((GuardedCall)state!).GiveUpAfterGrace(), guarded);
         Current.Value = guarded;
@@ -103,9 +107,9 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
 
     /// <summary>
     /// One call under guard: its own cancellation source (never linked, so never disposed: it holds no timer nor
-    /// registration) and the attempts still waiting that were sent before the loss.
+    /// registration), the attempts still waiting that were sent before the loss, and how long after the loss it is given up.
     /// </summary>
-    internal sealed class GuardedCall(CancellationToken lost)
+    internal sealed class GuardedCall(CancellationToken lost, TimeSpan grace, TimeProvider time)
     {
         private readonly CancellationTokenSource source = new();
         private int waitingSentBeforeLoss;
@@ -141,12 +145,22 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
             }
         }
 
-        public void GiveUpAfterGrace() => _ = Task.Delay(Deadlines.LostGatewayGrace).ContinueWith(
-            static (_, state) => ((GuardedCall)state!).GiveUpIfStillWaiting(),
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        // Not on the thread that tells the loss: that one tells every call in flight.
+        public void GiveUpAfterGrace()
+        {
+            if (grace <= TimeSpan.Zero)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static call => call.GiveUpIfStillWaiting(), this, preferLocal: false);
+                return;
+            }
+
+            _ = Task.Delay(grace, time).ContinueWith(
+                static (_, state) => ((GuardedCall)state!).GiveUpIfStillWaiting(),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
 
         // A call whose attempts nobody marks (the retry filter switched off) counts as one attempt, sent when it began.
         private void GiveUpIfStillWaiting()
@@ -159,7 +173,7 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A read waited on a gateway this client has lost; sending it again (attempt {Attempt})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "A read was waiting when this client lost a gateway; sending it again (attempt {Attempt})")]
     private static partial void LogReadSentAgain(ILogger logger, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A write waited on a gateway this client has lost; answering that its outcome is unknown")]

@@ -84,6 +84,34 @@ public sealed class GatewayProbesTests
         Assert.False(probes.IsSilent("silo-unknown"), "a silo never followed counts as silent");
     }
 
+    [Fact]
+    public async Task A_silent_silo_counts_as_silent_to_the_list_only_once_another_silo_answered_a_question_asked_after_it_went_quiet()
+    {
+        // Alone, a frozen silo is silent, but no other silo has answered since: a client that stalled itself sees the same.
+        await using var probes = new GatewayProbes(TimeProvider.System, NullLogger<GatewayProbes>.Instance);
+        await using var a = await FreezableSilo.StartAsync();
+        probes.Follow(new Dictionary<string, Uri> { ["silo-a"] = a.Base });
+        await Eventually.Holds(() => Task.FromResult(probes.HasAnswered("silo-a")), h => h, Patience, "silo a answered");
+        a.Frozen = true;
+        await Eventually.Holds(() => Task.FromResult(probes.IsSilent("silo-a")), s => s, Patience, "silo a silent");
+        var until = DateTime.UtcNow + GatewayProbes.SilentAfter;
+        while (DateTime.UtcNow < until)
+        {
+            Assert.False(probes.OthersAnsweredSince("silo-a"), "others answered since, with no other silo followed");
+            await Task.Delay(50);
+        }
+
+        // Another silo, followed from now on, answers questions asked after a's last answer: a is silent to the list.
+        await using var b = await FreezableSilo.StartAsync();
+        probes.Follow(new Dictionary<string, Uri> { ["silo-a"] = a.Base, ["silo-b"] = b.Base });
+        await Eventually.Holds(() => Task.FromResult(probes.OthersAnsweredSince("silo-a")), o => o, Patience, "silo b answered after silo a went quiet");
+        Assert.False(probes.OthersAnsweredSince("silo-b"), "silo a, frozen all along, counted as having answered since silo b's last answer");
+        Assert.False(probes.OthersAnsweredSince("silo-unknown"), "a silo never followed");
+
+        a.Frozen = false;
+        await Eventually.Holds(() => Task.FromResult(probes.IsSilent("silo-a")), s => !s, Patience, "silo a answering again");
+    }
+
     // A fake clock that counts the timers made on it, so that a test can wait until a probe is waiting on it.
     private sealed class CountingTime : FakeTimeProvider
     {

@@ -47,7 +47,7 @@ public sealed class GatewayOptionsTests
         var refresh = gateway.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayListRefreshPeriod;
         Assert.Equal(TimeSpan.FromMilliseconds(100), refresh);
         Assert.Equal(TimeSpan.FromMilliseconds(500), ConsulGatewayListProvider.ConsulReadEvery);
-        Assert.True(refresh + GatewayProbes.SilentAfter <= TimeSpan.FromSeconds(1.6), $"a silent silo leaves the list {refresh} after {GatewayProbes.SilentAfter}: more than 1.6 s");
+        Assert.True(refresh + GatewayProbes.SilentAfter <= TimeSpan.FromSeconds(1.1), $"a silent silo leaves the list {refresh} after {GatewayProbes.SilentAfter}: more than 1.1 s");
         var list = Assert.IsType<ConsulGatewayListProvider>(gateway.Services.GetRequiredService<IGatewayListProvider>());
         Assert.Equal(ConsulGatewayListProvider.UnreachableGatewayAvoidedFor, list.MaxStaleness);
         Assert.True(list.MaxStaleness >= refresh * 10, $"a gateway it could not reach is avoided for {list.MaxStaleness}, barely longer than a refresh ({refresh})");

@@ -5,12 +5,13 @@ using Autopilot.Hosting;
 using Autopilot.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Autopilot.Gateway.Tests;
 
 /// <summary>
-/// A grain call waiting on a gateway the client has lost is given up after the grace: a read is sent again, a write answers
-/// that its outcome is unknown; calls that answer in time, or that were sent after the loss, are left alone.
+/// A grain call waiting on a gateway the client has lost is given up: a read at once, and it is sent again; a write after the
+/// grace, and it answers that its outcome is unknown. Writes that answer in time, and calls sent after the loss, are left alone.
 /// </summary>
 [Trait("Category", "unit")]
 public sealed class LostGatewayCallsTests
@@ -44,6 +45,54 @@ public sealed class LostGatewayCallsTests
         Assert.Equal("answer", await read.WaitAsync(Patience));
         Assert.Equal(2, attempts.Count);
         Assert.True(attempts[0].IsCancellationRequested, "the first attempt's call was cancelled");
+    }
+
+    [Fact]
+    public async Task A_read_is_given_up_and_sent_again_as_soon_as_the_loss_is_told_while_a_write_waits_out_the_grace()
+    {
+        // One clock for the loss and the calls, moved by this test: the read's second attempt comes with the clock standing
+        // at the moment the loss is told, and the write is given up only once the clock has moved on by the grace.
+        var time = new FakeTimeProvider();
+        var loss = new GatewayLoss(time);
+        var calls = new LostGatewayCalls(NullLogger<LostGatewayCalls>.Instance, loss, time);
+        var readAttempts = 0;
+        var readSent = new TaskCompletionSource();
+        var read = calls.Read(
+            async token =>
+            {
+                if (Interlocked.Increment(ref readAttempts) == 1)
+                {
+                    readSent.SetResult();
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+
+                return "answer";
+            },
+            CancellationToken.None);
+        var writeSent = new TaskCompletionSource();
+        var write = calls.Write<string>(
+            async token =>
+            {
+                writeSent.SetResult();
+                await Task.Delay(Timeout.Infinite, token);
+                return "stored";
+            },
+            CancellationToken.None);
+        await readSent.Task.WaitAsync(Patience);
+        await writeSent.Task.WaitAsync(Patience);
+
+        var told = loss.Token;
+        loss.Lost();
+        time.Advance(GatewayLoss.ListApplied);
+        Assert.True(told.IsCancellationRequested, "the loss was not told after GatewayLoss.ListApplied");
+        Assert.Equal("answer", await read.WaitAsync(Patience));
+        Assert.Equal(2, readAttempts);
+
+        // The write is still waiting for the grace on this clock, however long it waits in real time meanwhile.
+        await Task.Delay(Deadlines.LostGatewayGrace * 2);
+        Assert.False(write.IsCompleted, $"the write was given up before its grace: {write.Exception?.InnerException?.GetType().Name}");
+        time.Advance(Deadlines.LostGatewayGrace);
+        await Assert.ThrowsAsync<GatewayLostException>(() => write.WaitAsync(Patience));
     }
 
     [Fact]
