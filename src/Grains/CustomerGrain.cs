@@ -12,7 +12,8 @@ public sealed class CustomerGrain(
     IRecordIndex index,
     ILocalSiloDetails silo) : Grain, ICustomerGrain
 {
-    private const string StateName = "customer";
+    /// <summary>The name of the record this grain stores (its key in storage, <see cref="IStoredRecords"/>).</summary>
+    public const string StateName = "customer";
 
     private readonly CommittedState<CustomerState> state =
         new(storage, StoredCopy<CustomerState>.Reader(store, StateName, context), readVersion: versions.Reader(StateName, context));

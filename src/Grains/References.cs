@@ -26,5 +26,9 @@ public static class References<T>
         return first;
     }
 
+    /// <summary>The grain type of <typeparamref name="T"/>'s grains, as Orleans resolved it (the type part of their ids).</summary>
+    public static GrainType TypeOf(IGrainFactory grains) =>
+        Volatile.Read(ref types) is { } known ? known.Grain : ((GrainReference)(object)Get(grains, "-")).GrainId.Type;
+
     private sealed record Types(GrainType Grain, GrainInterfaceType Interface);
 }

@@ -31,7 +31,8 @@ public sealed class SalesRepGrain(
     IRecordIndex index,
     ILocalSiloDetails silo) : Grain, ISalesRepGrain
 {
-    private const string StateName = "salesrep";
+    /// <summary>The name of the record this grain stores (its key in storage, <see cref="IStoredRecords"/>).</summary>
+    public const string StateName = "salesrep";
 
     private readonly CommittedState<SalesRepState> state =
         new(storage, StoredCopy<SalesRepState>.Reader(store, StateName, context), readVersion: versions.Reader(StateName, context));

@@ -27,5 +27,8 @@ public sealed class RedisRecordIndex(RedisConnection connection, IOptions<Cluste
         return [.. names.Select(name => (string)name!)];
     }
 
-    private RedisKey Key(string kind) => $"{cluster.Value.ServiceId}/index/{kind}";
+    /// <summary>The sorted set of <paramref name="kind"/>'s names for the service <paramref name="serviceId"/>.</summary>
+    public static RedisKey Key(string serviceId, string kind) => $"{serviceId}/index/{kind}";
+
+    private RedisKey Key(string kind) => Key(cluster.Value.ServiceId, kind);
 }

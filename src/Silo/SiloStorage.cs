@@ -16,6 +16,7 @@ internal static class SiloStorage
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             services.AddSingleton(IStoredVersions.None);
+            services.AddSingleton(IStoredRecords.None);
             services.AddSingleton<IRecordIndex, GrainRecordIndex>();
             services.AddSingleton(new StorageChoice("memory"));
             return silo;
@@ -39,6 +40,12 @@ internal static class SiloStorage
         LocationHints.AddTo(services, silo.Configuration);
         services.AddSingleton<IRecordIndex, RedisRecordIndex>();
         services.AddSingleton<IStoredVersions, RedisStoredVersions>();
+        // Deserialized as the storage deserializes them: its own serializer if it was given one, else the silo's.
+        services.AddSingleton<IStoredRecords>(provider => new RedisStoredRecords(
+            provider.GetRequiredService<RedisConnection>(),
+            provider.GetRequiredService<IOptions<ClusterOptions>>(),
+            provider.GetRequiredService<IOptionsMonitor<Orleans.Persistence.RedisStorageOptions>>().Get(redisStorage).GrainStorageSerializer
+                ?? provider.GetRequiredService<Orleans.Storage.IGrainStorageSerializer>()));
         services.AddSingleton(provider =>
             new StorageChoice($"redis {string.Join(',', provider.GetRequiredService<IOptions<StorageOptions>>().Value.RedisConfiguration()!.EndPoints)}"));
         return silo;

@@ -76,6 +76,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 (services, _) => new FaultyGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             siloBuilder.Services.AddSingleton<IRecordIndex, GrainRecordIndex>();
             siloBuilder.Services.AddSingleton(IStoredVersions.None);
+            siloBuilder.Services.AddSingleton(IStoredRecords.None);
             siloBuilder.Services.AddSingleton(TimeProvider.System);
             siloBuilder.Services.AddSingleton<SiloDeaths>();
             siloBuilder.AddIncomingGrainCallFilter(async call =>
