@@ -6,8 +6,8 @@ using Orleans.Storage;
 namespace Autopilot.Gateway.Tests;
 
 /// <summary>
-/// Over Redis a page is read from storage (<c>RedisStoredRecords</c>): the index's names with their records in one script,
-/// the records at the other ends of their links in one more, and no grain call. Records stored around their grains show
+/// Over Redis a page is read from storage (<c>RedisStoredRecords</c>): the index's names, their records and the records at
+/// the other ends of their links in one script, and no grain call. Records stored around their grains show
 /// in the page as stored, links confirmed only where both ends agree, and no grain of theirs is activated by the read.
 /// </summary>
 [Collection(GatewayCollection.Name)]
@@ -20,7 +20,9 @@ public sealed class StoredPageTests(GatewayFixture fixture)
         var prefix = $"Stored {Guid.NewGuid():N}"[..15];
         var (linked, unclaimed, rep, otherRep) = ($"{prefix} A", $"{prefix} B", $"{prefix} Rep A", $"{prefix} Rep B");
         var services = fixture.SiloServices;
-        Assert.True(services.GetRequiredService<IStoredRecords>().Supported, "the silo's store reads no record past its activation");
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var stored = services.GetRequiredService<IStoredRecords>();
+        Assert.True(stored.Reads(TablesGrain.Customers(grains)) && stored.Reads(TablesGrain.SalesReps(grains)), "the silo's store reads no page past its activations");
 
         // Stored as the grains store them, but around them: no activation of any of the four.
         await Store(Catalogs.Customers, "customer", linked, new CustomerState { Location = "Reno", Rep = rep });
@@ -40,7 +42,7 @@ public sealed class StoredPageTests(GatewayFixture fixture)
             [new SalesRepRecord(rep, "555-0150", linked, "Reno", silo, silo), new SalesRepRecord(otherRep, "555-0151", null, null, silo, null)],
             reps);
 
-        var active = await services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var active = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
         Assert.DoesNotContain(active, grain => grain.GrainId.Key.ToString().StartsWith(prefix, StringComparison.Ordinal));
     }
 

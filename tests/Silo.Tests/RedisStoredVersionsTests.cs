@@ -1,14 +1,9 @@
-using System.Text.Json;
 using Autopilot.Grains;
 using Autopilot.Hosting;
 using Autopilot.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Persistence;
-using Orleans.Serialization.Activators;
-using Orleans.Serialization.Serializers;
-using Orleans.Storage;
 
 namespace Autopilot.Silo.Tests;
 
@@ -30,8 +25,8 @@ public sealed class RedisStoredVersionsTests
         var ours = RedisStoredVersions.Prefix(cluster.Value.ServiceId);
 
         // Orleans' own key (no GetStorageKey), and ours, as the silo configures it: the same hash.
-        await using var byDefault = await Start(storage, cluster, connection, getKey: null);
-        await using var byOurKey = await Start(storage, cluster, connection, (stateName, grainId) => RedisStoredVersions.Key(ours, stateName, grainId));
+        await using var byDefault = await RedisStorage.Start(storage, cluster, connection, new RedisStorage.JsonStorage(), getKey: null);
+        await using var byOurKey = await RedisStorage.Start(storage, cluster, connection, new RedisStorage.JsonStorage(), (stateName, grainId) => RedisStoredVersions.Key(ours, stateName, grainId));
         var grain = GrainId.Create("customer", "Acme Café/1");
 
         Assert.Null((await versions.Read("customer", grain)).Etag);
@@ -52,70 +47,5 @@ public sealed class RedisStoredVersionsTests
         await byOurKey.WriteStateAsync("customer", grain, read);
         Assert.NotEqual(written.ETag, read.ETag);
         Assert.Equal(read.ETag, (await versions.Read("customer", grain)).Etag);
-    }
-
-    // Orleans' Redis grain storage on the given connection, started as a silo starts it.
-    private static async Task<RedisGrainStorage> Start(
-        IOptions<StorageOptions> storage, IOptions<ClusterOptions> cluster, RedisConnection connection, Func<string, GrainId, StackExchange.Redis.RedisKey>? getKey)
-    {
-        var options = new RedisStorageOptions
-        {
-            ConfigurationOptions = storage.Value.RedisConfiguration(),
-            CreateMultiplexer = async _ => (await connection.GetAsync(), IsShared: true),
-            GetStorageKey = getKey,
-        };
-        var store = new RedisGrainStorage("test", options, new JsonStorage(), cluster, new NewActivators(), NullLogger<RedisGrainStorage>.Instance);
-        var lifecycle = new StartOnly();
-        store.Participate(lifecycle);
-        await lifecycle.StartAsync();
-        return store;
-    }
-
-    private sealed class JsonStorage : IGrainStorageSerializer
-    {
-        public BinaryData Serialize<T>(T? input) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(input));
-
-        public T? Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToMemory().Span);
-    }
-
-    private sealed class NewActivators : IActivatorProvider
-    {
-        public IActivator<T> GetActivator<T>() => new Activator<T>();
-
-        private sealed class Activator<T> : IActivator<T>
-        {
-            public T Create() => System.Activator.CreateInstance<T>();
-        }
-    }
-
-    // A silo's lifecycle that only starts what subscribed, as a silo's start does.
-    private sealed class StartOnly : ISiloLifecycle
-    {
-        private readonly List<ILifecycleObserver> observers = [];
-
-        public int HighestCompletedStage => 0;
-
-        public int LowestStoppedStage => 0;
-
-        public IDisposable Subscribe(string observerName, int stage, ILifecycleObserver observer)
-        {
-            observers.Add(observer);
-            return new Unsubscribe();
-        }
-
-        public async Task StartAsync()
-        {
-            foreach (var observer in observers)
-            {
-                await observer.OnStart(CancellationToken.None);
-            }
-        }
-
-        private sealed class Unsubscribe : IDisposable
-        {
-            public void Dispose()
-            {
-            }
-        }
     }
 }
