@@ -40,7 +40,7 @@ internal static class SiloStorage
         LocationHints.AddTo(services, silo.Configuration);
         services.AddSingleton<IRecordIndex, RedisRecordIndex>();
         services.AddSingleton<IStoredVersions, RedisStoredVersions>();
-        // Deserialized as the storage deserializes them: its own serializer if it was given one, else the silo's.
+        // Read as the storage writes them: by its own serializer if it was given one, else the silo's.
         services.AddSingleton<IStoredRecords>(provider => new RedisStoredRecords(
             provider.GetRequiredService<RedisConnection>(),
             provider.GetRequiredService<IOptions<ClusterOptions>>(),
