@@ -17,7 +17,8 @@ namespace Autopilot.Silo;
 /// name bound through Orleans' type parser). The JSON names of those fields are found once per state type by serializing
 /// a probe with that serializer; a serializer that writes no JSON, or names no field, reads no table here
 /// (<see cref="Reads"/>), and pages then ask each row's grain. A hash with empty <c>data</c>, or none, holds no record, as
-/// the storage's own read says.
+/// the storage's own read says. Hand-written: Orleans' Redis grain storage reads one grain's record at a time, and offers
+/// no read of many records or of their fields.
 /// </summary>
 public sealed class RedisStoredRecords(RedisConnection connection, IOptions<ClusterOptions> cluster, IGrainStorageSerializer serializer) : IStoredRecords
 {
