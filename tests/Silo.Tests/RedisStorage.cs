@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Autopilot.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -12,6 +13,14 @@ namespace Autopilot.Silo.Tests;
 /// <summary>Orleans' Redis grain storage, started outside a silo, for tests of what reads its records around it.</summary>
 internal static class RedisStorage
 {
+    /// <summary>A silo's settings for the service <paramref name="serviceId"/> with its state on <paramref name="redis"/>.</summary>
+    public static (IOptions<ClusterOptions> Cluster, IOptions<StorageOptions> Storage) Settings(string serviceId, string redis) =>
+        (Options.Create(new ClusterOptions { ServiceId = serviceId, ClusterId = serviceId }), Options.Create(new StorageOptions { Redis = redis }));
+
+    /// <summary>The silo's connection to the Redis of <paramref name="storage"/>, made when first used.</summary>
+    public static RedisConnection Connection(IOptions<StorageOptions> storage) =>
+        new(storage, Options.Create(new StartupOptions()), NullLogger<RedisConnection>.Instance);
+
     // Orleans' Redis grain storage on the given connection, started as a silo starts it.
     public static async Task<RedisGrainStorage> Start(
         IOptions<StorageOptions> storage, IOptions<ClusterOptions> cluster, RedisConnection connection, IGrainStorageSerializer serializer, Func<string, GrainId, StackExchange.Redis.RedisKey>? getKey)

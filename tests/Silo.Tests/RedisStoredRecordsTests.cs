@@ -1,11 +1,7 @@
 using System.Text.Json;
 using Autopilot.Contracts;
 using Autopilot.Grains;
-using Autopilot.Hosting;
 using Autopilot.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.Storage;
 
 namespace Autopilot.Silo.Tests;
@@ -28,9 +24,8 @@ public sealed class RedisStoredRecordsTests
     public async Task A_page_reads_the_fields_under_the_names_the_serializer_writes_and_follows_each_link_to_its_record()
     {
         await using var redis = await RedisServer.StartAsync();
-        var cluster = Options.Create(new ClusterOptions { ServiceId = "records-test", ClusterId = "records-test" });
-        var storage = Options.Create(new StorageOptions { Redis = redis.ConnectionString });
-        await using var connection = new RedisConnection(storage, Options.Create(new StartupOptions()), NullLogger<RedisConnection>.Instance);
+        var (cluster, storage) = RedisStorage.Settings("records-test", redis.ConnectionString);
+        await using var connection = RedisStorage.Connection(storage);
         // camelCase: the JSON names are not the properties' names, and the script must read the ones written.
         var serializer = new RedisStorage.JsonStorage(new JsonSerializerOptions(JsonSerializerDefaults.Web));
         var prefix = RedisStoredVersions.Prefix(cluster.Value.ServiceId);
@@ -75,9 +70,8 @@ public sealed class RedisStoredRecordsTests
     [Fact]
     public void A_serializer_that_writes_no_JSON_reads_no_table_and_a_page_then_says_why()
     {
-        var cluster = Options.Create(new ClusterOptions { ServiceId = "records-test", ClusterId = "records-test" });
-        var storage = Options.Create(new StorageOptions { Redis = "127.0.0.1:1" });
-        var connection = new RedisConnection(storage, Options.Create(new StartupOptions()), NullLogger<RedisConnection>.Instance);
+        var (cluster, storage) = RedisStorage.Settings("records-test", "127.0.0.1:1"); // never connected to
+        var connection = RedisStorage.Connection(storage);
         var records = new RedisStoredRecords(connection, cluster, new NotJson());
 
         Assert.False(records.Reads(Customers));

@@ -1,9 +1,5 @@
 using Autopilot.Grains;
-using Autopilot.Hosting;
 using Autopilot.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 
 namespace Autopilot.Silo.Tests;
 
@@ -18,9 +14,8 @@ public sealed class RedisStoredVersionsTests
     public async Task The_version_read_alone_is_the_one_Orleans_Redis_storage_wrote_at_its_default_key_and_none_before()
     {
         await using var redis = await RedisServer.StartAsync();
-        var cluster = Options.Create(new ClusterOptions { ServiceId = "versions-test", ClusterId = "versions-test" });
-        var storage = Options.Create(new StorageOptions { Redis = redis.ConnectionString });
-        await using var connection = new RedisConnection(storage, Options.Create(new StartupOptions()), NullLogger<RedisConnection>.Instance);
+        var (cluster, storage) = RedisStorage.Settings("versions-test", redis.ConnectionString);
+        await using var connection = RedisStorage.Connection(storage);
         var versions = new RedisStoredVersions(connection, cluster);
         var ours = RedisStoredVersions.Prefix(cluster.Value.ServiceId);
 
