@@ -61,20 +61,21 @@ public sealed class RedisStoredRecords(RedisConnection connection, IOptions<Clus
 
     private readonly RedisKey prefix = RedisStoredVersions.Prefix(cluster.Value.ServiceId);
 
-    // For each table (by reference: a caller keeps its tables), the script's arguments after the first two; none when the
-    // serializer writes no JSON the script can read.
+    // For each table (by reference: a caller keeps its tables), the index's key and the script's arguments after the first
+    // two; none when the serializer writes no JSON the script can read.
     private readonly ConditionalWeakTable<StoredTable, ScriptArguments> arguments = [];
 
-    public bool Reads(StoredTable table) => Arguments(table) is not null;
+    public bool Reads(StoredTable table) => Arguments(table).Values is not null;
 
     public async Task<IReadOnlyList<StoredRow>> Page(StoredTable table, string? after, int count, CancellationToken cancellationToken = default)
     {
-        var fixedArguments = Arguments(table)
+        var known = Arguments(table);
+        var fixedArguments = known.Values
             ?? throw new NotSupportedException($"The grain storage's serializer ({serializer.GetType().Name}) writes no JSON field of {table.Rows.State.Name} or {table.Linked.State.Name} that a script can read: a page asks each row's grain.");
         var redis = await connection.GetAsync();
         var result = await redis.GetDatabase().ScriptEvaluateAsync(
             PageScript,
-            [RedisRecordIndex.Key(cluster.Value.ServiceId, table.Kind)],
+            [known.Index],
             [after is null ? "-" : "(" + after, count, .. fixedArguments])
             .WaitAsync(cancellationToken);
         var values = (RedisResult[])result!;
@@ -103,14 +104,15 @@ public sealed class RedisStoredRecords(RedisConnection connection, IOptions<Clus
         return fields;
     }
 
-    private RedisValue[]? Arguments(StoredTable table) => arguments.GetValue(table, t => new ScriptArguments(
+    private ScriptArguments Arguments(StoredTable table) => arguments.GetValue(table, t => new ScriptArguments(
+        RedisRecordIndex.Key(cluster.Value.ServiceId, t.Kind),
         JsonNames(t.Rows) is { } rowNames && JsonNames(t.Linked) is { } linkedNames
             ? [
                 KeyPart(prefix, t.Rows.Type), "/" + t.Rows.StateName,
                 KeyPart(prefix, t.Linked.Type), "/" + t.Linked.StateName,
                 t.LinkAt + 1, rowNames.Length, .. rowNames.Select(name => (RedisValue)name), .. linkedNames.Select(name => (RedisValue)name),
             ]
-            : null)).Values;
+            : null));
 
     // What comes before a name in the key of a record of grain type `type` (RedisStoredVersions.Key's layout).
     private static RedisValue KeyPart(RedisKey prefix, GrainType type) => (byte[])prefix.Append(type.AsSpan().ToArray()).Append("/")!;
@@ -156,5 +158,5 @@ public sealed class RedisStoredRecords(RedisConnection connection, IOptions<Clus
         }
     }
 
-    private sealed record ScriptArguments(RedisValue[]? Values);
+    private sealed record ScriptArguments(RedisKey Index, RedisValue[]? Values);
 }
