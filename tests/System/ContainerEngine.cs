@@ -35,8 +35,8 @@ public sealed class ContainerEngine : IAsyncLifetime
             .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#'))
             .Select(line => line.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1]);
-        // Under ./autopilot test the images were built beside the other projects' tests (its own line says how long that took);
-        // this is what was left to do here: all of the build elsewhere, Docker's cache check after that.
+        // Under a whole ./autopilot test run the images were built beside the other projects' tests (its own line says how
+        // long that took), and this is Docker's check of its cache; run on their own, these tests wait here for the whole build.
         TestFigures.Print($"containers: engine {Docker}, images ready in {ImagesBuiltIn.TotalSeconds:0} s");
     }
 
