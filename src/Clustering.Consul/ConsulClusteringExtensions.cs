@@ -2,6 +2,7 @@ using Autopilot.Clustering.Consul;
 using Autopilot.Consul.Client;
 using Autopilot.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Messaging;
 
@@ -36,6 +37,7 @@ public static class ConsulClusteringExtensions
         builder.Services.AddOptions<ConsulClusteringOptions>().Configure(configure ?? (_ => { }));
         builder.Services.AddSingleton<GatewayProbes>();
         builder.Services.AddSingleton<GatewayLoss>();
+        builder.Services.AddSingleton(services => new GatewayMask(services, services.GetRequiredService<ILogger<GatewayMask>>()));
         builder.Services.AddSingleton<IGatewayListProvider, ConsulGatewayListProvider>();
         // New silos should reach clients within seconds, not Orleans' default minute; a silo declared dead should leave the
         // client's list within half a second, and one silent to this client's probes within a tenth: the client sends each grain's calls

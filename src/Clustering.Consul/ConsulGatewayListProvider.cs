@@ -11,20 +11,25 @@ namespace Autopilot.Clustering.Consul;
 /// The gateways of the active silos in the Consul membership table, re-read every <see cref="ConsulReadEvery"/>, less
 /// those that cannot serve this client's calls, judged afresh at each <see cref="GatewayOptions.GatewayListRefreshPeriod"/>. Orleans' client
 /// sends each grain's calls through one gateway chosen by the grain's hash, so until the membership declares a sick silo
-/// dead, a third of every key's calls waited out their timeouts there, keys on healthy silos included (issue 19). Left out:
+/// dead, a third of every key's calls waited out their timeouts there, keys on healthy silos included (issue 19). Not served
+/// new calls:
 /// <list type="bullet">
 /// <item>a silo whose own check in Consul's catalog is critical because the silo says it is cut off from its peers
 /// (<see cref="ConsulClusteringOptions.SiloService"/>, <see cref="ReadyAnswer.CutOffFromPeers"/>): it forwards nothing, and
-/// fails its ready check within a second (<c>SiloReadyCheck</c>);</item>
+/// fails its ready check within a second (<c>SiloReadyCheck</c>). It is left out of the list, and Orleans' client closes
+/// its connection;</item>
 /// <item>a silo that answered this client's own probes and then has not for <see cref="GatewayProbes.SilentAfter"/>, while
 /// other silos answered questions asked since (<see cref="GatewayProbes"/>, at the HTTP URL the silo registered): a frozen
-/// silo, or one this client cannot reach.</item>
+/// silo, or one this client cannot reach. It stays in the list, masked for new calls with its connection kept open
+/// (<see cref="GatewayMask"/>), so that the answers of the calls in flight through it, and those its grains send this client,
+/// still come if it was only slow for a moment (left out, a silo silent for a second on a busy machine cost those calls
+/// their answers).</item>
 /// </list>
-/// A check that failed by timing out is not followed: a frozen silo cannot be told from a Consul agent short of CPU, and
-/// Orleans' client closes its connection to a gateway it leaves out, with the answers of the calls in flight on it; the
-/// client's own probes ask the question that matters to it instead. Were every active silo left out, the list keeps them
-/// all: a client with no gateway has nowhere to go. A catalog that cannot be read changes nothing. Leaving out a gateway that
-/// was in the list tells the client's calls (<see cref="GatewayLoss"/>): those sent through it wait for answers that cannot come.
+/// A check that failed by timing out is not followed: a frozen silo cannot be told from a Consul agent short of CPU; the
+/// client's own probes ask the question that matters to it instead. Were every active silo out, the list keeps them all,
+/// unmasked: a client with no gateway has nowhere to go. A catalog that cannot be read changes nothing. A gateway that served
+/// this client's calls and no longer does tells them (<see cref="GatewayLoss"/>): those sent through it cannot answer while
+/// it stays out.
 /// </summary>
 /// <remarks>
 /// While Consul cannot be read, the last list read is served: the silos behind it are still there, and a client must not
@@ -38,11 +43,13 @@ public sealed partial class ConsulGatewayListProvider(
     IOptions<ClusterOptions> cluster,
     GatewayProbes probes,
     GatewayLoss loss,
+    GatewayMask mask,
     TimeProvider time,
     ILogger<ConsulGatewayListProvider> logger) : IGatewayListProvider
 {
     private readonly MembershipStore store = new(consul, options.Value.KvRootFolder, cluster.Value.ClusterId, logger);
     private IList<Uri>? lastGood;
+    private List<Uri>? lastServing;
     private string leftOut = "";
     private ConsulRead? consulRead;
     private long consulReadAt;
@@ -126,25 +133,40 @@ public sealed partial class ConsulGatewayListProvider(
             .Select(e => (Entry: e, Reason: Reason(e.SiloAddress, read.CutOff)))
             .ToList();
         var serving = reasons.Where(r => r.Reason is null).Select(r => r.Entry).ToList();
-        var kept = serving.Count > 0 ? serving : read.Active;
-        var nowLeftOut = string.Join(", ", reasons.Where(r => !kept.Contains(r.Entry)).Select(r => $"{r.Entry.SiloName} ({r.Reason})").Order(StringComparer.Ordinal));
+        var allOut = serving.Count == 0;
+        var kept = allOut ? read.Active : serving;
+        // A silent silo stays in the list, masked for new calls, its connection open for the answers of the calls in flight
+        // (GatewayMask); one cut off from its peers forwards nothing, and is left out.
+        var masked = allOut
+            ? []
+            : reasons.Where(r => r.Reason is { Silent: true } && mask.Mask(ProxyAddress(r.Entry))).Select(r => r.Entry).ToHashSet();
+        var nowLeftOut = string.Join(", ", reasons
+            .Where(r => !kept.Contains(r.Entry))
+            .Select(r => $"{r.Entry.SiloName} ({r.Reason!.Value.Text}{(masked.Contains(r.Entry) ? "; masked for new calls, its connection kept for the calls in flight" : "")})")
+            .Order(StringComparer.Ordinal));
         if (nowLeftOut != leftOut)
         {
             leftOut = nowLeftOut;
             LogLeftOut(logger, nowLeftOut.Length == 0 ? "none" : nowLeftOut);
         }
 
-        var list = kept.Select(Gateway).ToList();
-        // A gateway this client was sending through, left out for a reason or declared dead by others: the calls sent
-        // through it cannot answer. Not one that stops, whether this list saw it shutting down or only dead (a stop of
-        // a silo with few grains takes less than a read of Consul): it told its clients to stop sending, and the calls
-        // still in flight through it keep waiting for their answers.
-        var lost = reasons.Where(r => !kept.Contains(r.Entry)).Select(r => r.Entry).Concat(read.DeclaredDead);
-        if (lastGood is not null && lost.Any(e => lastGood.Contains(Gateway(e))))
+        var list = read.Active.Where(e => kept.Contains(e) || masked.Contains(e)).Select(Gateway).ToList();
+        var servingNow = kept.Select(Gateway).ToList();
+        // A gateway this client was sending through, left out or masked for a reason, or declared dead by others: the calls
+        // sent through it cannot answer while it stays so. Not one that stops, whether this list saw it shutting down or
+        // only dead (a stop of a silo with few grains takes less than a read of Consul): it told its clients to stop
+        // sending, and the calls still in flight through it keep waiting for their answers.
+        var lost = reasons.Where(r => !kept.Contains(r.Entry)).Select(r => r.Entry).Concat(read.DeclaredDead)
+            .Select(Gateway)
+            .Where(g => lastServing?.Contains(g) == true)
+            .ToList();
+        if (lost.Count > 0)
         {
-            loss.Lost();
+            loss.Lost(lost);
         }
 
+        loss.Serving(servingNow);
+        lastServing = servingNow;
         lastGood = list;
         return lastGood;
     }
@@ -159,11 +181,15 @@ public sealed partial class ConsulGatewayListProvider(
     private static Uri Gateway(MembershipEntry entry) =>
         SiloAddress.New(entry.SiloAddress.Endpoint.Address, entry.ProxyPort, entry.SiloAddress.Generation).ToGatewayUri();
 
-    // Why an active silo is left out of the list, or null when it is not.
-    private string? Reason(SiloAddress silo, HashSet<string> cutOff) =>
-        cutOff.Contains(silo.Endpoint.ToString()) ? "its ready check says it is cut off from its peers"
-        : probes.IsSilent(GatewayProbes.Key(silo)) && probes.OthersAnsweredSince(GatewayProbes.Key(silo)) ? $"silent to this client for {GatewayProbes.SilentAfter.TotalSeconds} s while others answer"
+    // Why an active silo does not serve this client's new calls (silent: masked; otherwise left out), or null when it does.
+    private (string Text, bool Silent)? Reason(SiloAddress silo, HashSet<string> cutOff) =>
+        cutOff.Contains(silo.Endpoint.ToString()) ? ("its ready check says it is cut off from its peers", false)
+        : probes.IsSilent(GatewayProbes.Key(silo)) && probes.OthersAnsweredSince(GatewayProbes.Key(silo)) ? ($"silent to this client for {GatewayProbes.SilentAfter.TotalSeconds} s while others answer", true)
         : null;
+
+    // The silo's gateway as Orleans' client keys it: its proxy endpoint, generation 0.
+    private static SiloAddress ProxyAddress(MembershipEntry entry) =>
+        SiloAddress.New(entry.SiloAddress.Endpoint.Address, entry.ProxyPort, 0);
 
     // From the silos' entries in Consul's catalog: the endpoints (address:port, as the silos register) whose own check is
     // critical because they are cut off from their peers, and each one's HTTP base URL (HostRole.HealthMeta). Nothing is

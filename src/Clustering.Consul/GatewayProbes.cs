@@ -11,8 +11,8 @@ namespace Autopilot.Clustering.Consul;
 /// while the membership takes seconds to declare it dead; meanwhile every grain whose calls the client sends through that
 /// gateway (a third of them with three silos, by the grain's hash) waited on it, keys on healthy silos included (issue 19,
 /// the pause). A silo that answered and then has not answered for <see cref="SilentAfter"/> is <see cref="IsSilent"/>, and
-/// the gateway list (<see cref="ConsulGatewayListProvider"/>) leaves it out until it answers again, provided other silos
-/// answered this client meanwhile (<see cref="OthersAnsweredSince"/>). Asked from the client
+/// the gateway list (<see cref="ConsulGatewayListProvider"/>) masks it for new calls until it answers again
+/// (<see cref="GatewayMask"/>), provided other silos answered this client meanwhile (<see cref="OthersAnsweredSince"/>). Asked from the client
 /// itself, this is the one view that matters for the client's choice: a gateway cut from one silo stops sending through it,
 /// whatever the others see.
 /// <para>
@@ -222,7 +222,7 @@ public sealed partial class GatewayProbes(TimeProvider time, ILogger<GatewayProb
         public bool Heard;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} has not answered this client for {Seconds} s: its gateway is left out until it answers, while other silos answer")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} has not answered this client for {Seconds} s: its gateway takes no new calls from this client until it answers, while other silos answer")]
     private static partial void LogSilent(ILogger logger, string silo, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Silo} answers this client again")]

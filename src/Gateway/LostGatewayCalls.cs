@@ -9,8 +9,10 @@ namespace Autopilot.Gateway;
 /// given up at once and sent again, which goes through another gateway: one that was waiting on a healthy gateway costs a
 /// second read, and one waiting on the lost gateway answers a quarter of a second sooner (issue 19, the pause: the reads
 /// sent through the frozen silo in its first moments). A write is given up <see cref="Deadlines.LostGatewayGrace"/> after
-/// the loss and answers that its outcome is unknown (<see cref="GatewayLostException"/>, a 504), seconds before its own
-/// timeout would have said the same: writes that answer within the grace, through the other gateways, are left alone, and so is a call whose
+/// the loss if the lost gateway is still out of the list then (<see cref="GatewayLoss.OutSince"/>), and answers that its
+/// outcome is unknown (<see cref="GatewayLostException"/>, a 504), seconds before its own timeout would have said the same:
+/// writes that answer within the grace, through the other gateways, are left alone, and so are those whose gateway is listed
+/// again by then (silent for a moment: its answers reach the client once it connects again), and so is a call whose
 /// attempts sent before the loss have all ended (<see cref="MarkAttempt"/>: one the lost gateway rejected, waiting in the
 /// retry filter's back-off, is sent again through the new list and left to answer), and every call when the client has no
 /// such signal (clustering without Consul).
@@ -75,9 +77,8 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
             return await call(cancellationToken);
         }
 
-        var guarded = new GuardedCall(loss.Token, grace, time);
+        var guarded = new GuardedCall(loss, grace, time);
         using var callerGone = cancellationToken.UnsafeRegister(static state => ((GuardedCall)state!).CallerGone(), guarded);
-        using var lost = guarded.Lost.UnsafeRegister(static state => ((GuardedCall)state!).GiveUpAfterGrace(), guarded);
         Current.Value = guarded;
         try
         {
@@ -88,35 +89,62 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
             GivenUp.Add(1);
             throw new GatewayLostException(e);
         }
+        finally
+        {
+            guarded.Ended();
+        }
     }
 
     /// <summary>One attempt of a guarded call (<see cref="MarkAttempt"/>).</summary>
     public readonly struct Attempt : IDisposable
     {
         private readonly GuardedCall? call;
-        private readonly bool sentBeforeLoss;
+        private readonly int sentAfter;
 
         internal Attempt(GuardedCall? call)
         {
             this.call = call;
-            sentBeforeLoss = call?.AttemptSent() ?? false;
+            sentAfter = call?.AttemptSent() ?? 0;
         }
 
-        public void Dispose() => call?.AttemptEnded(sentBeforeLoss);
+        public void Dispose() => call?.AttemptEnded(sentAfter);
     }
 
     /// <summary>
     /// One call under guard: its own cancellation source (never linked, so never disposed: it holds no timer nor
-    /// registration), the attempts still waiting that were sent before the loss, and how long after the loss it is given up.
+    /// registration), the attempts still waiting (each by the number of the last loss told before it was sent,
+    /// <see cref="GatewayLoss.Count"/>), and how long after a loss it is given up. After each loss told, once the grace has
+    /// passed: a read is given up if an attempt sent before that loss still waits; a write, if a gateway lost since one of its
+    /// waiting attempts was sent is still out of the list (<see cref="GatewayLoss.OutSince"/>). A call not given up watches
+    /// for the next loss.
     /// </summary>
-    internal sealed class GuardedCall(CancellationToken lost, TimeSpan grace, TimeProvider time)
+    internal sealed class GuardedCall
     {
+        private readonly GatewayLoss loss;
+        private readonly TimeSpan grace;
+        private readonly TimeProvider time;
         private readonly CancellationTokenSource source = new();
-        private int waitingSentBeforeLoss;
-        private int marked;
+        private readonly Lock gate = new();
+        private readonly List<int> waiting = [];
+        private readonly int begun;
+        private bool marked;
+        private bool ended;
         private int gaveUp;
+        private CancellationTokenRegistration watch;
 
-        public CancellationToken Lost => lost;
+        public GuardedCall(GatewayLoss loss, TimeSpan grace, TimeProvider time)
+        {
+            this.loss = loss;
+            this.grace = grace;
+            this.time = time;
+            // The count first: a loss told between the two reads is then counted as after this call, and checked.
+            begun = loss.Count;
+            lock (gate)
+            {
+                // Under the lock, as Check renews it: a loss told meanwhile runs Told at once, and its Check waits for this.
+                watch = loss.Token.UnsafeRegister(static state => ((GuardedCall)state!).Told(), this);
+            }
+        }
 
         public CancellationToken Token => source.Token;
 
@@ -124,38 +152,46 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
 
         public void CallerGone() => source.Cancel();
 
-        /// <summary>Whether the attempt now sent counts as sent before the loss (it may have gone through the lost gateway).</summary>
-        public bool AttemptSent()
+        /// <summary>An attempt is sent now: the number of the last loss told before it.</summary>
+        public int AttemptSent()
         {
-            Volatile.Write(ref marked, 1);
-            if (lost.IsCancellationRequested)
+            lock (gate)
             {
-                return false;
-            }
-
-            Interlocked.Increment(ref waitingSentBeforeLoss);
-            return true;
-        }
-
-        public void AttemptEnded(bool sentBeforeLoss)
-        {
-            if (sentBeforeLoss)
-            {
-                Interlocked.Decrement(ref waitingSentBeforeLoss);
+                marked = true;
+                var after = loss.Count;
+                waiting.Add(after);
+                return after;
             }
         }
 
-        // Not on the thread that tells the loss: that one tells every call in flight.
-        public void GiveUpAfterGrace()
+        public void AttemptEnded(int sentAfter)
+        {
+            lock (gate)
+            {
+                waiting.Remove(sentAfter);
+            }
+        }
+
+        public void Ended()
+        {
+            lock (gate)
+            {
+                ended = true;
+                watch.Dispose();
+            }
+        }
+
+        // A loss was told; not on the thread that tells it: that one tells every call in flight.
+        private void Told()
         {
             if (grace <= TimeSpan.Zero)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static call => call.GiveUpIfStillWaiting(), this, preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(static call => call.Check(), this, preferLocal: false);
                 return;
             }
 
             _ = Task.Delay(grace, time).ContinueWith(
-                static (_, state) => ((GuardedCall)state!).GiveUpIfStillWaiting(),
+                static (_, state) => ((GuardedCall)state!).Check(),
                 this,
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
@@ -163,13 +199,37 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
         }
 
         // A call whose attempts nobody marks (the retry filter switched off) counts as one attempt, sent when it began.
-        private void GiveUpIfStillWaiting()
+        private void Check()
         {
-            if (Volatile.Read(ref marked) == 0 || Volatile.Read(ref waitingSentBeforeLoss) > 0)
+            lock (gate)
             {
+                if (ended || GaveUp)
+                {
+                    return;
+                }
+
+                var told = loss.Count;
+                var sentAfter = marked ? waiting : [begun];
+                var giveUp = grace <= TimeSpan.Zero ? sentAfter.Any(n => n < told) : sentAfter.Any(loss.OutSince);
+                if (!giveUp)
+                {
+                    // Every gateway lost since its attempts were sent is listed again (or none of them was sent before the
+                    // loss): it waits on, and the next loss is checked as this one was. A loss told while the next token
+                    // was being read was told on the old one: checked again too.
+                    watch.Dispose();
+                    watch = loss.Token.UnsafeRegister(static state => ((GuardedCall)state!).Told(), this);
+                    if (loss.Count != told)
+                    {
+                        Told();
+                    }
+
+                    return;
+                }
+
                 Volatile.Write(ref gaveUp, 1);
-                source.Cancel();
             }
+
+            source.Cancel();
         }
     }
 

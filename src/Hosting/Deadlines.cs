@@ -94,8 +94,9 @@ public static class Deadlines
 
     /// <summary>
     /// How long a grain call sent through a gateway that the client's list has just left out may still answer before it is
-    /// given up (<c>GatewayLoss</c>, <c>LostGatewayCalls</c>): calls through the other gateways answer in
-    /// milliseconds, and the ones through the lost gateway would otherwise wait out their own timeouts.
+    /// given up (<c>GatewayLoss</c>, <c>LostGatewayCalls</c>; a write, only if that gateway is still out of the list then):
+    /// calls through the other gateways answer in milliseconds, and the ones through the lost gateway would otherwise wait
+    /// out their own timeouts.
     /// </summary>
     public static readonly TimeSpan LostGatewayGrace = TimeSpan.FromMilliseconds(250);
 

@@ -229,10 +229,12 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             await provider.GetGatewaysAsync(CancellationToken.None);
             await Task.Delay(GatewayLoss.ListApplied * 3);
             Assert.Equal(1, loss.Count); // still out: not lost again
+            Assert.True(loss.OutSince(0), "the cut-off silo's gateway is out: a write sent through it before is given up");
 
             // A silo the list held, declared dead (whatever its check says): lost too.
             await RegisterSilo(service, cut, answers.Passing, "passing");
             await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "the healed silo back");
+            Assert.False(loss.OutSince(0), "the healed silo's gateway is listed again: the writes sent through it wait for their answers");
             var dead = (await Table.ReadAllAsync(CancellationToken.None)).Members.Single(m => m.Item1.SiloAddress.Equals(cut.SiloAddress));
             dead.Item1.Status = SiloStatus.Dead;
             dead.Item1.AddSuspector(ready.SiloAddress, DateTime.UtcNow);
@@ -240,6 +242,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             Assert.True(await Table.UpdateRowAsync(dead.Item1, dead.Item2, (await Table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
             await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual([Gateway(ready)]), TimeSpan.FromSeconds(30), "the dead silo out");
             await Eventually.Holds(() => Task.FromResult(loss.Count), n => n == 2, TimeSpan.FromSeconds(30), "the dead silo's calls told");
+            Assert.True(loss.OutSince(1), "the dead silo's gateway is out");
         }
         finally
         {
@@ -251,7 +254,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
     }
 
     [Fact]
-    public async Task A_silo_silent_to_the_clients_own_probes_leaves_the_gateway_list_until_it_answers_unless_every_active_silo_is_silent_and_one_not_heard_yet_stays()
+    public async Task A_silo_silent_to_the_clients_own_probes_is_masked_for_new_calls_until_it_answers_unless_every_active_silo_is_silent_and_one_not_heard_yet_is_not()
     {
         var answering = Entries.New(SiloStatus.Active);
         var frozen = Entries.New(SiloStatus.Active);
@@ -266,9 +269,11 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         await RegisterSilo(service, answering, answers.Passing, "passing", health: answers.Live);
         await RegisterSilo(service, frozen, answers.Passing, "passing", health: answers.Frozen);
         await using var probes = fixture.Probes();
+        var masked = new System.Collections.Concurrent.ConcurrentQueue<SiloAddress>();
+        var loss = new GatewayLoss(TimeProvider.System);
         try
         {
-            var provider = fixture.Gateways(ClusterId, siloService: service, probes: probes);
+            var provider = fixture.Gateways(ClusterId, siloService: service, probes: probes, loss: loss, mask: new GatewayMask(masked.Enqueue));
             // The frozen silo has not answered yet: not silent, so kept (a new silo's HTTP endpoint comes up after it joins).
             // The other one is kept as long as it answers, which a loaded machine may delay past SilentAfter now and then.
             var notYet = DateTime.UtcNow + GatewayProbes.SilentAfter * 3;
@@ -292,15 +297,38 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
                 a => a,
                 TimeSpan.FromSeconds(30),
                 "the second silo answered");
+            Assert.Empty(masked);
             answers.Freeze();
-            var expected = new[] { Gateway(answering) };
-            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual(expected), TimeSpan.FromSeconds(30), "the silent silo left out");
+            // Masked for new calls (Orleans' client keeps its connection open for the answers of the calls in flight), and
+            // still in the list: left out, the connection would close.
+            var frozenGateway = SiloAddress.New(frozen.SiloAddress.Endpoint.Address, frozen.ProxyPort, 0);
+            await Eventually.Holds(
+                async () =>
+                {
+                    await provider.GetGatewaysAsync(CancellationToken.None);
+                    return masked.Contains(frozenGateway) && loss.OutSince(0);
+                },
+                m => m,
+                TimeSpan.FromSeconds(30),
+                "the silent silo masked, and the calls through it told");
+            var list = await provider.GetGatewaysAsync(CancellationToken.None);
+            Assert.True(list.Count == 2 && list.Contains(Gateway(frozen)), $"the masked silo left the list: {string.Join(", ", list)}");
+            Assert.DoesNotContain(SiloAddress.New(answering.SiloAddress.Endpoint.Address, answering.ProxyPort, 0), masked);
             Assert.Contains(fixture.Logs.Messages, m => m.Contains("left out of the gateway list", StringComparison.Ordinal)
-                && m.Contains(frozen.SiloName, StringComparison.Ordinal) && m.Contains("silent to this client", StringComparison.Ordinal));
+                && m.Contains(frozen.SiloName, StringComparison.Ordinal) && m.Contains("silent to this client", StringComparison.Ordinal)
+                && m.Contains("masked for new calls", StringComparison.Ordinal));
             Assert.Equal(2, (await fixture.Gateways(ClusterId).GetGatewaysAsync(CancellationToken.None)).Count); // not asked: the membership alone
 
             answers.Thaw();
-            await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.Count == 2, TimeSpan.FromSeconds(30), "back once it answers");
+            await Eventually.Holds(
+                async () =>
+                {
+                    await provider.GetGatewaysAsync(CancellationToken.None);
+                    return loss.OutSince(0);
+                },
+                o => !o,
+                TimeSpan.FromSeconds(30),
+                "serving again once it answers");
 
             // Each read of the list follows the URLs the catalog holds now: the first silo's is the freezable one from here.
             await RegisterSilo(service, answering, answers.Passing, "passing", health: answers.Frozen);
@@ -325,6 +353,14 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
                 TimeSpan.FromSeconds(30),
                 "both silent");
             Assert.Equal(2, (await provider.GetGatewaysAsync(CancellationToken.None)).Count); // every silo kept once all are silent
+            // ... and none masked: a client with no gateway has nowhere to go.
+            var maskedBefore = masked.Count;
+            for (var i = 0; i < 3; i++)
+            {
+                await provider.GetGatewaysAsync(CancellationToken.None);
+            }
+
+            Assert.Equal(maskedBefore, masked.Count);
         }
         finally
         {

@@ -17,12 +17,14 @@ internal static class MembershipProviders
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulMembershipTable>>());
 
     public static ConsulGatewayListProvider Gateways(
-        this ConsulFixture fixture, string clusterId, ConsulClient? client = null, string? siloService = null, GatewayProbes? probes = null, GatewayLoss? loss = null) => new(
+        this ConsulFixture fixture, string clusterId, ConsulClient? client = null, string? siloService = null, GatewayProbes? probes = null, GatewayLoss? loss = null,
+        GatewayMask? mask = null) => new(
         client ?? fixture.Client,
         Options.Create(new ConsulClusteringOptions { SiloService = siloService }),
         Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "tests" }),
         probes ?? fixture.Probes(),
         loss ?? new GatewayLoss(TimeProvider.System),
+        mask ?? new GatewayMask(_ => { }),
         TimeProvider.System,
         fixture.Services(_ => { }).GetRequiredService<ILogger<ConsulGatewayListProvider>>());
 

@@ -41,7 +41,7 @@ public sealed class LostGatewayCallsTests
             CancellationToken.None);
 
         await first.Task.WaitAsync(Patience);
-        loss.Lost();
+        loss.Lost(Lost);
         Assert.Equal("answer", await read.WaitAsync(Patience));
         Assert.Equal(2, attempts.Count);
         Assert.True(attempts[0].IsCancellationRequested, "the first attempt's call was cancelled");
@@ -55,38 +55,17 @@ public sealed class LostGatewayCallsTests
         var time = new FakeTimeProvider();
         var loss = new GatewayLoss(time);
         var calls = new LostGatewayCalls(NullLogger<LostGatewayCalls>.Instance, loss, time);
-        var readAttempts = 0;
-        var readSent = new TaskCompletionSource();
-        var read = calls.Read(
-            async token =>
-            {
-                if (Interlocked.Increment(ref readAttempts) == 1)
-                {
-                    readSent.SetResult();
-                    await Task.Delay(Timeout.Infinite, token);
-                }
-
-                return "answer";
-            },
-            CancellationToken.None);
-        var writeSent = new TaskCompletionSource();
-        var write = calls.Write<string>(
-            async token =>
-            {
-                writeSent.SetResult();
-                await Task.Delay(Timeout.Infinite, token);
-                return "stored";
-            },
-            CancellationToken.None);
-        await readSent.Task.WaitAsync(Patience);
-        await writeSent.Task.WaitAsync(Patience);
+        var (read, readSent, readAttempts) = ReadStuckOnce(calls);
+        var (write, writeSent) = WriteStuck(calls);
+        await readSent.WaitAsync(Patience);
+        await writeSent.WaitAsync(Patience);
 
         var told = loss.Token;
-        loss.Lost();
+        loss.Lost(Lost);
         time.Advance(GatewayLoss.ListApplied);
         Assert.True(told.IsCancellationRequested, "the loss was not told after GatewayLoss.ListApplied");
         Assert.Equal("answer", await read.WaitAsync(Patience));
-        Assert.Equal(2, readAttempts);
+        Assert.Equal(2, readAttempts());
 
         // The write is still waiting for the grace on this clock, however long it waits in real time meanwhile.
         await Task.Delay(Deadlines.LostGatewayGrace * 2);
@@ -112,7 +91,7 @@ public sealed class LostGatewayCallsTests
             CancellationToken.None);
 
         await sent.Task.WaitAsync(Patience);
-        loss.Lost();
+        loss.Lost(Lost);
         var thrown = await Assert.ThrowsAsync<GatewayLostException>(() => write.WaitAsync(Patience));
         Assert.Equal(1, attempts);
         Assert.IsAssignableFrom<TimeoutException>(thrown);
@@ -141,7 +120,7 @@ public sealed class LostGatewayCallsTests
         // It answers (through another gateway, in milliseconds) as the loss is told: a poll for the loss could come after
         // the grace on a busy machine.
         using var answers = loss.Token.Register(() => answer.SetResult("stored"));
-        loss.Lost();
+        loss.Lost(Lost);
         Assert.Equal("stored", await write.WaitAsync(Patience));
         Assert.Equal(1, attempts);
     }
@@ -151,7 +130,7 @@ public sealed class LostGatewayCallsTests
     {
         var loss = new GatewayLoss(TimeProvider.System);
         var told = loss.Token;
-        loss.Lost();
+        loss.Lost(Lost);
         await Eventually.Holds(() => Task.FromResult(told.IsCancellationRequested), t => t, Patience, "the loss told");
 
         var answer = new TaskCompletionSource<string>();
@@ -181,7 +160,7 @@ public sealed class LostGatewayCallsTests
         for (var round = 0; round <= LostGatewayCalls.ReadResends; round++)
         {
             Assert.True(await waiting.WaitAsync(Patience), $"attempt {round + 1} sent");
-            loss.Lost();
+            loss.Lost(Lost);
         }
 
         await Assert.ThrowsAsync<GatewayLostException>(() => read.WaitAsync(Patience));
@@ -241,7 +220,7 @@ public sealed class LostGatewayCallsTests
         // Rejected as the loss is told (a poll for the loss could come after the grace on a busy machine, when the first
         // attempt, still waiting, is rightly given up); the second attempt follows the back-off, after the loss.
         using var rejects = loss.Token.Register(reject.SetResult);
-        loss.Lost();
+        loss.Lost(Lost);
         var secondToken = await secondSent.Task.WaitAsync(Patience);
         await Task.Delay(Deadlines.LostGatewayGrace * 4);
         Assert.False(write.IsCompleted, $"the write sent again after the loss was given up: {write.Exception?.InnerException?.GetType().Name}");
@@ -270,10 +249,154 @@ public sealed class LostGatewayCallsTests
             CancellationToken.None);
 
         await sent.Task.WaitAsync(Patience);
-        loss.Lost();
+        loss.Lost(Lost);
         await Assert.ThrowsAsync<GatewayLostException>(() => write.WaitAsync(Patience));
         Assert.Equal(1, call!.Attempts);
     }
 
+    [Fact]
+    public async Task A_write_whose_gateway_serves_again_within_the_grace_waits_on_for_its_answer()
+    {
+        // Silent to this client for a moment (a busy machine), then answering again: the gateway serves again within the
+        // grace, and the write's answer still comes through its connection, kept open while it was masked.
+        var time = new FakeTimeProvider();
+        var loss = new GatewayLoss(time);
+        var calls = new LostGatewayCalls(NullLogger<LostGatewayCalls>.Instance, loss, time);
+        var sent = new TaskCompletionSource<CancellationToken>();
+        var answer = new TaskCompletionSource<string>();
+        var write = calls.Write(
+            async token =>
+            {
+                sent.SetResult(token);
+                return await answer.Task.WaitAsync(token);
+            },
+            CancellationToken.None);
+        var token = await sent.Task.WaitAsync(Patience);
+
+        var told = loss.Token;
+        loss.Lost(Lost);
+        time.Advance(GatewayLoss.ListApplied);
+        Assert.True(told.IsCancellationRequested, "the loss was not told");
+        loss.Serving([.. Lost, .. Other]);
+        time.Advance(Deadlines.LostGatewayGrace * 4);
+        await Task.Delay(Deadlines.LostGatewayGrace * 2);
+        Assert.False(write.IsCompleted, $"the write was given up though its gateway served again: {write.Exception?.InnerException?.GetType().Name}");
+        Assert.False(token.IsCancellationRequested, "the write's call was cancelled");
+        answer.SetResult("stored");
+        Assert.Equal("stored", await write.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_write_that_waited_on_through_a_loss_is_given_up_when_its_gateway_is_lost_again_and_stays_out()
+    {
+        var time = new FakeTimeProvider();
+        var loss = new GatewayLoss(time);
+        var (write, sent) = WriteStuck(new LostGatewayCalls(NullLogger<LostGatewayCalls>.Instance, loss, time));
+        await sent.WaitAsync(Patience);
+
+        loss.Lost(Lost);
+        time.Advance(GatewayLoss.ListApplied);
+        loss.Serving([.. Lost, .. Other]);
+        time.Advance(Deadlines.LostGatewayGrace);
+        await Task.Delay(Deadlines.LostGatewayGrace * 2);
+        Assert.False(write.IsCompleted, "the write was given up on the first loss, though its gateway served again");
+
+        // Lost again, and still out after the grace (frozen after all): given up, as on any loss.
+        loss.Lost(Lost);
+        loss.Serving(Other);
+        time.Advance(GatewayLoss.ListApplied);
+        time.Advance(Deadlines.LostGatewayGrace);
+        await Assert.ThrowsAsync<GatewayLostException>(() => write.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_read_is_sent_again_at_once_even_if_its_gateway_serves_again()
+    {
+        // A read costs a second read: it does not wait to see whether the gateway comes back.
+        var loss = new GatewayLoss(TimeProvider.System);
+        var (read, first, attempts) = ReadStuckOnce(Calls(loss));
+        await first.WaitAsync(Patience);
+        loss.Lost(Lost);
+        loss.Serving([.. Lost, .. Other]);
+        Assert.Equal("answer", await read.WaitAsync(Patience));
+        Assert.Equal(2, attempts());
+    }
+
+    [Fact]
+    public async Task A_lost_gateway_is_out_until_it_serves_again_and_one_serving_again_before_the_loss_is_told_is_not()
+    {
+        var time = new FakeTimeProvider();
+        var loss = new GatewayLoss(time);
+        loss.Serving([.. Lost, .. Other]);
+        Assert.False(loss.OutSince(0));
+
+        loss.Lost(Lost);
+        loss.Serving(Other);
+        time.Advance(GatewayLoss.ListApplied);
+        await Eventually.Holds(() => Task.FromResult(loss.Count), n => n == 1, Patience, "the loss told");
+        Assert.True(loss.OutSince(0), "a gateway lost after a call was sent and still out");
+        Assert.False(loss.OutSince(1), "a call sent after the loss is not held by it");
+
+        loss.Serving([.. Lost, .. Other]);
+        Assert.False(loss.OutSince(0), "serving again, the gateway is not out");
+
+        // Out and serving again within the time the loss takes to be told: never out.
+        loss.Lost(Lost);
+        loss.Serving(Other);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        loss.Serving([.. Lost, .. Other]);
+        time.Advance(GatewayLoss.ListApplied);
+        await Eventually.Holds(() => Task.FromResult(loss.Count), n => n == 2, Patience, "the second loss told");
+        Assert.False(loss.OutSince(0));
+
+        // A dead silo's gateway never serves again: forgotten once no call can still wait on it.
+        loss.Lost(Other);
+        loss.Serving(Lost);
+        time.Advance(GatewayLoss.ListApplied);
+        await Eventually.Holds(() => Task.FromResult(loss.Count), n => n == 3, Patience, "the third loss told");
+        Assert.True(loss.OutSince(2));
+        time.Advance(GatewayLoss.RememberedFor + TimeSpan.FromSeconds(1));
+        Assert.False(loss.OutSince(2));
+    }
+
+    // Two silos' gateways, as Orleans names them (address, proxy port, generation).
+    private static readonly Uri[] Lost = [new("gwy.tcp://127.0.0.1:30001/155605302")];
+    private static readonly Uri[] Other = [new("gwy.tcp://127.0.0.1:30002/155605303")];
+
     private static LostGatewayCalls Calls(GatewayLoss loss) => new(NullLogger<LostGatewayCalls>.Instance, loss);
+
+    // A read whose first attempt waits until it is given up, and whose later attempts answer at once.
+    private static (Task<string> Read, Task FirstSent, Func<int> Attempts) ReadStuckOnce(LostGatewayCalls calls)
+    {
+        var attempts = 0;
+        var first = new TaskCompletionSource();
+        var read = calls.Read(
+            async token =>
+            {
+                if (Interlocked.Increment(ref attempts) == 1)
+                {
+                    first.SetResult();
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+
+                return "answer";
+            },
+            CancellationToken.None);
+        return (read, first.Task, () => Volatile.Read(ref attempts));
+    }
+
+    // A write that waits until it is given up.
+    private static (Task<string> Write, Task Sent) WriteStuck(LostGatewayCalls calls)
+    {
+        var sent = new TaskCompletionSource();
+        var write = calls.Write<string>(
+            async token =>
+            {
+                sent.SetResult();
+                await Task.Delay(Timeout.Infinite, token);
+                return "stored";
+            },
+            CancellationToken.None);
+        return (write, sent.Task);
+    }
 }
