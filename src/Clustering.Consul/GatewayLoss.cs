@@ -20,24 +20,24 @@ namespace Autopilot.Clustering.Consul;
 public sealed class GatewayLoss(TimeProvider time)
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<Uri, (int Told, long At)> outOfList = [];
+    private readonly Dictionary<Uri, (int Told, long At)> stillOut = [];
     private readonly Dictionary<Uri, long> servingSince = [];
     private CancellationTokenSource current = new();
     private int count;
 
     /// <summary>
-    /// How long after the list left a gateway out the calls are told: Orleans takes the list the moment the provider returns
-    /// it, and a read sent again before that could go through the lost gateway once more.
+    /// How long after the list left a gateway out or masked it the calls are told: Orleans takes the list the moment the
+    /// provider returns it, and a read sent again before that could go through the lost gateway once more.
     /// </summary>
     public static readonly TimeSpan ListApplied = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// How long a lost gateway is remembered while the list leaves it out: no call waits longer than its request may take
-    /// (<see cref="Deadlines.Request"/>), and a dead silo's gateway is never named again.
+    /// How long a lost gateway is remembered while it stays out: no call waits longer than its request may take
+    /// (<see cref="Deadlines.Request"/>), and a dead silo's gateway never serves again.
     /// </summary>
     public static readonly TimeSpan RememberedFor = Deadlines.Request;
 
-    /// <summary>Cancelled when a gateway that this client was sending through leaves its list; a new one follows.</summary>
+    /// <summary>Cancelled when a gateway that this client was sending through stops serving it; a new one follows.</summary>
     public CancellationToken Token => Volatile.Read(ref current).Token;
 
     /// <summary>How many losses have been told: the number of the last one (a call sent now comes after it).</summary>
@@ -46,7 +46,8 @@ public sealed class GatewayLoss(TimeProvider time)
     /// <summary>
     /// The list has just left out or masked <paramref name="gateways"/>, which served this client's calls before: after
     /// <see cref="ListApplied"/>, the calls sent until then are told, and the gateways that do not serve again meanwhile count
-    /// as out under that loss's number. The old source is not disposed: calls still hold its token, and a cancelled source holds nothing.
+    /// as out under that loss's number. The old source is not disposed: calls still hold its token, and a cancelled source
+    /// holds nothing.
     /// </summary>
     public void Lost(IReadOnlyCollection<Uri> gateways)
     {
@@ -62,7 +63,7 @@ public sealed class GatewayLoss(TimeProvider time)
                     {
                         if (!(servingSince.TryGetValue(gateway, out var since) && since > lostAt))
                         {
-                            outOfList[gateway] = (told, lostAt);
+                            stillOut[gateway] = (told, lostAt);
                         }
                     }
 
@@ -88,7 +89,7 @@ public sealed class GatewayLoss(TimeProvider time)
         {
             foreach (var gateway in gateways)
             {
-                outOfList.Remove(gateway);
+                stillOut.Remove(gateway);
                 servingSince.TryAdd(gateway, now);
             }
 
@@ -113,21 +114,21 @@ public sealed class GatewayLoss(TimeProvider time)
         lock (gate)
         {
             Forget();
-            return outOfList.Values.Any(o => o.Told > told);
+            return stillOut.Values.Any(o => o.Told > told);
         }
     }
 
     // Under the lock: the gateways lost longer ago than any call waits.
     private void Forget()
     {
-        if (outOfList.Count == 0)
+        if (stillOut.Count == 0)
         {
             return;
         }
 
-        foreach (var forgotten in outOfList.Where(o => time.GetElapsedTime(o.Value.At) > RememberedFor).Select(o => o.Key).ToList())
+        foreach (var forgotten in stillOut.Where(o => time.GetElapsedTime(o.Value.At) > RememberedFor).Select(o => o.Key).ToList())
         {
-            outOfList.Remove(forgotten);
+            stillOut.Remove(forgotten);
         }
     }
 }

@@ -9,10 +9,11 @@ namespace Autopilot.Gateway;
 /// given up at once and sent again, which goes through another gateway: one that was waiting on a healthy gateway costs a
 /// second read, and one waiting on the lost gateway answers a quarter of a second sooner (issue 19, the pause: the reads
 /// sent through the frozen silo in its first moments). A write is given up <see cref="Deadlines.LostGatewayGrace"/> after
-/// the loss if the lost gateway is still out of the list then (<see cref="GatewayLoss.OutSince"/>), and answers that its
-/// outcome is unknown (<see cref="GatewayLostException"/>, a 504), seconds before its own timeout would have said the same:
-/// writes that answer within the grace, through the other gateways, are left alone, and so are those whose gateway is listed
-/// again by then (silent for a moment: its answers reach the client once it connects again), and so is a call whose
+/// the loss if the lost gateway is still out then (<see cref="GatewayLoss.OutSince"/>), and answers that its outcome is
+/// unknown (<see cref="GatewayLostException"/>, a 504), seconds before its own timeout would have said the same: writes
+/// that answer within the grace, through the other gateways, are left alone, and so are those whose gateway serves again
+/// by then (a silo silent for a moment: its answers come through the connection the client kept open,
+/// <see cref="GatewayMask"/>), and so is a call whose
 /// attempts sent before the loss have all ended (<see cref="MarkAttempt"/>: one the lost gateway rejected, waiting in the
 /// retry filter's back-off, is sent again through the new list and left to answer), and every call when the client has no
 /// such signal (clustering without Consul).
@@ -115,8 +116,8 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
     /// registration), the attempts still waiting (each by the number of the last loss told before it was sent,
     /// <see cref="GatewayLoss.Count"/>), and how long after a loss it is given up. After each loss told, once the grace has
     /// passed: a read is given up if an attempt sent before that loss still waits; a write, if a gateway lost since one of its
-    /// waiting attempts was sent is still out of the list (<see cref="GatewayLoss.OutSince"/>). A call not given up watches
-    /// for the next loss.
+    /// waiting attempts was sent is still out (<see cref="GatewayLoss.OutSince"/>). A call not given up watches for the next
+    /// loss.
     /// </summary>
     internal sealed class GuardedCall
     {
@@ -213,7 +214,7 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
                 var giveUp = grace <= TimeSpan.Zero ? sentAfter.Any(n => n < told) : sentAfter.Any(loss.OutSince);
                 if (!giveUp)
                 {
-                    // Every gateway lost since its attempts were sent is listed again (or none of them was sent before the
+                    // Every gateway lost since its attempts were sent serves again (or none of them was sent before the
                     // loss): it waits on, and the next loss is checked as this one was. A loss told while the next token
                     // was being read was told on the old one: checked again too.
                     watch.Dispose();
