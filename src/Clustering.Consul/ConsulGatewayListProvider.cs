@@ -142,7 +142,7 @@ public sealed partial class ConsulGatewayListProvider(
             : reasons.Where(r => r.Reason is { Silent: true } && mask.Mask(ProxyAddress(r.Entry))).Select(r => r.Entry).ToHashSet();
         var nowLeftOut = string.Join(", ", reasons
             .Where(r => !kept.Contains(r.Entry))
-            .Select(r => $"{r.Entry.SiloName} ({r.Reason!.Value.Text}{(masked.Contains(r.Entry) ? "; masked for new calls, its connection kept for the calls in flight" : "")})")
+            .Select(r => $"{r.Entry.SiloName} ({r.Reason!.Value.Text}; {(masked.Contains(r.Entry) ? "masked, its connection kept for the calls in flight" : "left out of the gateway list")})")
             .Order(StringComparer.Ordinal));
         if (nowLeftOut != leftOut)
         {
@@ -221,7 +221,7 @@ public sealed partial class ConsulGatewayListProvider(
     // they are cut off from their peers.
     private sealed record ConsulRead(List<MembershipEntry> Active, List<MembershipEntry> DeclaredDead, HashSet<string> CutOff);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Active silos left out of the gateway list: {Silos}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Active silos that take no new calls from this client: {Silos}")]
     private static partial void LogLeftOut(ILogger logger, string silos);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Cannot read the silos' checks from Consul ({Reason}); the gateway list follows the membership and this client's probes")]

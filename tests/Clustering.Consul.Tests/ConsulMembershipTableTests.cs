@@ -148,7 +148,8 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             var provider = fixture.Gateways(ClusterId, siloService: service);
             var expected = new[] { Gateway(ready) };
             await Eventually.Holds(() => provider.GetGatewaysAsync(CancellationToken.None), g => g.SequenceEqual(expected), TimeSpan.FromSeconds(30), "the cut-off silo left out");
-            Assert.Contains(fixture.Logs.Messages, m => m.Contains("left out of the gateway list", StringComparison.Ordinal) && m.Contains(cut.SiloName, StringComparison.Ordinal));
+            Assert.Contains(fixture.Logs.Messages, m => m.Contains("take no new calls from this client", StringComparison.Ordinal)
+                && m.Contains(cut.SiloName, StringComparison.Ordinal) && m.Contains("left out of the gateway list", StringComparison.Ordinal));
             Assert.Equal(2, (await fixture.Gateways(ClusterId).GetGatewaysAsync(CancellationToken.None)).Count); // not asked: the membership alone
 
             await RegisterSilo(service, ready, answers.CutOff, "passing");
@@ -314,9 +315,9 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
             var list = await provider.GetGatewaysAsync(CancellationToken.None);
             Assert.True(list.Count == 2 && list.Contains(Gateway(frozen)), $"the masked silo left the list: {string.Join(", ", list)}");
             Assert.DoesNotContain(SiloAddress.New(answering.SiloAddress.Endpoint.Address, answering.ProxyPort, 0), masked);
-            Assert.Contains(fixture.Logs.Messages, m => m.Contains("left out of the gateway list", StringComparison.Ordinal)
+            Assert.Contains(fixture.Logs.Messages, m => m.Contains("take no new calls from this client", StringComparison.Ordinal)
                 && m.Contains(frozen.SiloName, StringComparison.Ordinal) && m.Contains("silent to this client", StringComparison.Ordinal)
-                && m.Contains("masked for new calls", StringComparison.Ordinal));
+                && m.Contains("masked, its connection kept", StringComparison.Ordinal));
             Assert.Equal(2, (await fixture.Gateways(ClusterId).GetGatewaysAsync(CancellationToken.None)).Count); // not asked: the membership alone
 
             answers.Thaw();
