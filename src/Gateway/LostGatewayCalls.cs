@@ -143,7 +143,7 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
             lock (gate)
             {
                 // Under the lock, as Check renews it: a loss told meanwhile runs Told at once, and its Check waits for this.
-                watch = loss.Token.UnsafeRegister(static state => ((GuardedCall)state!).Told(), this);
+                watch = WatchNextLoss();
             }
         }
 
@@ -182,6 +182,8 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
             }
         }
 
+        private CancellationTokenRegistration WatchNextLoss() => loss.Token.UnsafeRegister(static state => ((GuardedCall)state!).Told(), this);
+
         // A loss was told; not on the thread that tells it: that one tells every call in flight.
         private void Told()
         {
@@ -218,7 +220,7 @@ public sealed partial class LostGatewayCalls(ILogger<LostGatewayCalls> logger, G
                     // loss): it waits on, and the next loss is checked as this one was. A loss told while the next token
                     // was being read was told on the old one: checked again too.
                     watch.Dispose();
-                    watch = loss.Token.UnsafeRegister(static state => ((GuardedCall)state!).Told(), this);
+                    watch = WatchNextLoss();
                     if (loss.Count != told)
                     {
                         Told();
