@@ -95,6 +95,7 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
         var loop = await state.StartLoop();
         var silos = await state.Silos();
         var killedAt = loop.Now;
+        state.Moments.Add(("kill", killedAt));
         await state.Engine.Run(TimeSpan.FromMinutes(1), "kill", silos[0]);
         var requestsAtKill = loop.Requests;
         await Eventually.Holds(() => Task.FromResult((loop.Now, Last: loop.LastFailure(), Done: loop.Requests - requestsAtKill)),
@@ -114,6 +115,7 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
         var loop = await state.StartLoop();
         var silos = await state.Silos();
         var beforeStop = loop.Now;
+        state.Moments.Add(("stop", beforeStop));
         await state.Engine.Run(TimeSpan.FromMinutes(2), "stop", silos[1]);
         await loop.AfterMore(200);
         var duringStop = loop.FailuresBetween(beforeStop, loop.Now);
@@ -131,6 +133,11 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
         var crashed = silos[2];
         var pid = int.Parse((await state.Engine.Run(TimeSpan.FromMinutes(1), "inspect", "-f", "{{.State.Pid}}", crashed)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var before = (await ClusterAnswer.Read(state.Front)).Silos.Where(s => s.Status == "Active").Select(s => s.Address).ToHashSet();
+        if (state.Loop is { } running)
+        {
+            state.Moments.Add(("crash", running.Now));
+        }
+
         Signals.Send(pid, Signals.SigKill);
         await Eventually.Holds(() => state.Engine.Run(TimeSpan.FromMinutes(1), "inspect", "-f", "{{.RestartCount}} {{.State.Running}}", crashed),
             restarted => restarted.Trim() == "1 true", Generous, "the restart policy restarted the crashed silo");
@@ -138,7 +145,7 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
             "the restarted silo is Active as a new member", state.Logs);
         if (state.Loop is { } loop)
         {
-            (state.FailedBeforeCut, state.RequestsBeforeCut) = (loop.FailureCount, loop.Requests);
+            (state.FailedBeforeCut, state.RequestsBeforeCut) = (loop.FailuresBetween(TimeSpan.Zero, loop.Now), loop.Requests);
         }
     });
 
@@ -169,7 +176,7 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
         var lost = await loop.LostWrites(state.Front);
         Assert.True(lost.Count == 0, $"{lost.Count} of {loop.Acknowledged.Count} acknowledged writes are lost:\n{string.Join('\n', lost.Take(10))}");
         TestFigures.Print($"compose: up to 3 Active silos {state.UpToActive.TotalSeconds:0.0} s; {state.KillRecovery ?? "the kill did not run"}; " +
-            $"{state.FailedBeforeCut} failed of {state.RequestsBeforeCut} requests over the kill, stop and crash ({loop.Resent} resent after nginx closed their keep-alive connection); " +
+            $"{state.FailedBeforeCut.Count} failed of {state.RequestsBeforeCut} requests over the kill, stop and crash{state.FailuresSaid()} ({loop.Resent} resent after nginx closed their keep-alive connection); " +
             $"{loop.Acknowledged.Count} acknowledged writes, 0 lost; {state.ChaosSummary ?? "chaos: did not run"}");
         await state.StopLoop();
     });
@@ -241,7 +248,17 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
 
         public string? KillRecovery { get; set; }
 
-        public int FailedBeforeCut { get; set; }
+        /// <summary>The loop's failures until the crashed silo was Active again (no test bounds them: a figure).</summary>
+        public IReadOnlyList<(TimeSpan At, TimeSpan Sent, string What)> FailedBeforeCut { get; set; } = [];
+
+        /// <summary>When, on the loop's clock, the kill, the stop and the crash began: a failure's figure says which it followed.</summary>
+        public List<(string What, TimeSpan At)> Moments { get; } = [];
+
+        /// <summary>The first failures of <see cref="FailedBeforeCut"/>, each with the time since the last moment before it was sent.</summary>
+        public string FailuresSaid() => FailedBeforeCut.Count == 0 ? "" : " (" + string.Join("; ", FailedBeforeCut.Take(3).Select(f =>
+            Moments.LastOrDefault(m => m.At <= f.Sent) is ({ } what, var at)
+                ? $"{f.What}, sent {(f.Sent - at).TotalSeconds:0.0} s after the {what}, ended {(f.At - f.Sent).TotalSeconds:0.0} s later"
+                : $"{f.What}, sent before the kill")) + ")";
 
         public int RequestsBeforeCut { get; set; }
 

@@ -25,7 +25,7 @@ internal static class Cost
         ("etags", [Off("Api__ETags")], "ETags (a SHA-256 of each answer)"),
         ("deadline", [Off("Api__Deadline")], "the request deadline"),
         ("retries", [Off("Api__RetryRejectedCalls")], "the retry filter of rejected grain calls"),
-        ("lost_gateway_calls", [Off("Api__GiveUpLostGatewayCalls")], "giving up the calls of a lost gateway (a cancellation source and two token registrations per grain call)"),
+        ("lost_gateway_calls", [Off("Api__GiveUpLostGatewayCalls")], "giving up the calls of a lost gateway (per grain call: a cancellation source, a lock, a list of its attempts and two token registrations)"),
         ("all", [Off("Telemetry__Metrics"), Off("Telemetry__RequestCounting"), ("OTEL_EXPORTER_OTLP_ENDPOINT", ""), Off("Dashboard__Enabled"), Off("Api__ETags"), Off("Api__Deadline"), Off("Api__RetryRejectedCalls"), Off("Api__GiveUpLostGatewayCalls")],
             "every feature above at once"),
     ];
