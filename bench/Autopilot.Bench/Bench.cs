@@ -53,20 +53,77 @@ internal sealed class Bench(string root, bool quick) : IDisposable
     /// <summary>
     /// Each URL measured <see cref="Runs"/> times at <paramref name="connections"/>, taking turns, so that a figure and
     /// the reference it is compared with see the machine in the same state; every other turn goes in the reverse order,
-    /// so that none is always measured first (or right after another's load).
+    /// so that none is always measured first (or right after another's load). For a URL named in <paramref name="watch"/>,
+    /// each run also reads the CPU of the processes that serve it (by name) and of the machine.
     /// </summary>
-    public async Task<Dictionary<string, List<Wrk>>> SideBySide(int connections, IReadOnlyDictionary<string, string> urls, string? script = null)
+    public async Task<Dictionary<string, List<Wrk>>> SideBySide(int connections, IReadOnlyDictionary<string, string> urls, string? script = null,
+        IReadOnlyDictionary<string, Dictionary<string, int>>? watch = null)
     {
         var measured = urls.Keys.ToDictionary(key => key, _ => new List<Wrk>());
         for (var run = 0; run < Runs; run++)
         {
             foreach (var (key, url) in run % 2 == 0 ? urls : urls.Reverse())
             {
-                measured[key].Add(await Wrk.RunAsync(url, connections, Duration, script));
+                var processes = watch?.GetValueOrDefault(key);
+                var before = processes is null ? null : CpuReading.Take(processes);
+                var result = await Wrk.RunAsync(url, connections, Duration, script);
+                measured[key].Add(before is null ? result : result with { Cpu = CpuReading.Take(processes!).Since(before) });
             }
         }
 
         return measured;
+    }
+
+    /// <summary>
+    /// The parts of a host's resident size <paramref name="rss"/> (MB) as Linux counts them, each on a line of its own
+    /// against it: anonymous memory (<c>{prefix}_private_mb</c>), the JIT's code (<c>_code_mb</c>), mapped files
+    /// (<c>_files_mb</c>); and, inside the anonymous part, what the GC held committed after its last collection.
+    /// </summary>
+    public async Task AddMemoryParts(string prefix, string name, Uri host, double rss, string what)
+    {
+        var against = $"reference: its resident size ({rss:0} MB)";
+        Add(Figure.Of($"{prefix}_private_mb", "MB", [Stack.PrivateMegabytes(name)], rss,
+            $"what of {what}'s resident size is anonymous memory: the GC's heap, the runtime's own, stacks (RssAnon); {against}"));
+        Add(Figure.Of($"{prefix}_code_mb", "MB", [Stack.CodeMegabytes(name)], rss,
+            $"what of {what}'s resident size is the JIT's compiled code and the runtime's stubs, mapped twice under W^X (RssShmem, memfd:doublemapper); {against}"));
+        Add(Figure.Of($"{prefix}_files_mb", "MB", [Stack.FileMegabytes(name)], rss,
+            $"what of {what}'s resident size is mapped files: the runtime's, the framework's and the libraries' assemblies, shared by every .NET process (RssFile); {against}"));
+        Add(Figure.Of($"{prefix}_gc_committed_mb", "MB", [await MetricValue(host, "dotnet_gc_last_collection_memory_committed_size_bytes") / (1024 * 1024)], rss,
+            $"memory {what}'s GC held committed after its last collection (inside the anonymous part; its /metrics); {against}"));
+    }
+
+    /// <summary>The value of the first series of <paramref name="metric"/> on a host's /metrics (Prometheus text).</summary>
+    public async Task<double> MetricValue(Uri host, string metric)
+    {
+        var text = await Http.GetStringAsync(new Uri(host, "/metrics"));
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(metric, StringComparison.Ordinal) && l.Length > metric.Length && l[metric.Length] is '{' or ' ')
+            ?? throw new InvalidOperationException($"{host}metrics has no {metric}");
+        // "name{labels} value [timestamp]"
+        var afterLabels = line[(line.LastIndexOf('}') is var brace and >= 0 ? brace + 1 : metric.Length)..];
+        return double.Parse(afterLabels.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// What the processes serving one measured URL spent: milliseconds of CPU per 2xx answer, each process's share named in
+    /// its line, and how busy the machine's cores were meanwhile. Where CPU per answer is what a throughput ratio is limited by
+    /// (the cores busy throughout), these figures are that limit, measured.
+    /// </summary>
+    public void AddCpu(string resource, int connections, string suffix, string what, List<Wrk> measured)
+    {
+        var runs = measured.Where(r => r.Cpu is not null).ToList();
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        var shares = runs.SelectMany(r => r.Cpu!.Processes.Keys).Distinct()
+            .Select(name => (Name: name, Ms: Figure.Median(runs.Select(r => r.Cpu!.Processes.GetValueOrDefault(name) * 1000 / Math.Max(1, r.Requests - r.Non2xx)))))
+            .Where(p => p.Ms >= 0.0005)
+            .OrderByDescending(p => p.Ms);
+        Add(Figure.Of($"{resource}_cpu_ms_c{connections}{suffix}", "ms", [.. runs.Select(r => r.CpuMillisecondsPerAnswer)], null,
+            $"CPU per 2xx answer of {what}, over the processes that serve it: {string.Join(", ", shares.Select(p => $"{p.Name} {p.Ms:0.000}"))} (medians, ms)"));
+        Add(Figure.Of($"{resource}_busy_pct_c{connections}{suffix}", "%", [.. runs.Select(r => r.Cpu!.BusyPercent)], null,
+            $"share of the machine's cores busy (anyone's, the load generator's too) while {what} ran"));
     }
 
     /// <summary>

@@ -20,6 +20,19 @@ internal sealed class Peer : IAsyncDisposable
 
     public Uri Front { get; }
 
+    /// <summary>The processes serving the peer, for <see cref="Bench.SideBySide"/>'s CPU readings: its instances, its nginx, and the Redis it shares with the stack.</summary>
+    public Dictionary<string, int> Processes(Bench bench)
+    {
+        var named = processes.Select((p, i) => ($"peer-{i + 1}", p.Id)).ToDictionary();
+        if (nginx is not null)
+        {
+            named["nginx (peer)"] = nginx.Id;
+        }
+
+        named["redis"] = bench.Stack.Pid("redis");
+        return named;
+    }
+
     public static async Task<Peer> Start(Bench bench, int frontPort, int firstPort, int instances = 2)
     {
         var peer = new Peer(new Uri($"http://127.0.0.1:{frontPort}"));

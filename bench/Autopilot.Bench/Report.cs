@@ -14,10 +14,11 @@ public sealed record Report(IReadOnlyList<Figure> Figures, IReadOnlyList<Target>
             text.Append(CultureInfo.InvariantCulture, $"- {note}\n");
         }
 
-        text.Append("\n## Targets\n\n| target | figure | value | limit | held |\n|---|---|---|---|---|\n");
+        text.Append("\n## Targets\n\n| target | figure | value | limit | held | what limits it, measured in this run |\n|---|---|---|---|---|---|\n");
         foreach (var t in Targets)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {t.What} | {t.Figure} | {t.Value?.ToString(CultureInfo.InvariantCulture) ?? "not measured"} | {t.Limit.ToString(CultureInfo.InvariantCulture)} | {(t.Held ? "yes" : "NO")} |\n");
+            var limitedBy = t.LimitedBy ?? (t.Held || t.Value is null ? "—" : "not taken apart in this run");
+            text.Append(CultureInfo.InvariantCulture, $"| {t.What} | {t.Figure} | {t.Value?.ToString(CultureInfo.InvariantCulture) ?? "not measured"} | {t.Limit.ToString(CultureInfo.InvariantCulture)} | {(t.Held ? "yes" : "NO")} | {limitedBy} |\n");
         }
 
         text.Append("\n## Figures\n\n| figure | median | unit | min | max | reference | ratio | what |\n|---|---|---|---|---|---|---|---|\n");
@@ -31,5 +32,8 @@ public sealed record Report(IReadOnlyList<Figure> Figures, IReadOnlyList<Target>
     }
 }
 
-/// <summary>A target judged on one figure of this run (its value, or its ratio to its reference).</summary>
-public sealed record Target(string What, string Figure, double? Value, double Limit, bool Held);
+/// <summary>
+/// A target judged on one figure of this run (its value, or its ratio to its reference), and what limits it in this run's
+/// figures, where they were measured.
+/// </summary>
+public sealed record Target(string What, string Figure, double? Value, double Limit, bool Held, string? LimitedBy = null);

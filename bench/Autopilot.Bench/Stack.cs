@@ -72,10 +72,26 @@ public sealed class Stack(string root, int basePort, int edgePort, string name =
     public double RssMegabytes(string name) => StatusMegabytes(name, "VmRSS:");
 
     /// <summary>
-    /// The resident memory that is the process's own (anonymous: its heaps, JIT-compiled code, stacks), in MB. The rest of
-    /// the resident size is mapped files, the runtime's and the framework's, which every .NET process on the machine shares.
+    /// The resident memory that is the process's own and anonymous (the GC's heap, the runtime's own, stacks), in MB. The
+    /// resident size is this, <see cref="CodeMegabytes"/> and <see cref="FileMegabytes"/>.
     /// </summary>
     public double PrivateMegabytes(string name) => StatusMegabytes(name, "RssAnon:");
+
+    /// <summary>
+    /// Resident shared memory in MB: for a .NET host, the JIT's compiled code and the runtime's stubs, which it maps twice
+    /// (writable and executable) through <c>memfd:doublemapper</c> (W^X).
+    /// </summary>
+    public double CodeMegabytes(string name) => StatusMegabytes(name, "RssShmem:");
+
+    /// <summary>Resident mapped files in MB: the runtime, the framework's and the libraries' assemblies, which every .NET process on the machine shares.</summary>
+    public double FileMegabytes(string name) => StatusMegabytes(name, "RssFile:");
+
+    /// <summary>The stack's processes running now, by name (silo-1, gateway-2, redis, edge, ...), from its pid files.</summary>
+    public Dictionary<string, int> Processes() =>
+        Directory.EnumerateFiles(Path.Combine(Run, "pids"), "*.pid")
+            .Select(file => (Name: Path.GetFileNameWithoutExtension(file), Pid: int.TryParse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture, out var pid) ? pid : 0))
+            .Where(p => p.Pid > 0 && Directory.Exists($"/proc/{p.Pid}"))
+            .ToDictionary(p => p.Name, p => p.Pid);
 
     private double StatusMegabytes(string name, string field)
     {

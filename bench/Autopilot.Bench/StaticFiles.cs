@@ -27,6 +27,9 @@ public sealed class StaticFiles : IDisposable
         return new StaticFiles(folder, port, nginx);
     }
 
+    /// <summary>The process serving the files, for <see cref="Bench.SideBySide"/>'s CPU readings.</summary>
+    public Dictionary<string, int> Processes => new() { ["nginx (static)"] = nginx.Id };
+
     /// <summary>Writes a file of <paramref name="size"/> bytes and returns its URL once nginx serves it.</summary>
     public async Task<string> Of(string name, int size, Func<Uri, Task<bool>> serves)
     {

@@ -15,6 +15,12 @@ public sealed partial record Wrk(double OkPerSecond, double P50Milliseconds, dou
 
     public long Problems => Non2xx + SocketErrors;
 
+    /// <summary>The CPU the watched processes and the machine spent while the run lasted, if any were watched.</summary>
+    public CpuUse? Cpu { get; init; }
+
+    /// <summary>Milliseconds of the watched processes' CPU per 2xx answer.</summary>
+    public double CpuMillisecondsPerAnswer => Cpu is null || Requests - Non2xx <= 0 ? double.NaN : Cpu.Watched * 1000 / (Requests - Non2xx);
+
     /// <summary>Runs wrk against <paramref name="url"/>; <paramref name="script"/> is a wrk Lua script, for requests other than a plain GET.</summary>
     public static async Task<Wrk> RunAsync(string url, int connections, TimeSpan duration, string? script = null)
     {

@@ -19,7 +19,7 @@ internal static class Scale
         await bench.FreshStack(silos: 1, gateways: 2);
         await Task.Delay(TimeSpan.FromSeconds(5));
         var idleRss = stack.RssMegabytes("silo-1");
-        var idlePrivate = stack.PrivateMegabytes("silo-1");
+        await bench.AddMemoryParts("idle_silo", "silo-1", stack.SiloHttp(1), idleRss, "the fresh silo");
         var idleActivations = (await bench.Activations())["silo-1"];
         var redisBefore = await UsedMemory(bench);
         int[] marks = bench.Quick ? [1_000, 5_000, 20_000] : [1_000, 10_000, 100_000];
@@ -58,8 +58,6 @@ internal static class Scale
         bench.Add(Figure.Of("redis_bytes_per_customer", "bytes", [(await UsedMemory(bench) - redisBefore) / (double)total], null,
             $"growth of Redis's used_memory over the ingest, per customer (its state and its place in the name index)"));
         bench.Add(Figure.Of("idle_silo_rss_mb", "MB", [idleRss], 128, "resident size of the fresh silo before the ingest; reference: the workshop's 128 MB container limit"));
-        bench.Add(Figure.Of("idle_silo_private_mb", "MB", [idlePrivate], idleRss,
-            "what of the fresh silo's resident size is its own (anonymous); the rest is the runtime's and the framework's mapped files; reference: its resident size"));
         bench.Add(Figure.Of("ingest_silo_rss_mb", "MB", [rssAfterIngest], idleRss, $"resident size of the silo right after {total:N0} creates; reference: the same silo idle"));
         // After Redis's memory is read: the peer's rows live in the same Redis.
         await PeerPages(bench, total);
@@ -84,8 +82,13 @@ internal static class Scale
         foreach (var connections in new[] { 128, 32 })
         {
             Bench.Log($"a 100-row page at {connections} connections, {count:N0} customers stored");
-            var m = await bench.SideBySide(connections, urls);
+            var watch = connections == 128
+                ? new Dictionary<string, Dictionary<string, int>> { ["static"] = bench.Static.Processes, ["page"] = bench.Stack.Processes() }
+                : null;
+            var m = await bench.SideBySide(connections, urls, watch: watch);
             bench.AddLoad("static_page", connections, suffix, $"nginx serving a static file of {size} bytes, {connections} connections", m["static"], null, "");
+            bench.AddCpu("static_page", connections, suffix, $"nginx serving a static file of {size} bytes", m["static"]);
+            bench.AddCpu("page", connections, suffix, $"GET /customers?limit=100 through nginx, {count.ToString("N0", CultureInfo.InvariantCulture)} customers stored", m["page"]);
             bench.AddLoad("page", connections, suffix,
                 $"GET /customers?limit=100 ({rows.GetArrayLength()} rows, {size} bytes) through nginx, {connections} connections, {count.ToString("N0", CultureInfo.InvariantCulture)} customers stored",
                 m["page"], m["static"], "a static file of the same size");
@@ -116,12 +119,17 @@ internal static class Scale
         foreach (var connections in new[] { 128, 32 })
         {
             Bench.Log($"a 100-row page at {connections} connections, {count:N0} customers, Autopilot and the peer in turns");
-            var m = await bench.SideBySide(connections, urls);
+            var watch = connections == 128
+                ? new Dictionary<string, Dictionary<string, int>> { ["page"] = bench.Stack.Processes(), ["peer_page"] = peer.Processes(bench) }
+                : null;
+            var m = await bench.SideBySide(connections, urls, watch: watch);
             var suffix = $"_n{count}";
             bench.AddLoad("page_beside_peer", connections, suffix, $"Autopilot's GET /customers?limit=100 ({sizes[0]} bytes) through nginx, {count:N0} customers, {connections} connections, in turns with the peer",
                 m["page"], null, "");
             bench.AddLoad("peer_page", connections, suffix, $"the peer's GET /customers?limit=100 ({sizes[1]} bytes) through nginx, {count:N0} customers, 2 instances over Redis, {connections} connections",
                 m["peer_page"], m["page"], "Autopilot's, in the same turns");
+            bench.AddCpu("page_beside_peer", connections, suffix, $"Autopilot's GET /customers?limit=100 through nginx, {count:N0} customers", m["page"]);
+            bench.AddCpu("peer_page", connections, suffix, $"the peer's GET /customers?limit=100 through nginx, {count:N0} customers", m["peer_page"]);
         }
     }
 

@@ -53,7 +53,18 @@ internal static class Throughput
                 : [];
             var gcBefore = await GcPauses(bench, silos);
             var (stalledBefore, wallBefore) = (CpuStalledMicroseconds(), Stopwatch.GetTimestamp());
-            var m = await bench.SideBySide(connections, urls.Concat(direct).ToDictionary());
+            // At 128 connections, what each request costs the processes that serve it (the throughput targets' limit).
+            var stack = bench.Stack.Processes();
+            var watch = connections == 128
+                ? new Dictionary<string, Dictionary<string, int>>
+                {
+                    ["static_customers"] = bench.Static.Processes,
+                    ["gateway_health"] = stack,
+                    ["customers"] = stack,
+                    ["customer_get"] = stack,
+                }
+                : null;
+            var m = await bench.SideBySide(connections, urls.Concat(direct).ToDictionary(), watch: watch);
             var (stalledAfter, wall) = (CpuStalledMicroseconds(), Stopwatch.GetElapsedTime(wallBefore));
             var gcAfter = await GcPauses(bench, silos);
 
@@ -70,6 +81,10 @@ internal static class Throughput
 
             bench.AddLoad("customer_get", connections, suffix, $"GET /customers/ACME%20Corporation (one record and its rep) through nginx, {connections} connections, {where}",
                 m["customer_get"], m["customers"], "the workshop's four rows, GET /customers");
+            bench.AddCpu("static_customers", connections, suffix, $"nginx serving the static file of {sizes["customers"]} bytes", m["static_customers"]);
+            bench.AddCpu("gateway_health", connections, suffix, "the gateway's /health/live straight to gateway-1", m["gateway_health"]);
+            bench.AddCpu("customers", connections, suffix, $"GET /customers through nginx, {where}", m["customers"]);
+            bench.AddCpu("customer_get", connections, suffix, $"GET /customers/ACME%20Corporation through nginx, {where}", m["customer_get"]);
             if (connections == 32)
             {
                 bench.AddLoad("customers_direct", connections, suffix, $"GET /customers straight to gateway-1 (no nginx), 32 connections, {where}", m["customers_direct"],
@@ -101,12 +116,7 @@ internal static class Throughput
         var pauses = new Dictionary<string, double>();
         foreach (var (name, url) in hosts)
         {
-            var text = await bench.Http.GetStringAsync(new Uri(url, "/metrics"));
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal))
-                ?? throw new InvalidOperationException($"{name}'s /metrics has no dotnet_gc_pause_time_seconds_total");
-            // "name{labels} value [timestamp]"
-            var afterLabels = line[(line.LastIndexOf('}') is var brace and >= 0 ? brace + 1 : "dotnet_gc_pause_time_seconds_total".Length)..];
-            pauses[name] = double.Parse(afterLabels.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+            pauses[name] = await bench.MetricValue(url, "dotnet_gc_pause_time_seconds_total");
         }
 
         return pauses;
