@@ -10,6 +10,8 @@ namespace Autopilot.Gateway;
 
 public static class GatewayHosting
 {
+    private const string DashboardPath = "/dashboard";
+
     /// <summary>
     /// The HTTP gateway, step by step: the Orleans client (clustering chosen from configuration), the API's JSON, problem
     /// details and request deadline, its registration in Consul, and its readiness. Orleans binds its own keys
@@ -84,13 +86,32 @@ public static class GatewayHosting
         app.MapCluster();
         // .NET's own OpenAPI document of every route above, its answers and its problems: /openapi/v1.json
         app.MapOpenApi();
-        // The Orleans dashboard, through the front door like the rest: http://<edge>/dashboard/index.html
+        // The Orleans dashboard, on the gateway's own port only (docs/security.md): http://<gateway>/dashboard/index.html
         if (FeatureSwitches.On(app.Configuration, FeatureSwitches.Dashboard))
         {
-            app.MapOrleansDashboard("/dashboard");
+            app.MapDashboardWhenAsked();
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// The Orleans dashboard under <see cref="DashboardPath"/>, built when it is first asked for, not at start: Orleans'
+    /// <c>MapOrleansDashboard</c> creates its asset provider at once, and that reads every file of the page into memory with a
+    /// gzip copy of each (about 60 MB of an idle gateway's resident size; README, Benchmarks). Its routes live in a branch
+    /// of their own (<see cref="IApplicationBuilder.New"/> gives a branch its own routing), behind this pipeline's error
+    /// handling and request deadline.
+    /// </summary>
+    private static void MapDashboardWhenAsked(this WebApplication app)
+    {
+        var dashboard = new Lazy<RequestDelegate>(() =>
+        {
+            var branch = ((IApplicationBuilder)app).New();
+            branch.UseRouting();
+            branch.UseEndpoints(endpoints => endpoints.MapOrleansDashboard(DashboardPath));
+            return branch.Build();
+        });
+        app.MapWhen(context => context.Request.Path.StartsWithSegments(DashboardPath), branch => branch.Run(context => dashboard.Value(context)));
     }
 
     /// <summary>JSON through the source-generated context, problem details, the cluster's failures as statuses, the request deadline.</summary>
