@@ -36,6 +36,8 @@ internal static class Rebalance
             await stack.Invoke("scale", "silo=3");
             times.Add(await Poll.SecondsUntil(async () => Largest(await bench.Activations()) <= LargestShare, TimeSpan.FromMinutes(5),
                 $"no silo above {LargestShare:P0} of the activations"));
+            // Each trial's own time and where the activations stood then: the figure keeps only the median and the range.
+            Bench.Log($"rebalancing trial {trial}: {times[^1]:0.0} s, then {string.Join(", ", (await bench.Activations()).Select(s => $"{s.Key} with {s.Value}"))}");
             requests += loop.Requests;
             failures += loop.FailureCount;
             if (trial < trials)
