@@ -38,6 +38,19 @@ public sealed class SiloDeaths(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Whether this silo saw <paramref name="silo"/> die: it saw it before its end, then dead, and never shutting down. A silo
+    /// already dead when first seen is not known to have died: it ended before this silo started, as the rows of a stack
+    /// stopped with <c>./autopilot down</c> are when it comes up again with Consul's data kept.
+    /// </summary>
+    public bool SawDie(SiloAddress silo)
+    {
+        lock (seen)
+        {
+            return seen.TryGetValue(silo, out var record) && record.DeadSince != Alive && !record.Leaving && !record.DeadWhenFirstSeen;
+        }
+    }
+
     private Seen Record(ClusterMember member)
     {
         var dead = member.Status == SiloStatus.Dead;
@@ -45,7 +58,7 @@ public sealed class SiloDeaths(TimeProvider time)
         {
             var record = seen.TryGetValue(member.SiloAddress, out var known)
                 ? known
-                : new Seen(dead ? GenerationEpoch.AddSeconds(member.SiloAddress.Generation) : Alive, Leaving: false);
+                : new Seen(dead ? GenerationEpoch.AddSeconds(member.SiloAddress.Generation) : Alive, Leaving: false, DeadWhenFirstSeen: dead);
             if (dead && record.DeadSince == Alive)
             {
                 record = record with { DeadSince = time.GetUtcNow() };
@@ -61,5 +74,5 @@ public sealed class SiloDeaths(TimeProvider time)
     }
 
     // DeadSince: Alive while alive; for a silo dead when first seen, its start.
-    private sealed record Seen(DateTimeOffset DeadSince, bool Leaving);
+    private sealed record Seen(DateTimeOffset DeadSince, bool Leaving, bool DeadWhenFirstSeen);
 }

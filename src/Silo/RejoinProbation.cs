@@ -10,8 +10,9 @@ namespace Autopilot.Silo;
 /// lived on healthy silos waited out the call timeout (issue 19, the repeated cut). "Where one was declared dead" is the
 /// same endpoint, or the same silo name: Docker may give a restarted container a new address, but its host name, and so
 /// the silo's name (<c>silo-HOST-PORT</c>), stays. A silo that joins under a new name at a new address (scaling out, a
-/// Swarm task replaced), or comes back after it left (it was seen shutting down), starts no probation, so rebalancing
-/// onto new silos is as fast as before. One silo asks, the oldest Active one; a failed ask is logged and only costs the
+/// Swarm task replaced), comes back after it left (it was seen shutting down), or takes the place of one that ended before
+/// the asking silo started (a stack brought up again with Consul's data kept), starts no probation, so rebalancing onto
+/// new silos is as fast as before. One silo asks, the oldest Active one; a failed ask is logged and only costs the
 /// probation.
 /// </summary>
 public sealed partial class RejoinProbation(IServiceProvider services, ILocalSiloDetails local, Grains.SiloDeaths deaths, ILogger<RejoinProbation> logger)
@@ -23,15 +24,16 @@ public sealed partial class RejoinProbation(IServiceProvider services, ILocalSil
 
     /// <summary>
     /// The Active silos of <paramref name="snapshot"/> at whose endpoint, or under whose name, an earlier generation died
-    /// (<paramref name="ending"/> says <c>died</c>: declared dead by the others, not seen leaving).
+    /// (<paramref name="sawDie"/>: this silo saw it declared dead, not leaving; a silo already dead when this one started
+    /// does not count, so a stack brought up again after <c>down</c> starts no probation).
     /// </summary>
-    public static IReadOnlyList<SiloAddress> Rejoined(ClusterMembershipSnapshot snapshot, Func<SiloAddress, string?> ending) =>
+    public static IReadOnlyList<SiloAddress> Rejoined(ClusterMembershipSnapshot snapshot, Func<SiloAddress, bool> sawDie) =>
         [.. snapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && snapshot.Members.Values.Any(earlier =>
                 earlier.Status == SiloStatus.Dead
                 && (earlier.SiloAddress.Endpoint.Equals(m.SiloAddress.Endpoint) || (earlier.Name is { Length: > 0 } name && name == m.Name))
                 && earlier.SiloAddress.Generation < m.SiloAddress.Generation
-                && ending(earlier.SiloAddress) == "died"))
+                && sawDie(earlier.SiloAddress)))
             .Select(m => m.SiloAddress)];
 
     /// <summary>Whether <paramref name="silo"/> is the oldest Active silo of <paramref name="snapshot"/>: the one that asks.</summary>
@@ -43,7 +45,7 @@ public sealed partial class RejoinProbation(IServiceProvider services, ILocalSil
     /// <summary>Starts a probation for each silo of <paramref name="snapshot"/> that came back since the last one (without waiting for the rebalancer's answer).</summary>
     public void Observe(ClusterMembershipSnapshot snapshot)
     {
-        foreach (var silo in Rejoined(snapshot, deaths.Ending))
+        foreach (var silo in Rejoined(snapshot, deaths.SawDie))
         {
             if (started.Add(silo) && Asks(snapshot, local.SiloAddress) && services.GetService<IActivationRebalancer>() is { } rebalancer)
             {

@@ -38,6 +38,22 @@ public sealed class SiloDeathsTests
         deaths.Observe(new ClusterMember(crashing, SiloStatus.Dead, "silo-2"));
 
         Assert.Equal(("left", "died"), (deaths.Ending(leaving), deaths.Ending(crashing)));
+        Assert.Equal((false, true), (deaths.SawDie(leaving), deaths.SawDie(crashing)));
+    }
+
+    [Fact]
+    public void A_silo_already_dead_when_first_seen_is_not_one_this_silo_saw_die()
+    {
+        var deaths = new SiloDeaths(time);
+        var (earlier, living) = (SiloAddress.New(IPAddress.Loopback, 11116, 1), SiloAddress.New(IPAddress.Loopback, 11117, 1));
+        deaths.Observe(new ClusterMember(earlier, SiloStatus.Dead, "silo-1"));
+        deaths.Observe(new ClusterMember(living, SiloStatus.Active, "silo-2"));
+
+        Assert.False(deaths.SawDie(earlier));
+        Assert.False(deaths.SawDie(living));
+        Assert.False(deaths.SawDie(SiloAddress.New(IPAddress.Loopback, 11118, 1)));
+        // The page still shows how the row ended, as far as anything is known.
+        Assert.Equal("died", deaths.Ending(earlier));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class RejoinProbationTests
         var deaths = Deaths((DeadC, SiloStatus.Active), (DeadC, SiloStatus.Dead));
         var snapshot = Snapshot((OldA, SiloStatus.Active), (OldB, SiloStatus.Active), (DeadC, SiloStatus.Dead), (BackC, SiloStatus.Active));
 
-        Assert.Equal([BackC], RejoinProbation.Rejoined(snapshot, deaths.Ending));
+        Assert.Equal([BackC], RejoinProbation.Rejoined(snapshot, deaths.SawDie));
         Assert.True(RejoinProbation.Asks(snapshot, OldA));
         Assert.False(RejoinProbation.Asks(snapshot, OldB));
         Assert.False(RejoinProbation.Asks(snapshot, BackC));
@@ -30,12 +30,25 @@ public sealed class RejoinProbationTests
     {
         var left = Deaths((DeadC, SiloStatus.ShuttingDown), (DeadC, SiloStatus.Dead));
         var back = Snapshot((OldA, SiloStatus.Active), (DeadC, SiloStatus.Dead), (BackC, SiloStatus.Active));
-        Assert.Empty(RejoinProbation.Rejoined(back, left.Ending));
+        Assert.Empty(RejoinProbation.Rejoined(back, left.SawDie));
 
-        var died = Deaths((DeadC, SiloStatus.Dead));
-        Assert.Empty(RejoinProbation.Rejoined(Snapshot((OldA, SiloStatus.Active), (DeadC, SiloStatus.Dead), (Silo(4, 200), SiloStatus.Active)), died.Ending));
-        Assert.Empty(RejoinProbation.Rejoined(Snapshot((OldA, SiloStatus.Active), (DeadC, SiloStatus.Dead), (BackC, SiloStatus.Joining)), died.Ending));
-        Assert.Equal([BackC], RejoinProbation.Rejoined(back, died.Ending));
+        var died = Deaths((DeadC, SiloStatus.Active), (DeadC, SiloStatus.Dead));
+        Assert.Empty(RejoinProbation.Rejoined(Snapshot((OldA, SiloStatus.Active), (DeadC, SiloStatus.Dead), (Silo(4, 200), SiloStatus.Active)), died.SawDie));
+        Assert.Empty(RejoinProbation.Rejoined(Snapshot((OldA, SiloStatus.Active), (DeadC, SiloStatus.Dead), (BackC, SiloStatus.Joining)), died.SawDie));
+        Assert.Equal([BackC], RejoinProbation.Rejoined(back, died.SawDie));
+    }
+
+    [Fact]
+    public void A_silo_back_where_one_ended_before_the_asking_silo_started_is_not()
+    {
+        // ./autopilot down, then up with Consul's data kept: every silo of the new stack finds the old rows already dead.
+        var firstSeenDead = Deaths((DeadC, SiloStatus.Dead));
+        var back = Snapshot((OldA, SiloStatus.Active), (DeadC, SiloStatus.Dead), (BackC, SiloStatus.Active));
+        Assert.Empty(RejoinProbation.Rejoined(back, firstSeenDead.SawDie));
+
+        // Seen alive first, by a silo that was there: declared dead, so on probation.
+        var seenDying = Deaths((DeadC, SiloStatus.Active), (DeadC, SiloStatus.Dead));
+        Assert.Equal([BackC], RejoinProbation.Rejoined(back, seenDying.SawDie));
     }
 
     [Fact]
@@ -43,17 +56,17 @@ public sealed class RejoinProbationTests
     {
         // Docker gave the restarted container a new address; its host name, and so the silo's name, stayed.
         var restarted = Silo(9, 200);
-        var died = Deaths((DeadC, SiloStatus.Dead));
+        var died = Deaths((DeadC, SiloStatus.Active), (DeadC, SiloStatus.Dead));
         var snapshot = Snapshot(
             (OldA, SiloStatus.Active, "silo-a-11111"), (DeadC, SiloStatus.Dead, "silo-c-11111"), (restarted, SiloStatus.Active, "silo-c-11111"));
-        Assert.Equal([restarted], RejoinProbation.Rejoined(snapshot, died.Ending));
+        Assert.Equal([restarted], RejoinProbation.Rejoined(snapshot, died.SawDie));
 
         var other = Snapshot(
             (OldA, SiloStatus.Active, "silo-a-11111"), (DeadC, SiloStatus.Dead, "silo-c-11111"), (restarted, SiloStatus.Active, "silo-d-11111"));
-        Assert.Empty(RejoinProbation.Rejoined(other, died.Ending));
+        Assert.Empty(RejoinProbation.Rejoined(other, died.SawDie));
 
         var left = Deaths((DeadC, SiloStatus.ShuttingDown), (DeadC, SiloStatus.Dead));
-        Assert.Empty(RejoinProbation.Rejoined(snapshot, left.Ending));
+        Assert.Empty(RejoinProbation.Rejoined(snapshot, left.SawDie));
     }
 
     private static SiloDeaths Deaths(params (SiloAddress Silo, SiloStatus Status)[] seen)
