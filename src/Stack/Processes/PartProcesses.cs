@@ -70,9 +70,12 @@ public sealed class PartProcesses(RunFolder run)
         }
 
         // setsid: the supervisor leads a session of its own (it execs in place, so its pid is the one Process reports);
-        // sh points its output at the log before it becomes the supervisor, so nothing holds this command's own output.
+        // bash points its output at the log before it becomes the supervisor, so nothing holds this command's own output.
+        // bash, not sh: Debian's sh (dash) drops every variable whose name is not a shell identifier from the environment it
+        // passes on, and .NET's configuration keys name logging categories with dots
+        // (Logging__LogLevel__Orleans.Runtime.Placement=Trace never reached a part).
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
-        foreach (var argument in (string[])["sh", "-c", "exec \"$0\" \"$@\" >>\"$AUTOPILOT_LOG\" 2>&1 </dev/null",
+        foreach (var argument in (string[])["bash", "-c", "exec \"$0\" \"$@\" >>\"$AUTOPILOT_LOG\" 2>&1 </dev/null",
             Environment.ProcessPath ?? "dotnet", typeof(PartProcesses).Assembly.Location, "supervise", part.Name, "--run", Run.Root,
             "--", part.Program, .. part.Arguments])
         {
