@@ -24,7 +24,14 @@ public sealed class PartProcessesTests : IDisposable
         await processes.Start(part);
         try
         {
-            var pid = processes.Pid("part") ?? throw new InvalidOperationException($"the part did not start; its log: {Log()}");
+            // Start waits up to 10 s for the supervisor to write the part's pid; a loaded machine may need longer.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (processes.Pid("part") is null && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(100);
+            }
+
+            var pid = processes.Pid("part") ?? throw new InvalidOperationException($"the part did not start within 60 s; its log: {Log()}");
             var environment = (await File.ReadAllTextAsync($"/proc/{pid}/environ")).Split('\0');
 
             Assert.Contains("PLAIN_NAME=kept", environment);
