@@ -34,10 +34,11 @@ internal static class Rebalance
             Bench.Log($"rebalancing trial {trial}: a third silo joins {string.Join(", ", before.Select(s => $"{s.Key} with {s.Value}"))} activations");
             await using var loop = new RequestLoop(bench.Front, paths, pause: TimeSpan.FromMilliseconds(5));
             await stack.Invoke("scale", "silo=3");
-            times.Add(await Poll.SecondsUntil(async () => Largest(await bench.Activations()) <= LargestShare, TimeSpan.FromMinutes(5),
+            var last = before;
+            times.Add(await Poll.SecondsUntil(async () => Largest(last = await bench.Activations()) <= LargestShare, TimeSpan.FromMinutes(5),
                 $"no silo above {LargestShare:P0} of the activations"));
-            // Each trial's own time and where the activations stood then: the figure keeps only the median and the range.
-            Bench.Log($"rebalancing trial {trial}: {times[^1]:0.0} s, then {string.Join(", ", (await bench.Activations()).Select(s => $"{s.Key} with {s.Value}"))}");
+            // Each trial's own time and the reading that ended it: the figure keeps only the median and the range.
+            Bench.Log($"rebalancing trial {trial}: {times[^1]:0.0} s, then {string.Join(", ", last.Select(s => $"{s.Key} with {s.Value}"))}");
             requests += loop.Requests;
             failures += loop.FailureCount;
             if (trial < trials)
