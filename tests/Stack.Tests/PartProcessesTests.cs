@@ -1,5 +1,6 @@
 using Autopilot.Stack.Model;
 using Autopilot.Stack.Processes;
+using Autopilot.Testing;
 
 namespace Autopilot.Stack.Tests;
 
@@ -25,13 +26,8 @@ public sealed class PartProcessesTests : IDisposable
         try
         {
             // Start waits up to 10 s for the supervisor to write the part's pid; a loaded machine may need longer.
-            var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (processes.Pid("part") is null && waited.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                await Task.Delay(100);
-            }
-
-            var pid = processes.Pid("part") ?? throw new InvalidOperationException($"the part did not start within 60 s; its log: {Log()}");
+            var pid = (await Eventually.Holds(() => Task.FromResult(processes.Pid("part")), pid => pid is not null, TimeSpan.FromSeconds(60),
+                "the part's pid file", () => $"; its log: {Log()}"))!.Value;
             var environment = (await File.ReadAllTextAsync($"/proc/{pid}/environ")).Split('\0');
 
             Assert.Contains("PLAIN_NAME=kept", environment);
