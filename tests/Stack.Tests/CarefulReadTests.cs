@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Autopilot.Stack.Traffic;
 
 namespace Autopilot.Stack.Tests;
@@ -16,7 +15,7 @@ public sealed class CarefulReadTests
     [Fact]
     public async Task Refusals_are_asked_again_after_their_Retry_After_until_an_answer_comes()
     {
-        var front = new Scripted(Refused(HttpStatusCode.TooManyRequests, 0), Refused(HttpStatusCode.ServiceUnavailable, 0), Refused(HttpStatusCode.TooManyRequests, 1), Answer(HttpStatusCode.OK));
+        var front = new Scripted(Scripted.Refused(HttpStatusCode.TooManyRequests, 0), Scripted.Refused(HttpStatusCode.ServiceUnavailable, 0), Scripted.Refused(HttpStatusCode.TooManyRequests, 1), Scripted.Answer(HttpStatusCode.OK));
         using var http = new HttpClient(front) { BaseAddress = new Uri("http://front.invalid") };
 
         var (answer, first) = await CarefulRead.GetAsync(http, "/customers/Co%201", Generous, CancellationToken.None);
@@ -31,7 +30,7 @@ public sealed class CarefulReadTests
     [Fact]
     public async Task Any_other_answer_is_the_result_at_once()
     {
-        var front = new Scripted(Answer(HttpStatusCode.NotFound), Answer(HttpStatusCode.OK));
+        var front = new Scripted(Scripted.Answer(HttpStatusCode.NotFound), Scripted.Answer(HttpStatusCode.OK));
         using var http = new HttpClient(front) { BaseAddress = new Uri("http://front.invalid") };
 
         var (answer, first) = await CarefulRead.GetAsync(http, "/customers/Co%201", Generous, CancellationToken.None);
@@ -45,7 +44,7 @@ public sealed class CarefulReadTests
     [Fact]
     public async Task A_refusal_past_the_bound_is_the_result()
     {
-        var front = new Scripted(Refused(HttpStatusCode.TooManyRequests, 0), Answer(HttpStatusCode.OK));
+        var front = new Scripted(Scripted.Refused(HttpStatusCode.TooManyRequests, 0), Scripted.Answer(HttpStatusCode.OK));
         using var http = new HttpClient(front) { BaseAddress = new Uri("http://front.invalid") };
 
         var (answer, first) = await CarefulRead.GetAsync(http, "/customers/Co%201", TimeSpan.Zero, CancellationToken.None);
@@ -53,32 +52,6 @@ public sealed class CarefulReadTests
         using (answer)
         {
             Assert.Equal((HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, 1), (answer.StatusCode, first, front.Asked));
-        }
-    }
-
-    private static Func<HttpResponseMessage> Refused(HttpStatusCode status, int retryAfterSeconds) => () =>
-    {
-        var response = new HttpResponseMessage(status) { Content = new StringContent("{}") };
-        response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(retryAfterSeconds));
-        return response;
-    };
-
-    private static Func<HttpResponseMessage> Answer(HttpStatusCode status) => () => new HttpResponseMessage(status) { Content = new StringContent("{}") };
-
-    // Answers each request with the next of its script, and measures the wait before the last request.
-    private sealed class Scripted(params Func<HttpResponseMessage>[] script) : HttpMessageHandler
-    {
-        private readonly System.Diagnostics.Stopwatch sinceLast = new();
-
-        public int Asked { get; private set; }
-
-        public TimeSpan Waited { get; private set; }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Waited = sinceLast.Elapsed;
-            sinceLast.Restart();
-            return Task.FromResult(script[Asked++]());
         }
     }
 }

@@ -64,23 +64,7 @@ public sealed class ComposeTests(ComposeTests.State state) : IClassFixture<Compo
     public Task Scaled_to_five_silos_the_new_ones_take_activations() => state.Step(2, async () =>
     {
         state.Needs(1, "the project up");
-        await Parallel.ForEachAsync(state.Names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, token) =>
-        {
-            // A kept-alive connection that nginx closes as it reloads (the second gateway joining) can take a request
-            // with it; PUT is idempotent, so a client sends it again, as the README says.
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    using var response = await state.Front.PutAsJsonAsync($"/customers/{Uri.EscapeDataString(name)}", new { location = "Harbor" }, token);
-                    Assert.True(response.IsSuccessStatusCode, $"PUT {name}: {(int)response.StatusCode}");
-                    return;
-                }
-                catch (HttpRequestException) when (attempt < 3)
-                {
-                }
-            }
-        });
+        await Seeding.Customers("compose", state.Front, state.Names, _ => "Harbor", inFlight: 8);
         await state.Project.Compose(Generous, "up", "-d", "--no-recreate", "--scale", "silo=5", "--scale", "gateway=2");
         await Eventually.Holds(() => ClusterAnswer.Read(state.Front),
             c => c.Silos.Count(s => s.Status == "Active") == 5 && c.Silos.Where(s => s.Status == "Active").All(s => s.Activations >= 15),

@@ -39,11 +39,7 @@ public sealed class FaultTests(FaultTests.State state) : IClassFixture<FaultTest
     public Task Up_with_three_silos_and_two_gateways_holds_ninety_customers_some_on_silo_3() => state.Step(1, async () =>
     {
         await state.Stack.Invoke(TimeSpan.FromMinutes(10), state.Stack.UpArguments(silos: 3, gateways: 2));
-        foreach (var name in state.Names)
-        {
-            using var stored = await state.Front.PutAsJsonAsync(Path(name), new { location = "Base" });
-            Assert.True(stored.IsSuccessStatusCode, $"PUT {name}: {(int)stored.StatusCode}");
-        }
+        await Seeding.Customers("faults", state.Front, state.Names, _ => "Base", inFlight: 1);
 
         foreach (var name in state.Names)
         {

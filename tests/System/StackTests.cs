@@ -136,11 +136,7 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
     public Task A_third_silo_joins_takes_a_fair_share_of_2000_customers_and_Prometheus_scrapes_it() => state.Step(5, async () =>
     {
         state.Needs(1, "the stack up");
-        await Parallel.ForEachAsync(state.Names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, token) =>
-        {
-            using var response = await state.Front.PutAsJsonAsync($"/customers/{Uri.EscapeDataString(name)}", new { location = $"City of {name}" }, token);
-            Assert.True(response.IsSuccessStatusCode, $"PUT {name}: {(int)response.StatusCode}");
-        });
+        await Seeding.Customers("stack", state.Front, state.Names, name => $"City of {name}", inFlight: 16);
         await state.Stack.Invoke(Generous, "scale", "silo=3");
         using var prometheus = new HttpClient { BaseAddress = state.Stack.Ports.PrometheusUrl, Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.Holds(() => prometheus.GetFromJsonAsync<JsonElement>("/api/v1/targets?state=active"),

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using Polly;
-using Polly.Retry;
 
 namespace Autopilot.Stack.Traffic;
 
@@ -14,25 +11,14 @@ namespace Autopilot.Stack.Traffic;
 /// </summary>
 public static class CarefulRead
 {
-    private static readonly TimeSpan WithoutRetryAfter = TimeSpan.FromSeconds(1);
-
     /// <summary>
     /// The answer to <c>GET <paramref name="path"/></c>, and the status the first answer had (503 or 429 when it was asked
     /// again). A <paramref name="within"/> of zero or less (a read-back's time already spent) asks once.
     /// </summary>
     public static async Task<(HttpResponseMessage Answer, HttpStatusCode First)> GetAsync(HttpClient http, string path, TimeSpan within, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         HttpStatusCode? first = null;
-        var askAgain = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Result?.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests && clock.Elapsed < within),
-                MaxRetryAttempts = int.MaxValue,
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result?.Headers.RetryAfter?.Delta ?? WithoutRetryAfter),
-            })
-            .Build();
+        var askAgain = AskAgain.Within(within, outcome => outcome.Result?.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests);
         var answer = await askAgain.ExecuteAsync(async token =>
         {
             var response = await http.GetAsync(path, token);
