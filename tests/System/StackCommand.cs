@@ -55,12 +55,14 @@ public sealed class StackCommand : IAsyncDisposable
     public int GatewayPort(int j) => Ports.GatewayHttp(j);
 
     /// <summary>The silos or gateways (<paramref name="kind"/>) this stack has started and not stopped, as its run folder knows them.</summary>
-    public IReadOnlyList<string> Running(string kind) =>
-        new PartProcesses(new RunFolder(Run)).Names(Enum.Parse<PartKind>(kind, ignoreCase: true));
+    public IReadOnlyList<string> Running(string kind) => Processes.Names(Enum.Parse<PartKind>(kind, ignoreCase: true));
 
     /// <summary>The pid of a process of the stack (silo-1, gateway-2, redis, ...), or of its supervisor.</summary>
     public int Pid(string name, bool supervisor = false) =>
-        int.Parse(File.ReadAllText(Path.Combine(Run, "pids", $"{name}.{(supervisor ? "supervisor" : "pid")}")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        (supervisor ? Processes.SupervisorPid(name) : Processes.Pid(name))
+        ?? throw new InvalidOperationException($"{Run} holds no {(supervisor ? "supervisor" : "process")} pid of {name}");
+
+    private PartProcesses Processes => new(new RunFolder(Run));
 
     public string[] UpArguments(int silos, int gateways) =>
         ["up", "--silos", $"{silos}", "--gateways", $"{gateways}", "--port", $"{EdgePort}", "--base-port", $"{BasePort}"];
