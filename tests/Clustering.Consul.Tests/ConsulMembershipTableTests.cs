@@ -427,6 +427,7 @@ public sealed class ConsulMembershipTableTests(ConsulFixture fixture) : Membersh
         public static async Task<ReadyAnswers> StartAsync()
         {
             var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.WarningsOnlyOnConsole();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var app = builder.Build();
             app.MapGet("/passing", () => "Healthy");

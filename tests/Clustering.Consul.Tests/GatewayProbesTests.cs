@@ -152,6 +152,7 @@ public sealed class GatewayProbesTests
             var frozen = false;
             var count = 0;
             var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.WarningsOnlyOnConsole();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var app = builder.Build();
             app.MapGet("/health/live", async (HttpContext context) =>

@@ -22,8 +22,7 @@ internal static class RegisteredHost
     {
         var port = TestPorts.Next();
         var builder = WebApplication.CreateBuilder();
-        // Consul asks /health/ready every second: at Information, the console's request lines were 100,000 lines of a run.
-        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+        builder.Logging.WarningsOnlyOnConsole();
         if (logs is not null)
         {
             builder.Logging.AddProvider(logs);

@@ -41,6 +41,7 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
             $"--Consul:Address={consul}", $"--Edge:Mode={mode}", $"--Edge:Listen=127.0.0.1:{front}",
             $"--Edge:RunDirectory={run}", $"--Edge:Service={service}", $"--urls=http://127.0.0.1:{status}", .. extra,
         ]);
+        builder.Logging.WarningsOnlyOnConsole();
         builder.AddAutopilotEdge();
         var app = builder.Build();
         app.MapAutopilotEdge();

@@ -39,6 +39,7 @@ internal sealed class FakeGateway : IAsyncDisposable
     private static async Task<FakeGateway> StartOnceAsync(string name, bool dieOnPut, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.WarningsOnlyOnConsole();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         FakeGateway? gateway = null;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Autopilot.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -68,6 +69,7 @@ public sealed class LifelineTests
     public async Task A_lifeline_aborted_by_its_server_is_a_cut()
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.WarningsOnlyOnConsole();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var app = builder.Build();
         var abort = new TaskCompletionSource();
@@ -110,6 +112,7 @@ public sealed class LifelineTests
     public async Task A_silo_that_serves_no_lifeline_or_a_port_that_refuses_says_nothing()
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.WarningsOnlyOnConsole();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var app = builder.Build();
         await app.StartAsync();
@@ -158,6 +161,7 @@ public sealed class LifelineTests
     private static async Task<(WebApplication App, Uri Lifeline, Task Opened)> Serve(SiloAddress address)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.WarningsOnlyOnConsole();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton<ILocalSiloDetails>(new Details(address));
         var app = builder.Build();

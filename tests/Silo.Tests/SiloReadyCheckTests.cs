@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Autopilot.Hosting;
+using Autopilot.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -135,6 +136,7 @@ public sealed class SiloReadyCheckTests
     private static async Task<LiveHttp> LiveEndpoint()
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.WarningsOnlyOnConsole();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         app.MapGet("/health/live", () => "live");
