@@ -23,6 +23,15 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// </summary>
     Task<CustomerRecord> Put(string location, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="Put"/> under a conditional PUT's preconditions, checked in this write's turn against the record as
+    /// <see cref="Get"/> would answer it then. When they fail, nothing is stored (<see cref="PreconditionFailedException"/>),
+    /// unless the record already has this location: that answers as stored, since the change is in effect (RFC 9110
+    /// §13.1.1), as for a conditional PUT sent again after a 504. A method of its own, so that a gateway of the version
+    /// before, which calls <see cref="Put"/>, keeps working through a rolling update.
+    /// </summary>
+    Task<CustomerRecord> PutIf(string location, WritePrecondition precondition, CancellationToken cancellationToken = default);
+
     /// <summary>What the Sales side reads of a customer. Never calls out, so it may interleave with other calls.</summary>
     [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<CustomerFacts> Facts();

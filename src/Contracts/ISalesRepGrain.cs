@@ -28,6 +28,15 @@ public interface ISalesRepGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<SalesRepPutResult> Put(string phone, string? client, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="Put"/> under a conditional PUT's preconditions, checked in this write's turn against the record as
+    /// <see cref="Get"/> would answer it then. When they fail, nothing is stored (<see cref="PreconditionFailedException"/>),
+    /// unless the record already has this phone and client: that answers as stored, since the change is in effect (RFC
+    /// 9110 §13.1.1). A method of its own, so that a gateway of the version before keeps working through a rolling update.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<SalesRepPutResult> PutIf(string phone, string? client, WritePrecondition precondition, CancellationToken cancellationToken = default);
+
     /// <summary>What the Customers side reads of a rep. Never calls out, so it may interleave with other calls.</summary>
     [AlwaysInterleave, ReadOnly, ResponseTimeout(Reads.Timeout)]
     Task<RepFacts> Facts();

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace Autopilot.Gateway;
 
 /// <summary>
-/// Tells the caller the truth about a failed request. 400 for input the grains refuse (<see cref="ValidationException"/>).
+/// Tells the caller the truth about a failed request. 400 for input the grains refuse (<see cref="ValidationException"/>),
+/// 412 for a conditional write whose precondition failed (<see cref="PreconditionFailedException"/>): nothing was stored.
 /// 503 with <c>Retry-After</c> when the request certainly did not run: every read (it changes nothing), and writes the
 /// cluster refused unprocessed or whose store was never reached. 504 when a write's outcome is unknown (sent, no answer):
 /// it may have been stored, and a PUT is safe to send again. Anything else is a bug: the framework answers 500 and logs it.
@@ -41,6 +42,7 @@ public sealed class ClusterExceptionHandler(IProblemDetailsService problems, ILo
     public static (int Status, string Title, string Detail) Classify(Exception exception, bool read) => exception switch
     {
         ValidationException e => (StatusCodes.Status400BadRequest, "The request is not valid.", e.Message),
+        PreconditionFailedException e => (StatusCodes.Status412PreconditionFailed, "The record is not as the request's precondition expects.", e.Message),
         BadHttpRequestException e => (e.StatusCode, "The request is not valid.", e.Message),
         StorageFaultException { MayHaveStored: false } e => NotRun($"Grain storage could not be reached, so nothing was stored: {FirstLine(e.Message)}"),
         _ when ClusterFailures.NeverRan(exception) => NotRun($"The cluster did not run the request: {FirstLine(exception.Message)}"),

@@ -11,12 +11,21 @@ public static class CustomerEndpoints
         (grains, page, token) => grains.GetGrain<ITablesGrain>(0).Customers(page.After, page.Limit, token),
         (grains, company, token) => grains.GetGrain<ICustomerGrain>(company).Get(token),
         body => Validation.NameError("location", body.Location),
-        async (grains, company, body, token) => (Results<Ok<CustomerRecord>, ProblemHttpResult>)TypedResults.Ok(await grains.GetGrain<ICustomerGrain>(company).Put(body.Location!, token)),
+        PutAsync,
+        EntityTags.Of,
         GatewayJsonContext.Default.CustomerRecord, GatewayJsonContext.Default.IReadOnlyListCustomerRecord, GatewayJsonContext.Default.CustomerPut);
 
     public static IEndpointRouteBuilder MapCustomers(this IEndpointRouteBuilder app)
     {
         app.MapRecords(Api, "Customer", "Customers");
         return app;
+    }
+
+    private static async Task<Results<Ok<CustomerRecord>, ProblemHttpResult>> PutAsync(IGrainFactory grains, string company, CustomerPut body, WritePrecondition? precondition, CancellationToken token)
+    {
+        var customer = grains.GetGrain<ICustomerGrain>(company);
+        return TypedResults.Ok(precondition is null
+            ? await customer.Put(body.Location!, token)
+            : await customer.PutIf(body.Location!, precondition, token));
     }
 }

@@ -2,18 +2,20 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Autopilot.Contracts;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
 namespace Autopilot.Gateway;
 
 /// <summary>
-/// A typed result: <typeparamref name="T"/> as JSON with a strong ETag, a hash of the bytes sent, so every gateway tags the
-/// same answer alike; a request whose <c>If-None-Match</c> names it gets 304 and no body. <c>Cache-Control: no-cache</c>
+/// A typed result: <typeparamref name="T"/> as JSON with a strong ETag, so every gateway tags the same answer alike: a hash
+/// of the bytes sent, or for one record the tag its grain checks a conditional write against (<see cref="EntityTags"/>, a
+/// hash of the fields the bytes show). A request whose <c>If-None-Match</c> names it gets 304 and no body. <c>Cache-Control: no-cache</c>
 /// makes browsers ask again each time, conditionally, so the page's refresh costs a 304 when nothing changed. It declares
 /// both answers to the endpoint's metadata (and so to the OpenAPI document).
 /// </summary>
-public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo) : IResult, IEndpointMetadataProvider, IValueHttpResult, IValueHttpResult<T>
+public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo, Func<T, string>? tagOf = null) : IResult, IEndpointMetadataProvider, IValueHttpResult, IValueHttpResult<T>
 {
     public T Value { get; } = value;
 
@@ -27,7 +29,7 @@ public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo) : IResult,
             return Write(context, body);
         }
 
-        var etag = new EntityTagHeaderValue($"\"{Base64Url(SHA256.HashData(body).AsSpan(0, 16))}\"");
+        var etag = new EntityTagHeaderValue(tagOf?.Invoke(Value) ?? $"\"{Base64Url(SHA256.HashData(body).AsSpan(0, 16))}\"");
         var headers = context.Response.GetTypedHeaders();
         headers.ETag = etag;
         headers.CacheControl = new CacheControlHeaderValue { NoCache = true };

@@ -14,7 +14,11 @@ namespace Autopilot.Gateway;
 /// <param name="List">Reads a page of records.</param>
 /// <param name="Get">Reads one record, or null if there is none.</param>
 /// <param name="BodyError">The body's first broken rule, or null.</param>
-/// <param name="Put">Stores a record: the record, or a problem (a reference to a record that does not exist).</param>
+/// <param name="Put">
+/// Stores a record, under a conditional PUT's preconditions if any: the record, or a problem (a reference to a record that
+/// does not exist).
+/// </param>
+/// <param name="Tag">One record's ETag (<see cref="EntityTags"/>), which a conditional PUT names.</param>
 /// <param name="RecordJson">One record's JSON (source-generated).</param>
 /// <param name="ListJson">A page's JSON.</param>
 /// <param name="PutJson">The body's JSON.</param>
@@ -25,7 +29,8 @@ public sealed record RecordApi<TRecord, TPut>(
     Func<IGrainFactory, PageRequest, CancellationToken, Task<Page<TRecord>>> List,
     Func<IGrainFactory, string, CancellationToken, Task<TRecord?>> Get,
     Func<TPut, string?> BodyError,
-    Func<IGrainFactory, string, TPut, CancellationToken, Task<Results<Ok<TRecord>, ProblemHttpResult>>> Put,
+    Func<IGrainFactory, string, TPut, WritePrecondition?, CancellationToken, Task<Results<Ok<TRecord>, ProblemHttpResult>>> Put,
+    Func<TRecord, string> Tag,
     JsonTypeInfo<TRecord> RecordJson,
     JsonTypeInfo<IReadOnlyList<TRecord>> ListJson,
     JsonTypeInfo<TPut> PutJson)

@@ -33,11 +33,12 @@ public static class RecordEndpoints
         group.MapPut($"/{{{api.Key}}}", (HttpContext context, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken) => PutAsync(api, KeyOf(api, context), context.Request, grains, calls, cancellationToken))
             .WithName($"Put{name}")
             .AddOpenApiOperationTransformer(PathParameter(api.Key, api.Noun))
-            .WithSummary($"Creates or updates one {api.Noun}; idempotent, so a 504 may be answered by sending it again.")
+            .WithSummary($"Creates or updates one {api.Noun}; idempotent, so a 504 may be answered by sending it again. If-Match and If-None-Match (an ETag of GET {api.Path}/{{{api.Key}}}, or *) make it conditional: 412 when they fail.")
             .AddEndpointFilter(new ValidNameFilter(api.Key))
             .Accepts<TPut>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -91,7 +92,7 @@ public static class RecordEndpoints
         where TRecord : class
         where TPut : class =>
         await calls.Read(token => api.Get(grains, key, token), cancellationToken).WaitAsync(cancellationToken) is { } record
-            ? new ETaggedJson<TRecord>(record, api.RecordJson)
+            ? new ETaggedJson<TRecord>(record, api.RecordJson, api.Tag)
             : Problems.NotFound($"There is no {api.Noun} named '{key}'.");
 
     private static async Task<Results<Ok<TRecord>, ProblemHttpResult>> PutAsync<TRecord, TPut>(
@@ -99,6 +100,12 @@ public static class RecordEndpoints
         where TRecord : class
         where TPut : class
     {
+        var (precondition, badHeader) = WritePreconditions.Parse(request);
+        if (badHeader is not null)
+        {
+            return badHeader;
+        }
+
         var (body, problem) = await JsonBody.ReadAsync(request, api.PutJson, cancellationToken);
         if (problem is not null)
         {
@@ -107,6 +114,6 @@ public static class RecordEndpoints
 
         return api.BodyError(body!) is { } error
             ? Problems.BadRequest(error)
-            : await calls.Write(token => api.Put(grains, key, body!, token), cancellationToken).WaitAsync(cancellationToken);
+            : await calls.Write(token => api.Put(grains, key, body!, precondition, token), cancellationToken).WaitAsync(cancellationToken);
     }
 }

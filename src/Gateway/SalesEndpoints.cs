@@ -12,6 +12,7 @@ public static class SalesEndpoints
         (grains, rep, token) => grains.GetGrain<ISalesRepGrain>(rep).Get(token),
         body => Validation.PhoneError("phone", body.Phone) ?? (body.Client is null ? null : Validation.NameError("client", body.Client)),
         PutAsync,
+        EntityTags.Of,
         GatewayJsonContext.Default.SalesRepRecord, GatewayJsonContext.Default.IReadOnlyListSalesRepRecord, GatewayJsonContext.Default.SalesRepPut);
 
     public static IEndpointRouteBuilder MapSales(this IEndpointRouteBuilder app)
@@ -20,9 +21,12 @@ public static class SalesEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<SalesRepRecord>, ProblemHttpResult>> PutAsync(IGrainFactory grains, string rep, SalesRepPut body, CancellationToken token)
+    private static async Task<Results<Ok<SalesRepRecord>, ProblemHttpResult>> PutAsync(IGrainFactory grains, string rep, SalesRepPut body, WritePrecondition? precondition, CancellationToken token)
     {
-        var result = await grains.GetGrain<ISalesRepGrain>(rep).Put(body.Phone!, body.Client, token);
+        var grain = grains.GetGrain<ISalesRepGrain>(rep);
+        var result = precondition is null
+            ? await grain.Put(body.Phone!, body.Client, token)
+            : await grain.PutIf(body.Phone!, body.Client, precondition, token);
         return result.Record is { } record
             ? TypedResults.Ok(record)
             : Problems.Unprocessable($"The client '{result.UnknownClient}' is not a known customer; create it with PUT /customers/{{company}} first.");

@@ -45,10 +45,26 @@ public sealed class CustomerGrain(
         return new CustomerRecord(Company, customer.Location, rep, silo.Name, repSource);
     }
 
-    public async Task<CustomerRecord> Put(string location, CancellationToken cancellationToken = default)
+    public Task<CustomerRecord> Put(string location, CancellationToken cancellationToken = default) => Store(location, precondition: null);
+
+    public Task<CustomerRecord> PutIf(string location, WritePrecondition precondition, CancellationToken cancellationToken = default) =>
+        Store(location, precondition);
+
+    private async Task<CustomerRecord> Store(string location, WritePrecondition? precondition)
     {
         Validation.ThrowIf(Validation.NameError("company", Company));
         Validation.ThrowIf(Validation.NameError("location", location));
+
+        if (precondition is not null)
+        {
+            // Writes of a customer do not interleave: no other one comes between this check and the store below.
+            var (customer, exists) = await state.Current();
+            var current = exists ? await Record(customer) : null;
+            if (precondition.Failure(current is null ? null : EntityTags.Of(current)) is { } failure)
+            {
+                return current?.Location == location ? current : throw new PreconditionFailedException(failure);
+            }
+        }
 
         if (!state.Exists)
         {

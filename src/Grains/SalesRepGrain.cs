@@ -75,7 +75,13 @@ public sealed class SalesRepGrain(
         return new SalesRepRecord(Rep, rep.Phone, client, territory, silo.Name, territorySource);
     }
 
-    public async Task<SalesRepPutResult> Put(string phone, string? client, CancellationToken cancellationToken = default)
+    public Task<SalesRepPutResult> Put(string phone, string? client, CancellationToken cancellationToken = default) =>
+        Store(phone, client, precondition: null);
+
+    public Task<SalesRepPutResult> PutIf(string phone, string? client, WritePrecondition precondition, CancellationToken cancellationToken = default) =>
+        Store(phone, client, precondition);
+
+    private async Task<SalesRepPutResult> Store(string phone, string? client, WritePrecondition? precondition)
     {
         Validation.ThrowIf(Validation.NameError("rep", Rep));
         Validation.ThrowIf(Validation.PhoneError("phone", phone));
@@ -87,6 +93,19 @@ public sealed class SalesRepGrain(
         await TakeTurn();
         try
         {
+            if (precondition is not null)
+            {
+                // Checked in this write's turn: no other write of this rep comes between the check and the store.
+                var (rep, exists) = await state.Current();
+                var current = exists ? await Record(rep) : null;
+                if (precondition.Failure(current is null ? null : EntityTags.Of(current)) is { } failure)
+                {
+                    return current is not null && current.Phone == phone && current.Client == client
+                        ? SalesRepPutResult.Stored(current)
+                        : throw new PreconditionFailedException(failure);
+                }
+            }
+
             return await Write(phone, client);
         }
         finally

@@ -3,7 +3,8 @@ using Autopilot.Contracts;
 namespace Autopilot.Gateway.Tests;
 
 /// <summary>
-/// Every failure the cluster can hand a request maps to the status that tells the truth: 400 only for refused input, 503
+/// Every failure the cluster can hand a request maps to the status that tells the truth: 400 only for refused input, 412 for
+/// a conditional write whose precondition failed, 503
 /// when nothing ran (every read, and writes refused unprocessed or never stored), 504 when a write's outcome is unknown,
 /// and anything else is a bug left to the framework's 500.
 /// </summary>
@@ -14,6 +15,7 @@ public sealed class StatusCodeTests
     {
         { new ValidationException("location is required."), false, 400 },
         { new ValidationException("limit must be between 1 and 1000; it is 0."), true, 400 },
+        { new PreconditionFailedException("If-Match names none of the record's current ETag."), false, 412 },
         { new ArgumentException("a bug, not the caller's input"), false, 0 },
         { new InvalidOperationException("a bug"), true, 0 },
         { new NullReferenceException(), false, 0 },

@@ -30,7 +30,30 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
         var seeded = await state.Front.GetFromJsonAsync<CustomerRecord[]>("/customers", Json);
         Assert.Equal(["ACME Corporation", "Hooli", "Initech", "Vandelay Industries"], seeded!.Select(c => c.Company).Order());
         Assert.All(seeded!, c => Assert.NotNull(c.Rep));
+
+        // Preconditions pass through nginx untouched, and the gateway's answer to them comes back: a write naming the ETag
+        // it read stores; one naming a tag that has changed since is refused, and the record keeps the first write.
+        // PUTs are sent again if nginx closed their keep-alive connection as they went out, as HTTP allows (README, The API).
+        const string path = "/customers/Front%20Door%20Conditional";
+        using var careful = new HttpClient(new ResendOnClosedIdleConnection()) { BaseAddress = state.Stack.Ports.EdgeUrl, Timeout = TimeSpan.FromSeconds(15) };
+        using var created = await ConditionalPut(careful, path, "Provo", "If-None-Match", "*");
+        Assert.Equal(System.Net.HttpStatusCode.OK, created.StatusCode);
+        using var read = await state.Front.GetAsync(path);
+        var etag = read.Headers.ETag!.ToString();
+        using var stored = await ConditionalPut(careful, path, "Ogden", "If-Match", etag);
+        Assert.Equal(System.Net.HttpStatusCode.OK, stored.StatusCode);
+        using var refused = await ConditionalPut(careful, path, "Logan", "If-Match", etag);
+        Assert.Equal(System.Net.HttpStatusCode.PreconditionFailed, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Ogden", (await state.Front.GetFromJsonAsync<CustomerRecord>(path, Json))!.Location);
     });
+
+    private static Task<HttpResponseMessage> ConditionalPut(HttpClient client, string path, string location, string header, string value)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(new { location }, options: Json) };
+        request.Headers.TryAddWithoutValidation(header, value);
+        return client.SendAsync(request);
+    }
 
     [Fact]
     [Step(2)]
