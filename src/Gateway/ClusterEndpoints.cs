@@ -18,6 +18,7 @@ public static class ClusterEndpoints
             .WithTags("Cluster")
             .WithSummary("The silos with their status and activation counts, which gateway answered, whether Consul answers.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapHead("/cluster", GetAsync);
         return app;
     }
 

@@ -48,12 +48,13 @@ public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo, Func<T, st
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified, typeof(void)));
     }
 
+    // A HEAD is answered with the headers a GET would get, the length of its body included, and no body.
     private static Task Write(HttpContext context, byte[] body)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body).AsTask();
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(body).AsTask();
     }
 
     private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -14,7 +14,9 @@ public static class PageEndpoints
 
     public static IEndpointRouteBuilder MapPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", () => TypedResults.Bytes(Page.Value, "text/html; charset=utf-8"));
+        var page = () => TypedResults.Bytes(Page.Value, "text/html; charset=utf-8");
+        app.MapGet("/", page);
+        app.MapHead("/", page);
         return app;
     }
 }

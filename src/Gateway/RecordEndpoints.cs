@@ -6,8 +6,8 @@ using Microsoft.OpenApi;
 namespace Autopilot.Gateway;
 
 /// <summary>
-/// The shape both record resources share: <c>GET {path}</c> (paged, with ETag), <c>GET {path}/{key}</c> (with ETag) and
-/// <c>PUT {path}/{key}</c>, with typed results, the name checked by <see cref="ValidNameFilter"/>, names and metadata for the
+/// The shape both record resources share: <c>GET {path}</c> (paged, with ETag), <c>GET {path}/{key}</c> (with ETag), both
+/// also as <c>HEAD</c> (<see cref="HeadRoutes"/>), and <c>PUT {path}/{key}</c>, with typed results, the name checked by <see cref="ValidNameFilter"/>, names and metadata for the
 /// OpenAPI document, and every problem answer declared.
 /// </summary>
 public static class RecordEndpoints
@@ -17,12 +17,16 @@ public static class RecordEndpoints
         where TPut : class
     {
         var group = app.MapGroup(api.Path).WithTags(plural);
-        group.MapGet("/", (HttpContext context, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken) => ListAsync(api, context, grains, calls, cancellationToken))
+        var list = (HttpContext context, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken) => ListAsync(api, context, grains, calls, cancellationToken);
+        var get = (HttpContext context, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken) => GetAsync(api, KeyOf(api, context), grains, calls, cancellationToken);
+        group.MapHead("/", list);
+        group.MapHead($"/{{{api.Key}}}", get).AddEndpointFilter(new ValidNameFilter(api.Key));
+        group.MapGet("/", list)
             .WithName($"List{plural}")
             .WithSummary($"A page of {api.Noun}s in name order (limit, after); Link: rel=\"next\" names the following page.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet($"/{{{api.Key}}}", (HttpContext context, IGrainFactory grains, LostGatewayCalls calls, CancellationToken cancellationToken) => GetAsync(api, KeyOf(api, context), grains, calls, cancellationToken))
+        group.MapGet($"/{{{api.Key}}}", get)
             .WithName($"Get{name}")
             .AddOpenApiOperationTransformer(PathParameter(api.Key, api.Noun))
             .WithSummary($"One {api.Noun}, with where its data came from.")

@@ -46,6 +46,14 @@ public sealed class StackTests(StackTests.State state) : IClassFixture<StackTest
         Assert.Equal(System.Net.HttpStatusCode.PreconditionFailed, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.Equal("Ogden", (await state.Front.GetFromJsonAsync<CustomerRecord>(path, Json))!.Location);
+
+        // HEAD through nginx and Kestrel: the headers of a GET, no body.
+        using var current = await state.Front.GetAsync(path);
+        using var head = await state.Front.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal(System.Net.HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(current.Headers.ETag, head.Headers.ETag);
+        Assert.Equal((await current.Content.ReadAsByteArrayAsync()).Length, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     });
 
     private static Task<HttpResponseMessage> ConditionalPut(HttpClient client, string path, string location, string header, string value)
