@@ -11,9 +11,9 @@ namespace Autopilot.Gateway;
 /// <summary>
 /// A typed result: <typeparamref name="T"/> as JSON with a strong ETag, so every gateway tags the same answer alike: a hash
 /// of the bytes sent, or for one record the tag its grain checks a conditional write against (<see cref="EntityTags"/>, a
-/// hash of the fields the bytes show). A request whose <c>If-None-Match</c> names it gets 304 and no body. <c>Cache-Control: no-cache</c>
-/// makes browsers ask again each time, conditionally, so the page's refresh costs a 304 when nothing changed. It declares
-/// both answers to the endpoint's metadata (and so to the OpenAPI document).
+/// hash of the fields the bytes show). A request whose <c>If-None-Match</c> names it gets 304 and no body.
+/// <c>Cache-Control: no-cache</c> makes browsers ask again each time, conditionally, so the page's refresh costs a 304 when
+/// nothing changed. It declares both answers to the endpoint's metadata (and so to the OpenAPI document).
 /// </summary>
 public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo, Func<T, string>? tagOf = null) : IResult, IEndpointMetadataProvider, IValueHttpResult, IValueHttpResult<T>
 {

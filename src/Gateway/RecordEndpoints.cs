@@ -7,8 +7,9 @@ namespace Autopilot.Gateway;
 
 /// <summary>
 /// The shape both record resources share: <c>GET {path}</c> (paged, with ETag), <c>GET {path}/{key}</c> (with ETag), both
-/// also as <c>HEAD</c> (<see cref="HeadRoutes"/>), and <c>PUT {path}/{key}</c>, with typed results, the name checked by <see cref="ValidNameFilter"/>, names and metadata for the
-/// OpenAPI document, and every problem answer declared.
+/// also as <c>HEAD</c> (<see cref="HeadRoutes"/>), and <c>PUT {path}/{key}</c> (conditional with <c>If-Match</c> or
+/// <c>If-None-Match</c>: <see cref="WritePreconditions"/>), with typed results, the name checked by
+/// <see cref="ValidNameFilter"/>, names and metadata for the OpenAPI document, and every problem answer declared.
 /// </summary>
 public static class RecordEndpoints
 {
@@ -41,8 +42,8 @@ public static class RecordEndpoints
             .AddEndpointFilter(new ValidNameFilter(api.Key))
             .Accepts<TPut>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
