@@ -20,6 +20,17 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType() =>
         TypedResults.Problem("Send the body as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body is not JSON.");
 
+    /// <summary>412 from a result that writes its own answer (<see cref="ETaggedJson{T}"/>): a read whose <c>If-Match</c> did not hold.</summary>
+    public static Task PreconditionFailed(HttpContext context, string detail)
+    {
+        context.Response.StatusCode = StatusCodes.Status412PreconditionFailed;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = StatusCodes.Status412PreconditionFailed, Title = "The record is not as the request's precondition expects.", Detail = detail },
+        }).AsTask();
+    }
+
     /// <summary>
     /// The answer when a request passed <see cref="ApiOptions.RequestTimeout"/>: a read changed nothing (503, try again);
     /// a write may or may not have been stored (504, PUT again to be sure).

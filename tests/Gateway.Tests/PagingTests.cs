@@ -4,7 +4,10 @@ using Autopilot.Contracts;
 
 namespace Autopilot.Gateway.Tests;
 
-/// <summary>Lists come a page at a time in name order, with a cursor in <c>Link</c>; every answer carries an ETag, and a match is a 304.</summary>
+/// <summary>
+/// Lists come a page at a time in name order, with a cursor in <c>Link</c>; every answer carries an ETag, an
+/// <c>If-None-Match</c> that names it is a 304, and an <c>If-Match</c> that does not is a 412.
+/// </summary>
 [Collection(GatewayCollection.Name)]
 [Trait("Category", "contract")]
 public sealed class PagingTests(GatewayFixture fixture)
@@ -97,6 +100,30 @@ public sealed class PagingTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.NotModified, conditional.StatusCode);
         Assert.Equal(etag, conditional.Headers.ETag);
         Assert.Empty(await conditional.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("/customers/ACME%20Corporation")]
+    [InlineData("/customers?limit=3")]
+    public async Task A_read_whose_if_match_names_the_current_ETag_or_star_is_answered_and_one_naming_another_is_a_412(string path)
+    {
+        using var first = await Client.GetAsync(path);
+        var etag = first.Headers.ETag!;
+
+        foreach (var (tag, status) in new[] { (etag.ToString(), HttpStatusCode.OK), ("*", HttpStatusCode.OK), ("\"other\"", HttpStatusCode.PreconditionFailed), ($"W/{etag}", HttpStatusCode.PreconditionFailed) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.TryAddWithoutValidation("If-Match", tag);
+            using var response = await Client.SendAsync(request);
+            if (status == HttpStatusCode.OK)
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"If-Match: {tag} got {(int)response.StatusCode}");
+            }
+            else
+            {
+                Assert.Contains("If-Match names none of the current ETag", await response.Problem(status), StringComparison.Ordinal);
+            }
+        }
     }
 
     [Fact]
