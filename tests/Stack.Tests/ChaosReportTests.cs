@@ -44,6 +44,20 @@ public sealed class ChaosReportTests
     }
 
     [Fact]
+    public void A_slow_scenario_is_told_apart_from_one_that_broke_a_guarantee_and_both_fail_the_command()
+    {
+        var slow = Result(Cut, 1040);
+        var broke = Result(Gateway, 40) with { Problems = ["a silo ended with Orleans' abort"] };
+
+        Assert.StartsWith("silo-cut: slow (unaffected p99 over the 1 s bound); ", slow.Line, StringComparison.Ordinal);
+        Assert.StartsWith("gateway-cut: FAILED; ", broke.Line, StringComparison.Ordinal);
+        Assert.StartsWith("silo-cut: ok; ", Result(Cut, 677).Line, StringComparison.Ordinal);
+        Assert.Equal(1, new ChaosReport([slow]).ExitCode);
+        Assert.Equal(1, new ChaosReport([broke]).ExitCode);
+        Assert.Contains("| silo-cut | **slow (unaffected p99 over the 1 s bound)** |", new ChaosReport([slow]).Markdown("a deployment"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_report_of_repeated_runs_describes_each_scenario_once()
     {
         var markdown = new ChaosReport([Result(Cut, 677), Result(Cut, 900)]).Markdown("a deployment");

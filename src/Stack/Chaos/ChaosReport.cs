@@ -51,7 +51,7 @@ public sealed class ChaosReport(IReadOnlyList<ScenarioResult> results)
         foreach (var r in results)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Scenario.Name} | {(r.Passed ? "ok" : "**failed**")} | {r.Fault} | {r.FaultLasted.TotalSeconds:0} s | {r.Verdict.Acknowledged} / {r.Verdict.Refused} / {r.Verdict.Indeterminate} | {r.Errors} | " +
+                $"| {r.Scenario.Name} | {(r.Passed ? "ok" : $"**{r.Outcome}**")} | {r.Fault} | {r.FaultLasted.TotalSeconds:0} s | {r.Verdict.Acknowledged} / {r.Verdict.Refused} / {r.Verdict.Indeterminate} | {r.Errors} | " +
                 $"{(r.Unaffected is { } u ? $"{u.P99.TotalMilliseconds:0} ms of {u.Sent}" : "—")} | {(r.Unaffected is { } v ? $"{v.LongestWithoutSuccess.TotalSeconds:0.0} s" : "—")} | {r.AffectedKeys} | " +
                 $"{(r.Affected is { } a ? $"{a.LongestWithoutSuccess.TotalSeconds:0.0} s" : "—")} | {(r.WholeAfter is { } w ? $"{w.TotalSeconds:0} s" : "never")} | {r.Violations} | " +
                 $"{string.Join("; ", r.Notes.Concat(r.Problems.Select(p => $"**{p}**")))} |");
