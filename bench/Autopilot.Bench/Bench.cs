@@ -88,14 +88,31 @@ internal sealed class Bench(string root, bool quick) : IDisposable
             $"what of {what}'s resident size is the JIT's compiled code and the runtime's stubs, mapped twice under W^X (RssShmem, memfd:doublemapper); {against}"));
         Add(Figure.Of($"{prefix}_files_mb", "MB", [Stack.FileMegabytes(name)], rss,
             $"what of {what}'s resident size is mapped files: the runtime's, the framework's and the libraries' assemblies, shared by every .NET process (RssFile); {against}"));
-        Add(Figure.Of($"{prefix}_gc_committed_mb", "MB", [await MetricValue(host, "dotnet_gc_last_collection_memory_committed_size_bytes") / (1024 * 1024)], rss,
-            $"memory {what}'s GC held committed after its last collection (inside the anonymous part; its /metrics); {against}"));
+        if (await MetricValue(host, "dotnet_gc_last_collection_memory_committed_size_bytes") is { } committed)
+        {
+            Add(Figure.Of($"{prefix}_gc_committed_mb", "MB", [committed / (1024 * 1024)], rss,
+                $"memory {what}'s GC held committed after its last collection (inside the anonymous part; its /metrics); {against}"));
+        }
+        else
+        {
+            Log($"{name} serves no /metrics (Telemetry:Metrics is off): no {prefix}_gc_committed_mb");
+        }
     }
 
-    /// <summary>The value of the first series of <paramref name="metric"/> on a host's /metrics (Prometheus text).</summary>
-    public async Task<double> MetricValue(Uri host, string metric)
+    /// <summary>
+    /// The value of the first series of <paramref name="metric"/> on a host's /metrics (Prometheus text), or null when the
+    /// host serves no /metrics (404: <c>Telemetry:Metrics</c> switched off, as the cost scenario and a person may run it).
+    /// </summary>
+    public async Task<double?> MetricValue(Uri host, string metric)
     {
-        var text = await Http.GetStringAsync(new Uri(host, "/metrics"));
+        using var response = await Http.GetAsync(new Uri(host, "/metrics"));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var text = await response.Content.ReadAsStringAsync();
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(metric, StringComparison.Ordinal) && l.Length > metric.Length && l[metric.Length] is '{' or ' ')
             ?? throw new InvalidOperationException($"{host}metrics has no {metric}");
         // "name{labels} value [timestamp]"

@@ -92,7 +92,7 @@ internal static class Throughput
                 bench.Add(Figure.Of($"cpu_pressure_pct_c32{suffix}", "%", [(stalledAfter - stalledBefore) / wall.TotalMicroseconds * 100], null,
                     "share of the 32-connection runs' wall time in which at least one runnable task waited for a core (Linux's /proc/pressure/cpu, some)"));
                 var seconds = bench.Runs * bench.Duration.TotalSeconds * m.Count;
-                foreach (var (process, before) in gcBefore)
+                foreach (var (process, before) in gcBefore.Where(p => gcAfter.ContainsKey(p.Key)))
                 {
                     bench.Add(Figure.Of($"gc_pause_ms_per_s_{process.Replace('-', '_')}_c32{suffix}", "ms/s", [(gcAfter[process] - before) * 1000 / seconds], null,
                         $"{process}: garbage-collection pause time per second of the 32-connection runs above (dotnet.gc.pause.time from its /metrics)"));
@@ -108,7 +108,10 @@ internal static class Throughput
         return double.Parse(some[(some.IndexOf("total=", StringComparison.Ordinal) + "total=".Length)..], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Total GC pause seconds so far of each gateway and silo, from OpenTelemetry's runtime metrics on /metrics.</summary>
+    /// <summary>
+    /// Total GC pause seconds so far of each gateway and silo, from OpenTelemetry's runtime metrics on /metrics; a host that
+    /// serves no /metrics (<c>Telemetry:Metrics</c> off) is left out.
+    /// </summary>
     private static async Task<Dictionary<string, double>> GcPauses(Bench bench, int silos)
     {
         var hosts = Enumerable.Range(1, 2).Select(j => ($"gateway-{j}", bench.Stack.Gateway(j)))
@@ -116,7 +119,10 @@ internal static class Throughput
         var pauses = new Dictionary<string, double>();
         foreach (var (name, url) in hosts)
         {
-            pauses[name] = await bench.MetricValue(url, "dotnet_gc_pause_time_seconds_total");
+            if (await bench.MetricValue(url, "dotnet_gc_pause_time_seconds_total") is { } seconds)
+            {
+                pauses[name] = seconds;
+            }
         }
 
         return pauses;
