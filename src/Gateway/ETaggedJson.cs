@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Autopilot.Contracts;
@@ -27,7 +26,7 @@ public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo, Func<T, st
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(Value, typeInfo);
         var etag = context.RequestServices.GetRequiredService<ETagSwitch>().On
-            ? new EntityTagHeaderValue(tagOf?.Invoke(Value) ?? $"\"{Base64Url(SHA256.HashData(body).AsSpan(0, 16))}\"")
+            ? new EntityTagHeaderValue(tagOf?.Invoke(Value) ?? EntityTags.Of(body))
             : null;
 
         // RFC 9110 §13.2.2: If-Match first (strong comparison; without an ETag only * matches), then If-None-Match.
@@ -69,8 +68,6 @@ public sealed class ETaggedJson<T>(T value, JsonTypeInfo<T> typeInfo, Func<T, st
         context.Response.ContentLength = body.Length;
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(body).AsTask();
     }
-
-    private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
 /// <summary>Whether reads carry ETags (<see cref="ApiOptions.ETags"/>), read once when the gateway is built.</summary>

@@ -58,8 +58,7 @@ public sealed class CustomerGrain(
         if (precondition is not null)
         {
             // Writes of a customer do not interleave: no other one comes between this check and the store below.
-            var (customer, exists) = await state.Current();
-            var current = exists ? await Record(customer) : null;
+            var current = await Get();
             if (precondition.Failure(current is null ? null : EntityTags.Of(current)) is { } failure)
             {
                 return current?.Location == location ? current : throw new PreconditionFailedException(failure);

@@ -96,8 +96,7 @@ public sealed class SalesRepGrain(
             if (precondition is not null)
             {
                 // Checked in this write's turn: no other write of this rep comes between the check and the store.
-                var (rep, exists) = await state.Current();
-                var current = exists ? await Record(rep) : null;
+                var current = await Get();
                 if (precondition.Failure(current is null ? null : EntityTags.Of(current)) is { } failure)
                 {
                     return current is not null && current.Phone == phone && current.Client == client
